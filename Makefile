@@ -1,0 +1,34 @@
+# Two commands: `make run` sets everything up and serves the app; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SEED_BUNDLE := policies/mp-ad-1623.bundle.json
+
+.PHONY: run test bench setup seed clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+seed: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py import_policies $(SEED_BUNDLE)
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: seed
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var

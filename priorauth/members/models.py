@@ -1,0 +1,119 @@
+"""Members, their plans and coverage, provider organizations and the people who log in."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from priorauth.policies import vocab
+from priorauth.policies.models import Product, validate_categories
+
+
+class Role(models.TextChoices):
+    PROVIDER_STAFF = "provider_staff", "Provider office staff"
+    CLINICAL_REVIEWER = "clinical_reviewer", "Clinical reviewer (nurse)"
+    PHYSICIAN_REVIEWER = "physician_reviewer", "Physician reviewer (medical director)"
+    SUPERVISOR = "supervisor", "Supervisor"
+    POLICY_ADMIN = "policy_admin", "Policy administrator"
+
+
+class ProviderOrganization(models.Model):
+    name = models.CharField(max_length=200)
+    npi = models.CharField("NPI", max_length=10, unique=True)
+    tin = models.CharField("TIN", max_length=10)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (NPI {self.npi})"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    organization = models.ForeignKey(
+        ProviderOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="Provider office staff belong to exactly one organization.",
+    )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.PROVIDER_STAFF and self.organization_id is None:
+            raise ValidationError({"organization": "Provider office staff must belong to an organization."})
+        if self.role != Role.PROVIDER_STAFF and self.organization_id is not None:
+            raise ValidationError({"organization": "Only provider office staff belong to an organization."})
+
+
+class Plan(models.Model):
+    """A benefit plan: its line of business, state and Schedule of Benefits exclusions."""
+
+    code = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    line_of_business = models.CharField(max_length=20, choices=vocab.choices(vocab.LINES_OF_BUSINESS))
+    state = models.CharField(max_length=2, choices=sorted(vocab.US_STATES.items()))
+    excluded_products = models.ManyToManyField(Product, blank=True, related_name="excluded_by_plans")
+    excluded_categories = models.JSONField(default=list, blank=True, validators=[validate_categories])
+    no_auth_products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="no_auth_plans",
+        help_text="Products this plan does not subject to prior authorization.",
+    )
+    history = HistoricalRecords(m2m_fields=[excluded_products, no_auth_products])
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Member(models.Model):
+    member_id = models.CharField("member ID", max_length=30, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="members")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.member_id})"
+
+    def coverage_on(self, day: datetime.date) -> CoveragePeriod | None:
+        """Return the coverage period active on a day (both ends inclusive), or None."""
+        for period in self.coverage_periods.all():
+            if period.covers(day):
+                return period
+        return None
+
+
+class CoveragePeriod(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="coverage_periods")
+    start = models.DateField()
+    end = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.start:%m/%d/%Y} - {self.end:%m/%d/%Y}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "Coverage cannot end before it starts."})
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end

@@ -1,0 +1,200 @@
+"""Policy records: what administrators edit and the deferral logic reads.
+
+Every model keeps its versions (who, when, what) through django-simple-history, so a
+changed record never loses the version a past decision was made under.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from priorauth.policies import vocab
+
+
+def _validate_codes(values: object, vocabulary: dict[str, str], what: str) -> None:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValidationError(f"{what} must be a list of codes.")
+    unknown = [v for v in values if v not in vocabulary]
+    if unknown:
+        raise ValidationError(f"Unknown {what}: {', '.join(unknown)}.")
+
+
+def validate_states(values: object) -> None:
+    _validate_codes(values, vocab.US_STATES, "state")
+
+
+def validate_lines_of_business(values: object) -> None:
+    _validate_codes(values, vocab.LINES_OF_BUSINESS, "line of business")
+
+
+def validate_categories(values: object) -> None:
+    _validate_codes(values, vocab.CATEGORIES, "therapy category")
+
+
+class Product(models.Model):
+    hcpcs = models.CharField(
+        "HCPCS or catalog code",
+        max_length=40,
+        unique=True,
+        help_text="The product's own HCPCS code, or a catalog code NOC-... for a product billed "
+        "under an unclassified code.",
+    )
+    brand = models.CharField(max_length=200)
+    generic = models.CharField("generic name", max_length=300)
+    manufacturer = models.CharField(max_length=300, blank=True)
+    category = models.CharField(max_length=40, choices=vocab.choices(vocab.CATEGORIES))
+    genetically_modified = models.BooleanField(default=True)
+    benefit = models.CharField(max_length=20, choices=vocab.choices(vocab.BENEFITS), default="medical")
+    requires_prior_auth = models.BooleanField("requires prior authorization", default=True)
+    indication = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["brand"]
+
+    def __str__(self) -> str:
+        return f"{self.brand} ({self.generic}) {self.hcpcs}"
+
+
+class Policy(models.Model):
+    """One version of a policy statement: the same number may have several, by effective date."""
+
+    number = models.CharField(max_length=40, db_index=True)
+    title = models.CharField(max_length=300)
+    type = models.CharField(max_length=20, choices=vocab.choices(vocab.POLICY_TYPES))
+    lines_of_business = models.JSONField(default=list, validators=[validate_lines_of_business])
+    states = models.JSONField(default=list, validators=[validate_states])
+    effective = models.DateField("date effective")
+    archived = models.DateField("date archived", null=True, blank=True)
+    products = models.ManyToManyField(Product, blank=True, related_name="policies")
+    categories = models.JSONField(default=list, blank=True, validators=[validate_categories])
+    subject = models.TextField("A. Subject", blank=True)
+    background = models.TextField("B. Background", blank=True)
+    definitions = models.TextField("C. Definitions", blank=True)
+    policy = models.TextField("D. Policy", blank=True)
+    state_specific = models.TextField("E. State-specific information", blank=True)
+    conditions = models.TextField("F. Conditions of coverage", blank=True)
+    related = models.JSONField("G. Related policies/rules", default=list, blank=True)
+    references = models.TextField("I. References", blank=True)
+    history = HistoricalRecords(m2m_fields=[products])
+
+    class Meta:
+        ordering = ["number", "-effective"]
+        verbose_name_plural = "policies"
+        constraints = [
+            models.UniqueConstraint(fields=["number", "effective"], name="policy_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title} (effective {self.effective:%m/%d/%Y})"
+
+    def clean(self) -> None:
+        if self.archived and self.effective and self.archived <= self.effective:
+            raise ValidationError({"archived": "The archived date must be after the effective date."})
+
+    def is_in_effect(self, on: datetime.date) -> bool:
+        """Return whether this version applies on a date (archived date exclusive)."""
+        return self.effective <= on and (self.archived is None or on < self.archived)
+
+
+class PolicyRevision(models.Model):
+    """A line of section H, Review/Revision History."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="revisions")
+    date = models.DateField()
+    action = models.CharField(max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = "review/revision history entry"
+        verbose_name_plural = "H. Review/revision history"
+
+    def __str__(self) -> str:
+        return f"{self.date:%m/%d/%Y} {self.action}"
+
+
+class ReviewQueue(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.code}]"
+
+
+class RoutingEntry(models.Model):
+    """Maps a routing key, optionally refined by therapy category, to a review queue."""
+
+    key = models.CharField("routing key", max_length=40, choices=vocab.choices(vocab.ROUTING_KEYS))
+    category = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        choices=vocab.choices(vocab.CATEGORIES),
+        help_text="Leave empty for the key's default; a category-specific entry beats it.",
+    )
+    queue = models.ForeignKey(ReviewQueue, on_delete=models.PROTECT, related_name="routing_entries")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key", "category"]
+        verbose_name = "routing table entry"
+        verbose_name_plural = "routing table"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "category"], name="routing_key_category_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} / {self.category or 'any category'} -> {self.queue.code}"
+
+
+class TimeframeRule(models.Model):
+    urgency = models.CharField(max_length=20, choices=vocab.choices(vocab.URGENCIES))
+    state = models.CharField(
+        max_length=2,
+        help_text="A state code, or * for the federal default that applies everywhere.",
+    )
+    unit = models.CharField(max_length=20, choices=vocab.choices(vocab.TIMEFRAME_UNITS))
+    amount = models.PositiveIntegerField()
+    clock = models.CharField(max_length=20, choices=vocab.choices(vocab.CLOCKS), default="receipt")
+    pauses_when_pended = models.BooleanField(default=False)
+    missed = models.CharField(max_length=20, choices=vocab.choices(vocab.MISSED), default="breach")
+    source = models.CharField(max_length=300, blank=True, help_text="The law or rule it comes from.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["urgency", "state"]
+        constraints = [
+            models.UniqueConstraint(fields=["urgency", "state"], name="timeframe_urgency_state_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.urgency} {self.state}: {self.amount} {self.get_unit_display().lower()}"
+
+    def clean(self) -> None:
+        if self.state != vocab.ANY_STATE and self.state not in vocab.US_STATES:
+            raise ValidationError({"state": f"Unknown state {self.state!r}: use a state code or *."})
+        if self.amount == 0:
+            raise ValidationError({"amount": "A timeframe must be at least 1."})
+
+
+class Holiday(models.Model):
+    """A date that business hours and business days skip."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%m/%d/%Y} {self.name}".strip()

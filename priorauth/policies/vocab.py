@@ -1,0 +1,83 @@
+"""The policy's vocabulary: the fixed values that records, bundles and the deferral logic share."""
+
+from __future__ import annotations
+
+CATEGORIES: dict[str, str] = {
+    "car_t": "CAR-T cell therapy",
+    "tcr_t": "TCR-T cell therapy",
+    "til": "Tumour-infiltrating lymphocytes",
+    "gene_therapy": "Gene therapy (in vivo)",
+    "cell_based_gene_therapy": "Cell-based gene therapy (ex vivo modified cells)",
+    "cell_therapy": "Cell therapy (unmodified cells)",
+    "stem_cell_transplant": "Stem cell transplant",
+}
+STEM_CELL_TRANSPLANT = "stem_cell_transplant"
+
+# The states the product serves, and every other US state or territory a plan may name
+# (a plan outside the four is valid data: the deferral logic sends it to triage).
+SERVED_STATES = ("GA", "IN", "OH", "WV")
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico",
+}
+ANY_STATE = "*"
+
+LINES_OF_BUSINESS: dict[str, str] = {
+    "marketplace": "Marketplace",
+    "medicaid": "Medicaid",
+    "medicare": "Medicare Advantage",
+    "commercial": "Commercial",
+}
+
+POLICY_TYPES: dict[str, str] = {
+    "administrative": "Administrative",
+    "medical": "Medical",
+    "pharmacy": "Pharmacy",
+}
+BENEFITS: dict[str, str] = {"medical": "Medical benefit", "pharmacy": "Pharmacy benefit"}
+
+ROUTING_KEYS: dict[str, str] = {
+    "triage": "Not governed by MP-AD-1623",
+    "transplant": "Stem cell transplant without genetic manipulation",
+    "eligibility": "Eligibility review (EOC)",
+    "benefits": "Benefits review (SOB)",
+    "medical-policy": "Criteria from a medical policy",
+    "pharmacy-policy": "Criteria from a pharmacy policy",
+    "medical-necessity": "General medical-necessity determination",
+}
+
+URGENCIES: dict[str, str] = {"standard": "Standard", "expedited": "Expedited"}
+TIMEFRAME_UNITS: dict[str, str] = {
+    "hours": "Hours",
+    "business_hours": "Business hours",
+    "calendar_days": "Calendar days",
+    "business_days": "Business days",
+}
+CLOCKS: dict[str, str] = {"receipt": "From receipt", "complete": "From a complete request"}
+MISSED: dict[str, str] = {"breach": "Breach", "deemed_approved": "Deemed approved"}
+
+# Sections A-I of a policy statement, as the bundle names them.
+TEXT_SECTIONS: dict[str, str] = {
+    "subject": "A. Subject",
+    "background": "B. Background",
+    "definitions": "C. Definitions",
+    "policy": "D. Policy",
+    "state_specific": "E. State-Specific Information",
+    "conditions": "F. Conditions of Coverage",
+    "references": "I. References",
+}
+
+
+def choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
+    """Return a vocabulary as Django field choices."""
+    return list(vocabulary.items())
