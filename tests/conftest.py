@@ -1,0 +1,58 @@
+"""Persona fixtures: one person per role, so permission tests read as sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from priorauth.members.models import ProviderOrganization, Role, User
+from priorauth.members.roles import assign_role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, role: Role, organization: ProviderOrganization | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", organization=organization
+    )
+    assign_role(user, role)
+    return user
+
+
+@pytest.fixture
+def organization(db) -> ProviderOrganization:
+    return ProviderOrganization.objects.create(name="Buckeye Oncology", npi="1234567893", tin="311234567")
+
+
+@pytest.fixture
+def other_organization(db) -> ProviderOrganization:
+    return ProviderOrganization.objects.create(name="Peach State Hematology", npi="1245319599", tin="581234567")
+
+
+@pytest.fixture
+def provider_staff(organization) -> User:
+    return make_user("olivia", Role.PROVIDER_STAFF, organization)
+
+
+@pytest.fixture
+def other_staff(other_organization) -> User:
+    return make_user("stranger", Role.PROVIDER_STAFF, other_organization)
+
+
+@pytest.fixture
+def nurse(db) -> User:
+    return make_user("nina", Role.CLINICAL_REVIEWER)
+
+
+@pytest.fixture
+def physician(db) -> User:
+    return make_user("dr_patel", Role.PHYSICIAN_REVIEWER)
+
+
+@pytest.fixture
+def supervisor(db) -> User:
+    return make_user("sam", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def policy_admin(db) -> User:
+    return make_user("paula", Role.POLICY_ADMIN)
