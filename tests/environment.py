@@ -6,3 +6,5 @@ Tests run with production settings (DEBUG off); only the secret key is a test va
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# Nothing runs collectstatic before the suite: serve static files through the finders.
+os.environ.setdefault("STATIC_MANIFEST", "false")
