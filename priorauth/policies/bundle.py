@@ -1,0 +1,444 @@
+"""The policy bundle as data: validate a bundle document and parse it into plain records.
+
+Pure: no database. The caller passes the product and queue codes the database already holds,
+because a bundle may refer to records it does not carry itself. Every problem is collected with
+its path (`policies[2].effective: not a date`), so one pass tells the author everything to fix.
+Keys the contract does not name are ignored: DOMAIN.md says more keys may be added.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from priorauth.policies import vocab
+
+# Column sizes of the models, checked here so that a long value is a problem, not a crash.
+MAX_LENGTHS = {"number": 40, "title": 300, "hcpcs": 40, "brand": 200, "generic": 300,
+               "manufacturer": 300, "plan": 60, "name": 200, "queue": 60, "source": 300,
+               "action": 500}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Revision:
+    date: datetime.date
+    action: str
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    number: str
+    title: str
+    type: str
+    lines_of_business: tuple[str, ...]
+    states: tuple[str, ...]
+    effective: datetime.date
+    archived: datetime.date | None
+    products: tuple[str, ...]
+    categories: tuple[str, ...]
+    sections: Mapping[str, str]
+    related: tuple[str, ...]
+    history: tuple[Revision, ...]
+
+
+@dataclass(frozen=True)
+class ProductData:
+    hcpcs: str
+    brand: str
+    generic: str
+    category: str
+    genetically_modified: bool
+    benefit: str
+    requires_prior_auth: bool
+    manufacturer: str
+    indication: str
+
+
+@dataclass(frozen=True)
+class PlanData:
+    code: str
+    name: str
+    line_of_business: str
+    state: str
+    excluded_products: tuple[str, ...]
+    excluded_categories: tuple[str, ...]
+    no_auth_products: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueueData:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RoutingData:
+    key: str
+    category: str  # "" is the key's default entry (null in the bundle)
+    queue: str
+
+
+@dataclass(frozen=True)
+class TimeframeData:
+    urgency: str
+    state: str
+    unit: str
+    amount: int
+    clock: str
+    pauses_when_pended: bool
+    missed: str
+    source: str
+
+
+@dataclass(frozen=True)
+class HolidayData:
+    date: datetime.date
+    name: str
+
+
+@dataclass(frozen=True)
+class Bundle:
+    policies: tuple[PolicyData, ...] = ()
+    products: tuple[ProductData, ...] = ()
+    plans: tuple[PlanData, ...] = ()
+    queues: tuple[QueueData, ...] = ()
+    routing: tuple[RoutingData, ...] = ()
+    timeframes: tuple[TimeframeData, ...] = ()
+    holidays: tuple[HolidayData, ...] = ()
+
+
+class _Item:
+    """One object of a bundle list, read key by key; problems are collected, never raised."""
+
+    def __init__(self, raw: Mapping[str, Any], path: str, problems: list[Problem]) -> None:
+        self.raw = raw
+        self.path = path
+        self.problems = problems
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(f"{self.path}.{key}" if key else self.path, message))
+
+    def _value(self, key: str, required: bool) -> Any:
+        value = self.raw.get(key)
+        if value is None and required:
+            self.problem(key, "missing")
+        return value
+
+    def text(self, key: str, *, required: bool = True, size: str = "") -> str:
+        value = self._value(key, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.problem(key, "not a string")
+            return ""
+        if required and not value.strip():
+            self.problem(key, "empty")
+        limit = MAX_LENGTHS.get(size or key)
+        if limit and len(value) > limit:
+            self.problem(key, f"longer than {limit} characters")
+        return value
+
+    def choice(self, key: str, vocabulary: Collection[str], what: str, default: str = "") -> str:
+        value = self._value(key, not default)
+        if value is None:
+            return default
+        if not isinstance(value, str) or value not in vocabulary:
+            # Short vocabularies are listed; a list of every state would drown the message.
+            hint = f" (use one of {', '.join(vocabulary)})" if len(vocabulary) <= 10 else ""
+            self.problem(key, f"unknown {what} {_quote(value)}{hint}")
+            return default
+        return value
+
+    def date(self, key: str, *, required: bool = True) -> datetime.date | None:
+        value = self._value(key, required)
+        return None if value is None else self._as_date(key, value)
+
+    def _as_date(self, key: str, value: Any) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.problem(key, f"not a date: {_quote(value)} (use YYYY-MM-DD)")
+            return None
+
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        value = self._value(key, default is None)
+        if value is None:
+            return bool(default)
+        if not isinstance(value, bool):
+            self.problem(key, f"not true or false: {_quote(value)}")
+        return value is True
+
+    def strings(self, key: str, *, check: Callable[[str], str] | None = None) -> tuple[str, ...]:
+        """Return an optional list of strings; `check` returns a problem for an element, or ""."""
+        value = self._value(key, False)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(key, "not a list")
+            return ()
+        result: list[str] = []
+        for index, element in enumerate(value):
+            message = "not a string" if not isinstance(element, str) else (check(element) if check else "")
+            if message:
+                self.problem(f"{key}[{index}]", message)
+            elif element not in result:
+                result.append(element)
+        return tuple(result)
+
+    def codes(self, key: str, vocabulary: Collection[str], what: str) -> tuple[str, ...]:
+        return self.strings(key, check=lambda code: "" if code in vocabulary else f"unknown {what} {_quote(code)}")
+
+
+def _quote(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _unknown_product(known: Collection[str]) -> Callable[[str], str]:
+    return lambda hcpcs: "" if hcpcs in known else f'no product "{hcpcs}" in this bundle or the database'
+
+
+@dataclass
+class _Context:
+    products: Collection[str]
+    queues: Collection[str]
+
+
+def _policy(item: _Item, context: _Context) -> PolicyData:
+    effective = item.date("effective")
+    archived = item.date("archived", required=False)
+    if effective and archived and archived < effective:
+        item.problem("archived", f"before the effective date {effective.isoformat()}")
+    elif effective and archived == effective:
+        item.problem("archived", "on the effective date: the version would never be in effect")
+    return PolicyData(
+        number=item.text("number"),
+        title=item.text("title"),
+        type=item.choice("type", vocab.POLICY_TYPES, "policy type"),
+        lines_of_business=item.codes("lines_of_business", vocab.LINES_OF_BUSINESS, "line of business"),
+        states=item.codes("states", vocab.US_STATES, "state"),
+        effective=effective or datetime.date.min,
+        archived=archived,
+        products=item.strings("products", check=_unknown_product(context.products)),
+        categories=item.codes("categories", vocab.CATEGORIES, "category"),
+        sections={key: item.text(key, required=False) for key in vocab.TEXT_SECTIONS},
+        related=_related(item),
+        history=_revisions(item),
+    )
+
+
+def _related(item: _Item) -> tuple[str, ...]:
+    # Section G is a list of policy names; a single text is accepted as a list of one.
+    value = item.raw.get("related")
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    return item.strings("related")
+
+
+def _revisions(item: _Item) -> tuple[Revision, ...]:
+    value = item.raw.get("history")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        item.problem("history", "not a list of {date, action} entries")
+        return ()
+    revisions = []
+    for index, raw in enumerate(value):
+        entry = _object(raw, f"{item.path}.history[{index}]", item.problems)
+        if entry is not None:
+            day = entry.date("date")
+            revisions.append(Revision(day or datetime.date.min, entry.text("action")))
+    return tuple(revisions)
+
+
+def _product(item: _Item, context: _Context) -> ProductData:
+    return ProductData(
+        hcpcs=item.text("hcpcs"),
+        brand=item.text("brand"),
+        generic=item.text("generic"),
+        category=item.choice("category", vocab.CATEGORIES, "category"),
+        genetically_modified=item.flag("genetically_modified"),
+        benefit=item.choice("benefit", vocab.BENEFITS, "benefit"),
+        requires_prior_auth=item.flag("requires_prior_auth"),
+        manufacturer=item.text("manufacturer", required=False),
+        indication=item.text("indication", required=False),
+    )
+
+
+def _plan(item: _Item, context: _Context) -> PlanData:
+    return PlanData(
+        code=item.text("code", size="plan"),
+        name=item.text("name", required=False),
+        line_of_business=item.choice("line_of_business", vocab.LINES_OF_BUSINESS, "line of business"),
+        state=item.choice("state", vocab.US_STATES, "state"),
+        excluded_products=item.strings("excluded_products", check=_unknown_product(context.products)),
+        excluded_categories=item.codes("excluded_categories", vocab.CATEGORIES, "category"),
+        no_auth_products=item.strings("no_auth_products", check=_unknown_product(context.products)),
+    )
+
+
+def _queue(item: _Item, context: _Context) -> QueueData:
+    code = item.text("code", size="queue")
+    if code and not code.replace("-", "").replace("_", "").isalnum():
+        item.problem("code", f"{_quote(code)} is not a slug (letters, digits, - and _ only)")
+    return QueueData(code=code, name=item.text("name"))
+
+
+def _routing(item: _Item, context: _Context) -> RoutingData:
+    queue = item.text("queue")
+    if queue and queue not in context.queues:
+        item.problem("queue", f'no queue "{queue}" in this bundle or the database')
+    return RoutingData(
+        key=item.choice("key", vocab.ROUTING_KEYS, "routing key"),
+        category="" if item.raw.get("category") is None else item.choice("category", vocab.CATEGORIES, "category"),
+        queue=queue,
+    )
+
+
+def _timeframe(item: _Item, context: _Context) -> TimeframeData:
+    units = [unit for unit in vocab.TIMEFRAME_UNITS if item.raw.get(unit) is not None]
+    amount = 0
+    if len(units) != 1:
+        item.problem("", f"give exactly one of {', '.join(vocab.TIMEFRAME_UNITS)}")
+    else:
+        amount = item.raw[units[0]]
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount < 2**31:
+            item.problem(units[0], f"not a whole number of at least 1: {_quote(amount)}")
+    return TimeframeData(
+        urgency=item.choice("urgency", vocab.URGENCIES, "urgency"),
+        state=item.choice("state", [vocab.ANY_STATE, *vocab.US_STATES], "state"),
+        unit=units[0] if units else "",
+        amount=amount if isinstance(amount, int) else 0,
+        clock=item.choice("clock", vocab.CLOCKS, "clock", default="receipt"),
+        pauses_when_pended=item.flag("pauses_when_pended", default=False),
+        missed=item.choice("missed", vocab.MISSED, "missed-deadline meaning", default="breach"),
+        source=item.text("source", required=False),
+    )
+
+
+def _holiday(raw: Any, path: str, problems: list[Problem]) -> HolidayData | None:
+    # A holiday is a date, or {date, name}.
+    item = _Item({"date": raw} if not isinstance(raw, dict) else raw, path, [])
+    day = item.date("date")
+    name = item.text("name", required=False)
+    for problem in item.problems:
+        problems.append(Problem(path if not isinstance(raw, dict) else problem.path, problem.message))
+    return HolidayData(day, name) if day else None
+
+
+def _object(raw: Any, path: str, problems: list[Problem]) -> _Item | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(path, "not an object"))
+        return None
+    return _Item(raw, path, problems)
+
+
+_PARSERS: dict[str, Callable[[_Item, _Context], Any]] = {
+    "policies": _policy,
+    "products": _product,
+    "plans": _plan,
+    "queues": _queue,
+    "routing": _routing,
+    "timeframes": _timeframe,
+}
+
+# What identifies a record of each kind, and how a duplicate is described.
+_IDENTITIES: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+    "policies": ("", lambda p: (p.number, p.effective)),
+    "products": ("hcpcs", lambda p: (p.hcpcs,)),
+    "plans": ("code", lambda p: (p.code,)),
+    "queues": ("code", lambda q: (q.code,)),
+    "routing": ("", lambda r: (r.key, r.category or None)),
+    "timeframes": ("", lambda t: (t.urgency, t.state)),
+    "holidays": ("", lambda h: (h.date,)),
+}
+
+
+def parse_bundle(
+    data: Any, *, known_products: Collection[str] = (), known_queues: Collection[str] = ()
+) -> tuple[Bundle, list[Problem]]:
+    """Return the bundle's records and every problem found; use the records only if there is none.
+
+    `known_products` and `known_queues` are the codes already in the database: a policy, plan or
+    routing entry may name those as well as the bundle's own.
+    """
+    if not isinstance(data, dict):
+        return Bundle(), [Problem("bundle", "not a JSON object with policies, products, plans, ...")]
+    problems: list[Problem] = []
+    lists = {kind: _list(data, kind, problems) for kind in [*_PARSERS, "holidays"]}
+    context = _Context(
+        products={*known_products, *_codes(lists["products"], "hcpcs")},
+        queues={*known_queues, *_codes(lists["queues"], "code")},
+    )
+    records: dict[str, tuple[Any, ...]] = {}
+    for kind, parser in _PARSERS.items():
+        records[kind] = _parse_list(kind, lists[kind], lambda raw, path, p=parser: _parse_object(
+            raw, path, problems, p, context))
+    records["holidays"] = _parse_list("holidays", lists["holidays"], lambda raw, path: _holiday(
+        raw, path, problems))
+    for kind, (key, identity) in _IDENTITIES.items():
+        _check_duplicates(kind, key, records[kind], identity, problems)
+    bundle = Bundle(**{kind: tuple(record for _, record in pairs) for kind, pairs in records.items()})
+    return bundle, sorted(problems, key=_document_order)
+
+
+_ORDER = ["bundle", *_PARSERS, "holidays"]
+
+
+def _document_order(problem: Problem) -> tuple[int, int]:
+    # Duplicates are found last; sorting puts each problem back where it is in the file.
+    match = re.match(r"(\w+)(?:\[(\d+)\])?", problem.path)
+    kind, index = (match.group(1), match.group(2)) if match else ("bundle", None)
+    return (_ORDER.index(kind) if kind in _ORDER else 0, int(index) if index else -1)
+
+
+def _list(data: Mapping[str, Any], kind: str, problems: list[Problem]) -> list[Any]:
+    value = data.get(kind)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(kind, "not a list"))
+        return []
+    return value
+
+
+def _codes(raw_items: list[Any], key: str) -> set[str]:
+    return {raw[key] for raw in raw_items if isinstance(raw, dict) and isinstance(raw.get(key), str)}
+
+
+def _parse_object(raw: Any, path: str, problems: list[Problem], parser: Callable[[_Item, _Context], Any],
+                  context: _Context) -> Any:
+    item = _object(raw, path, problems)
+    return None if item is None else parser(item, context)
+
+
+def _parse_list(kind: str, raw_items: list[Any], parse: Callable[[Any, str], Any]) -> tuple[Any, ...]:
+    """Return (index, record) pairs for the items that could be read at all."""
+    pairs = ((index, parse(raw, f"{kind}[{index}]")) for index, raw in enumerate(raw_items))
+    return tuple((index, record) for index, record in pairs if record is not None)
+
+
+def _check_duplicates(kind: str, key: str, pairs: tuple[Any, ...],
+                      identity: Callable[[Any], tuple[Any, ...]], problems: list[Problem]) -> None:
+    seen: dict[tuple[Any, ...], int] = {}
+    for index, record in pairs:
+        ident = identity(record)
+        if any(part in ("", 0, datetime.date.min) for part in ident):
+            continue  # already reported as missing or malformed
+        if ident in seen:
+            path = f"{kind}[{index}].{key}" if key else f"{kind}[{index}]"
+            shown = " ".join("null" if part is None else str(part) for part in ident)
+            problems.append(Problem(path, f"duplicate of {kind}[{seen[ident]}] ({shown})"))
+        else:
+            seen[ident] = index

@@ -1,0 +1,81 @@
+"""Selectors for the policy records: the snapshot the deferral logic decides from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from priorauth.members.models import Plan
+from priorauth.policies import deferral
+from priorauth.policies.models import Holiday, Policy, Product, RoutingEntry, TimeframeRule
+
+
+def policy_snapshot() -> deferral.Snapshot:
+    """Return every policy record as a deferral snapshot, in a constant number of queries.
+
+    The snapshot holds all versions (archived ones too): the deferral logic picks the ones in
+    effect on the date of service.
+    """
+    return deferral.Snapshot(
+        policies=_policies(),
+        products={p.hcpcs: _product(p) for p in Product.objects.all()},
+        plans=_plans(),
+        routing=tuple(
+            deferral.RoutingRecord(key=r.key, category=r.category or None, queue=r.queue.code)
+            for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
+        ),
+        timeframes=tuple(
+            deferral.TimeframeRecord(
+                urgency=t.urgency, state=t.state, unit=t.unit, amount=t.amount, clock=t.clock,
+                pauses_when_pended=t.pauses_when_pended, missed=t.missed, source=t.source,
+            )
+            for t in TimeframeRule.objects.order_by("urgency", "state")
+        ),
+        holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
+    )
+
+
+def _product(product: Product) -> deferral.ProductRecord:
+    return deferral.ProductRecord(
+        hcpcs=product.hcpcs,
+        brand=product.brand,
+        generic=product.generic,
+        category=product.category,
+        genetically_modified=product.genetically_modified,
+        benefit=product.benefit,
+        requires_prior_auth=product.requires_prior_auth,
+    )
+
+
+def _policies() -> tuple[deferral.PolicyRecord, ...]:
+    products = _related_codes(Policy.products.through.objects.values_list("policy_id", "product__hcpcs"))
+    return tuple(
+        deferral.PolicyRecord(
+            number=p.number, title=p.title, type=p.type,
+            lines_of_business=frozenset(p.lines_of_business), states=frozenset(p.states),
+            effective=p.effective, archived=p.archived,
+            products=frozenset(products[p.pk]), categories=frozenset(p.categories),
+        )
+        for p in Policy.objects.order_by("number", "effective")
+    )
+
+
+def _plans() -> dict[str, deferral.PlanRecord]:
+    excluded = _related_codes(Plan.excluded_products.through.objects.values_list("plan_id", "product__hcpcs"))
+    no_auth = _related_codes(Plan.no_auth_products.through.objects.values_list("plan_id", "product__hcpcs"))
+    return {
+        p.code: deferral.PlanRecord(
+            code=p.code, line_of_business=p.line_of_business, state=p.state,
+            excluded_products=frozenset(excluded[p.pk]),
+            excluded_categories=frozenset(p.excluded_categories),
+            no_auth_products=frozenset(no_auth[p.pk]),
+        )
+        for p in Plan.objects.all()
+    }
+
+
+def _related_codes(pairs: Iterable[tuple[int, str]]) -> defaultdict[int, set[str]]:
+    codes: defaultdict[int, set[str]] = defaultdict(set)
+    for owner_id, hcpcs in pairs:
+        codes[owner_id].add(hcpcs)
+    return codes

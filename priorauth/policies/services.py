@@ -1,0 +1,257 @@
+"""Services for the policy records: import and export of the policy bundle (DOMAIN.md).
+
+Import is all or nothing and idempotent: the bundle is validated whole first, then every record
+is compared with the database and saved only when it differs, so re-importing the same file
+writes no new history, and a changed record is updated in place (django-simple-history keeps the
+version it replaces). Records absent from the bundle are left alone: import never deletes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from priorauth.members.models import Plan
+from priorauth.policies import bundle as bundle_data
+from priorauth.policies import vocab
+from priorauth.policies.models import Holiday, Policy, PolicyRevision, Product, ReviewQueue, RoutingEntry, TimeframeRule
+
+KINDS = ("policies", "products", "plans", "queues", "routing", "timeframes", "holidays")
+CHANGE_REASON = "policy bundle import"
+M = TypeVar("M", bound=models.Model)
+
+
+class BundleInvalid(ValueError):
+    """The bundle has problems; nothing was written."""
+
+    def __init__(self, problems: list[bundle_data.Problem]) -> None:
+        super().__init__(f"the bundle has {len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    """How many records of each kind the import created, updated or left unchanged."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts[kind][outcome] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        """Return one human line per kind, e.g. "products: 2 created, 1 updated, 40 unchanged"."""
+        return [
+            f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for kind, c in self.counts.items()
+        ]
+
+
+def bundle_import(*, data: Any) -> ImportResult:
+    """Return the counts after importing a bundle document; raise BundleInvalid, writing nothing."""
+    with transaction.atomic():
+        parsed, problems = bundle_data.parse_bundle(
+            data,
+            known_products=set(Product.objects.values_list("hcpcs", flat=True)),
+            known_queues=set(ReviewQueue.objects.values_list("code", flat=True)),
+        )
+        if problems:
+            raise BundleInvalid(problems)
+        result = ImportResult()
+        _import_records(parsed, result)
+    return result
+
+
+def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
+    # Order matters: products and queues first, since policies, plans and routing refer to them.
+    for product in parsed.products:
+        result.add("products", _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"})))
+    for queue in parsed.queues:
+        result.add("queues", _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name}))
+    products = {p.hcpcs: p for p in Product.objects.all()}
+    for policy in parsed.policies:
+        result.add("policies", _import_policy(policy, products))
+    for plan in parsed.plans:
+        result.add("plans", _import_plan(plan, products))
+    queues = {q.code: q for q in ReviewQueue.objects.all()}
+    for entry in parsed.routing:
+        lookup = {"key": entry.key, "category": entry.category}
+        result.add("routing", _upsert(RoutingEntry, lookup, {"queue": queues[entry.queue]}))
+    for rule in parsed.timeframes:
+        lookup = {"urgency": rule.urgency, "state": rule.state}
+        result.add("timeframes", _upsert(TimeframeRule, lookup, _fields(rule, exclude=set(lookup))))
+    for holiday in parsed.holidays:
+        result.add("holidays", _upsert(Holiday, {"date": holiday.date}, {"name": holiday.name}))
+
+
+def _fields(record: Any, *, exclude: set[str]) -> dict[str, Any]:
+    return {name: value for name, value in vars(record).items() if name not in exclude}
+
+
+def _import_policy(policy: bundle_data.PolicyData, products: dict[str, Product]) -> str:
+    values = {
+        "title": policy.title,
+        "type": policy.type,
+        "lines_of_business": list(policy.lines_of_business),
+        "states": list(policy.states),
+        "archived": policy.archived,
+        "categories": list(policy.categories),
+        "related": list(policy.related),
+        **policy.sections,
+    }
+    m2m = {"products": [products[code] for code in policy.products]}
+    lookup = {"number": policy.number, "effective": policy.effective}
+    outcome, instance = _upsert_instance(Policy, lookup, values, m2m)
+    if _replace_revisions(instance, policy.history) and outcome == "unchanged":
+        outcome = "updated"
+    return outcome
+
+
+def _replace_revisions(policy: Policy, history: Iterable[bundle_data.Revision]) -> bool:
+    """Return whether section H differed and was replaced by the bundle's entries."""
+    wanted = [(r.date, r.action) for r in history]
+    if list(policy.revisions.order_by("pk").values_list("date", "action")) == wanted:
+        return False
+    policy.revisions.all().delete()
+    for day, action in wanted:
+        PolicyRevision.objects.create(policy=policy, date=day, action=action)
+    return True
+
+
+def _import_plan(plan: bundle_data.PlanData, products: dict[str, Product]) -> str:
+    values = {
+        "name": plan.name,
+        "line_of_business": plan.line_of_business,
+        "state": plan.state,
+        "excluded_categories": list(plan.excluded_categories),
+    }
+    m2m = {
+        "excluded_products": [products[code] for code in plan.excluded_products],
+        "no_auth_products": [products[code] for code in plan.no_auth_products],
+    }
+    return _upsert(Plan, {"code": plan.code}, values, m2m)
+
+
+def _upsert(
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    m2m: dict[str, list[models.Model]] | None = None,
+) -> str:
+    """Return "created", "updated" or "unchanged", saving only when something differs."""
+    return _upsert_instance(model, lookup, values, m2m)[0]
+
+
+def _upsert_instance(
+    model: type[M],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    m2m: dict[str, list[models.Model]] | None = None,
+) -> tuple[str, M]:
+    """Return the outcome and the saved instance (see `_upsert`)."""
+    instance = model._default_manager.filter(**lookup).first()
+    created = instance is None
+    if instance is None:
+        instance = model(**lookup)
+    changed = [name for name, value in values.items() if created or getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+        instance.save()
+    m2m_changed = False
+    for name, targets in (m2m or {}).items():
+        manager = getattr(instance, name)
+        if {t.pk for t in manager.all()} != {t.pk for t in targets}:
+            instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+            manager.set(targets)
+            m2m_changed = True
+    if created:
+        return "created", instance
+    return ("updated" if changed or m2m_changed else "unchanged"), instance
+
+
+def bundle_export() -> dict[str, list[Any]]:
+    """Return every policy record as a bundle document, in a stable order, dates in ISO form."""
+    return {
+        "policies": [_export_policy(p) for p in Policy.objects.prefetch_related("products", "revisions")
+                     .order_by("number", "effective")],
+        "products": [_export_product(p) for p in Product.objects.order_by("hcpcs")],
+        "plans": [_export_plan(p) for p in Plan.objects.prefetch_related("excluded_products", "no_auth_products")
+                  .order_by("code")],
+        "queues": [{"code": q.code, "name": q.name} for q in ReviewQueue.objects.order_by("code")],
+        "routing": [
+            {"key": r.key, "category": r.category or None, "queue": r.queue.code}
+            for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
+        ],
+        "timeframes": [_export_timeframe(t) for t in TimeframeRule.objects.order_by("urgency", "state")],
+        "holidays": [
+            {"date": h.date.isoformat(), "name": h.name} if h.name else h.date.isoformat()
+            for h in Holiday.objects.order_by("date")
+        ],
+    }
+
+
+def _export_policy(policy: Policy) -> dict[str, Any]:
+    return {
+        "number": policy.number,
+        "title": policy.title,
+        "type": policy.type,
+        "lines_of_business": policy.lines_of_business,
+        "states": policy.states,
+        "effective": policy.effective.isoformat(),
+        "archived": policy.archived.isoformat() if policy.archived else None,
+        "products": sorted(p.hcpcs for p in policy.products.all()),
+        "categories": policy.categories,
+        **{key: getattr(policy, key) for key in vocab.TEXT_SECTIONS},
+        "related": policy.related,
+        "history": [
+            {"date": r.date.isoformat(), "action": r.action}
+            for r in sorted(policy.revisions.all(), key=lambda r: r.pk)
+        ],
+    }
+
+
+def _export_product(product: Product) -> dict[str, Any]:
+    return {
+        "hcpcs": product.hcpcs,
+        "brand": product.brand,
+        "generic": product.generic,
+        "manufacturer": product.manufacturer,
+        "category": product.category,
+        "genetically_modified": product.genetically_modified,
+        "benefit": product.benefit,
+        "requires_prior_auth": product.requires_prior_auth,
+        "indication": product.indication,
+    }
+
+
+def _export_plan(plan: Plan) -> dict[str, Any]:
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "line_of_business": plan.line_of_business,
+        "state": plan.state,
+        "excluded_products": sorted(p.hcpcs for p in plan.excluded_products.all()),
+        "excluded_categories": plan.excluded_categories,
+        "no_auth_products": sorted(p.hcpcs for p in plan.no_auth_products.all()),
+    }
+
+
+def _export_timeframe(rule: TimeframeRule) -> dict[str, Any]:
+    return {
+        "urgency": rule.urgency,
+        "state": rule.state,
+        rule.unit: rule.amount,
+        "clock": rule.clock,
+        "pauses_when_pended": rule.pauses_when_pended,
+        "missed": rule.missed,
+        "source": rule.source,
+    }
