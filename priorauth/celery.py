@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priorauth.settings")
 app = Celery("priorauth")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The project package is not an installed app, so its own tasks module is named here.
+app.autodiscover_tasks(["priorauth"])

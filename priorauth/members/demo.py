@@ -1,0 +1,177 @@
+"""The demo data: role groups, one login per role, provider organizations, members and coverage.
+
+Everything here is fictional and the passwords are published (README, `seed_demo` output):
+it exists so that `make run` shows a working product, never for a real installation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
+from priorauth.members.roles import assign_role, ensure_role_groups
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    key: str
+    name: str
+    npi: str  # valid: Luhn check digit over "80840" + the first nine digits
+    tin: str  # valid EIN prefix
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+    role: Role | None  # None: the superuser, who has no working role
+    organization: str = ""  # a DemoOrganization key, for provider office staff only
+
+    @property
+    def role_label(self) -> str:
+        return self.role.label if self.role else "Superuser (site administration)"
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    member_id: str
+    first_name: str
+    last_name: str
+    date_of_birth: datetime.date
+    plan: str
+    coverage: tuple[tuple[datetime.date, datetime.date], ...]
+
+
+@dataclass
+class DemoResult:
+    logins: list[DemoLogin] = field(default_factory=list)
+    organizations: int = 0
+    members: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _d(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+ORGANIZATIONS = [
+    DemoOrganization("buckeye", "Buckeye Cellular Oncology (demo)", "1642789139", "314827365"),
+    DemoOrganization("peach", "Peach State Gene Therapy Center (demo)", "2458902733", "582049173"),
+    DemoOrganization("hoosier", "Hoosier Hematology Partners (demo)", "1774026599", "352918406"),
+]
+
+LOGINS = [
+    DemoLogin("staff_buckeye", "orchid-lantern-47-ridge", "Olivia", "Marsh", Role.PROVIDER_STAFF, "buckeye"),
+    DemoLogin("staff_peach", "copper-meadow-83-sail", "Theo", "Vance", Role.PROVIDER_STAFF, "peach"),
+    DemoLogin("nurse", "quiet-harbor-29-fern", "Nina", "Okafor", Role.CLINICAL_REVIEWER),
+    DemoLogin("physician", "amber-summit-61-wren", "Raj", "Patel", Role.PHYSICIAN_REVIEWER),
+    DemoLogin("supervisor", "velvet-canyon-15-pine", "Sam", "Delgado", Role.SUPERVISOR),
+    DemoLogin("policy_admin", "silver-orchard-38-tide", "Paula", "Brennan", Role.POLICY_ADMIN),
+    DemoLogin("admin", "granite-willow-92-dawn", "Ada", "Kessler", None),
+]
+
+_YEAR = (_d("2026-01-01"), _d("2026-12-31"))
+
+MEMBERS = [
+    DemoMember("GA-DEMO-0001", "Marisol", "Quenby", _d("1978-03-14"), "GA-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember(
+        "GA-DEMO-0002",
+        "Dorian",
+        "Ashgrove",
+        _d("1990-11-02"),
+        "GA-MKT-SILVER-2026",
+        # Two periods with a gap in May and June: a date of service there is not covered.
+        ((_d("2026-01-01"), _d("2026-04-30")), (_d("2026-07-01"), _d("2026-12-31"))),
+    ),
+    DemoMember("GA-DEMO-0003", "Imani", "Follett", _d("2009-06-21"), "GA-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("IN-DEMO-0001", "Caspian", "Wendell", _d("1965-08-09"), "IN-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("IN-DEMO-0002", "Linnea", "Prowse", _d("1983-01-27"), "IN-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("IN-DEMO-0003", "Obadiah", "Sterne", _d("1972-12-05"), "IN-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("OH-DEMO-0001", "Juniper", "Halloway", _d("1958-04-30"), "OH-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember(
+        "OH-DEMO-0002",
+        "Emrys",
+        "Talbot",
+        _d("1995-09-18"),
+        "OH-MKT-SILVER-2026",
+        # Lapsed: coverage ended before the policy's effective date (05/01/2026).
+        ((_d("2026-01-01"), _d("2026-03-31")),),
+    ),
+    DemoMember("OH-DEMO-0003", "Rosalind", "Achterberg", _d("1987-07-07"), "OH-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("WV-DEMO-0001", "Thaddeus", "Crane", _d("1969-02-11"), "WV-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("WV-DEMO-0002", "Beatrix", "Lowell", _d("2001-10-23"), "WV-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("WV-DEMO-0003", "Silas", "Moorcroft", _d("1976-05-16"), "WV-MKT-SILVER-2026", (_YEAR,)),
+]
+
+
+@transaction.atomic
+def demo_seed() -> DemoResult:
+    """Return what was seeded after creating or updating the demo data; safe to run again.
+
+    Passwords are reset to the published ones on each run so that the printed table is true.
+    Members of a plan that does not exist (the policy bundle was not imported) are skipped
+    with a warning rather than failing the whole seed.
+    """
+    ensure_role_groups()
+    organizations = {org.key: _organization_upsert(org) for org in ORGANIZATIONS}
+    result = DemoResult(organizations=len(organizations))
+    for login in LOGINS:
+        _login_upsert(login, organizations)
+        result.logins.append(login)
+    plans = {plan.code: plan for plan in Plan.objects.filter(code__in={m.plan for m in MEMBERS})}
+    for missing in sorted({m.plan for m in MEMBERS} - plans.keys()):
+        result.warnings.append(
+            f"Plan {missing} does not exist (import the policy bundle first): its members are skipped."
+        )
+    for demo_member in MEMBERS:
+        if demo_member.plan in plans:
+            _member_upsert(demo_member, plans[demo_member.plan])
+            result.members += 1
+    return result
+
+
+def _organization_upsert(org: DemoOrganization) -> ProviderOrganization:
+    organization, _ = ProviderOrganization.objects.update_or_create(
+        npi=org.npi, defaults={"name": org.name, "tin": org.tin}
+    )
+    return organization
+
+
+def _login_upsert(login: DemoLogin, organizations: dict[str, ProviderOrganization]) -> User:
+    user, _ = User.objects.get_or_create(username=login.username)
+    user.first_name = login.first_name
+    user.last_name = login.last_name
+    user.email = f"{login.username}@demo.example.org"
+    user.organization = organizations[login.organization] if login.organization else None
+    validate_password(login.password, user)
+    user.set_password(login.password)
+    if login.role is None:
+        user.role = ""
+        user.is_staff = user.is_superuser = True
+        user.save()
+        user.groups.clear()
+    else:
+        user.is_superuser = False
+        assign_role(user, login.role)
+    return user
+
+
+def _member_upsert(demo_member: DemoMember, plan: Plan) -> Member:
+    member, _ = Member.objects.update_or_create(
+        member_id=demo_member.member_id,
+        defaults={
+            "first_name": demo_member.first_name,
+            "last_name": demo_member.last_name,
+            "date_of_birth": demo_member.date_of_birth,
+            "plan": plan,
+        },
+    )
+    for start, end in demo_member.coverage:
+        CoveragePeriod.objects.get_or_create(member=member, start=start, end=end)
+    return member
