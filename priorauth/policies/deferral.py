@@ -11,115 +11,377 @@ No database, no clock: callers build a `Snapshot` of the records and pass times 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from priorauth.policies import timeframes
+from priorauth.policies.snapshot import (
+    Coverage,
+    Decision,
+    PlanRecord,
+    PolicyRecord,
+    ProductRecord,
+    RequestFacts,
+    RoutingRecord,
+    Snapshot,
+    TimeframeRecord,
+    TraceStep,
+    UndecidableRequest,
+)
+from priorauth.policies.vocab import (
+    ANY_STATE,
+    CATEGORIES,
+    LINES_OF_BUSINESS,
+    STEM_CELL_TRANSPLANT,
+    TIMEFRAME_UNITS,
+    URGENCIES,
+)
 
-class UndecidableRequest(ValueError):
-    """The facts cannot be decided (unknown plan or product, missing service)."""
+__all__ = [
+    "Coverage",
+    "Decision",
+    "PlanRecord",
+    "PolicyRecord",
+    "ProductRecord",
+    "RequestFacts",
+    "RoutingRecord",
+    "Snapshot",
+    "TimeframeRecord",
+    "TraceStep",
+    "UndecidableRequest",
+    "decide",
+    "decision_as_json",
+    "in_effect",
+    "policy_versions",
+]
 
 
 @dataclass(frozen=True)
-class Coverage:
-    start: datetime.date
-    end: datetime.date
+class _Case:
+    """The facts with their records looked up: what every step reads."""
 
-
-@dataclass(frozen=True)
-class RequestFacts:
-    plan: str
-    coverage: tuple[Coverage, ...]
-    hcpcs: str | None
-    category: str | None
-    genetically_modified: bool | None
-    diagnoses: tuple[str, ...]
-    urgency: str
-    date_of_service: datetime.date
-    received_at: datetime.datetime
-
-
-@dataclass(frozen=True)
-class PolicyRecord:
-    number: str
-    title: str
-    type: str
-    lines_of_business: frozenset[str]
-    states: frozenset[str]
-    effective: datetime.date
-    archived: datetime.date | None
-    products: frozenset[str] = frozenset()
-    categories: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class ProductRecord:
-    hcpcs: str
-    brand: str
-    generic: str
+    facts: RequestFacts
+    snapshot: Snapshot
+    plan: PlanRecord
+    product: ProductRecord | None
     category: str
-    genetically_modified: bool
-    benefit: str
-    requires_prior_auth: bool
+
+    @property
+    def service(self) -> str:
+        """Return the service as a provider names it: the product, else the therapy category."""
+        if self.product is not None:
+            return f"{self.product.brand} ({self.product.hcpcs})"
+        return _category(self.category)
+
+    @property
+    def service_or_category(self) -> str:
+        """Return the product and its category, or the category alone, for a sentence."""
+        if self.product is not None:
+            return f"{self.service} or {_category(self.category)}"
+        return self.service
+
+    @property
+    def dos(self) -> str:
+        return _date(self.facts.date_of_service)
 
 
-@dataclass(frozen=True)
-class PlanRecord:
-    code: str
-    line_of_business: str
-    state: str
-    excluded_products: frozenset[str] = frozenset()
-    excluded_categories: frozenset[str] = frozenset()
-    no_auth_products: frozenset[str] = frozenset()
+def _category(category: str) -> str:
+    """Return a category's name for the middle of a sentence ("gene therapy", "CAR-T cell therapy")."""
+    label = CATEGORIES[category]
+    return label if label[1:2].isupper() else label[0].lower() + label[1:]
 
 
-@dataclass(frozen=True)
-class RoutingRecord:
-    key: str
-    category: str | None
-    queue: str
+def _date(day: datetime.date) -> str:
+    """Return a date the way the policy statement writes it (05/01/2026)."""
+    return day.strftime("%m/%d/%Y")
 
 
-@dataclass(frozen=True)
-class TimeframeRecord:
-    urgency: str
-    state: str
-    unit: str
-    amount: int
-    clock: str = "receipt"
-    pauses_when_pended: bool = False
-    missed: str = "breach"
-    source: str = ""
+def _moment(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%m/%d/%Y %H:%M UTC")
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    policies: tuple[PolicyRecord, ...]
-    products: Mapping[str, ProductRecord]
-    plans: Mapping[str, PlanRecord]
-    routing: tuple[RoutingRecord, ...]
-    timeframes: tuple[TimeframeRecord, ...]
-    holidays: frozenset[datetime.date] = frozenset()
+def _numbers(policies: Iterable[PolicyRecord]) -> str:
+    return ", ".join(sorted({policy.number for policy in policies}))
 
 
-@dataclass(frozen=True)
-class TraceStep:
-    step: str
-    result: str
-    cites: str
+def _case(facts: RequestFacts, snapshot: Snapshot) -> _Case:
+    """Return the facts with their plan and product records, or raise UndecidableRequest."""
+    plan = snapshot.plans.get(facts.plan)
+    if plan is None:
+        raise UndecidableRequest(f"unknown plan {facts.plan!r}")
+    if facts.received_at.tzinfo is None or facts.received_at.utcoffset() is None:
+        raise UndecidableRequest("received_at must carry a UTC offset")
+    if facts.urgency not in URGENCIES:
+        raise UndecidableRequest(f"unknown urgency {facts.urgency!r} (expected one of {', '.join(URGENCIES)})")
+    if facts.hcpcs:
+        product = snapshot.products.get(facts.hcpcs)
+        if product is None:
+            raise UndecidableRequest(f"unknown product: no product record for HCPCS {facts.hcpcs!r}")
+        # The product's own category comes from its record, never from the provider.
+        return _Case(facts, snapshot, plan, product, product.category)
+    if not facts.category:
+        raise UndecidableRequest("the request names neither a product (hcpcs) nor a therapy category")
+    if facts.category not in CATEGORIES:
+        raise UndecidableRequest(f"unknown therapy category {facts.category!r}")
+    return _Case(facts, snapshot, plan, None, facts.category)
 
 
-@dataclass(frozen=True)
-class Decision:
-    outcome: str
-    routing_key: str | None
-    queue: str | None
-    governing: PolicyRecord | None
-    criteria: PolicyRecord | None
-    due_at: datetime.datetime | None
-    timeframe: TimeframeRecord | None
-    trace: tuple[TraceStep, ...] = field(default_factory=tuple)
+def in_effect(policy: PolicyRecord, day: datetime.date) -> bool:
+    """Return whether the policy is in effect on `day` (section H: effective <= day < archived)."""
+    return policy.effective <= day and (policy.archived is None or day < policy.archived)
+
+
+def _applies_to_plan(policy: PolicyRecord, plan: PlanRecord) -> bool:
+    return plan.line_of_business in policy.lines_of_business and plan.state in policy.states
+
+
+def _governing_policy(case: _Case) -> tuple[PolicyRecord | None, TraceStep]:
+    """Step 1: the administrative policy in effect on the date of service for the plan and service."""
+    plan, dos = case.plan, case.facts.date_of_service
+    found = [
+        policy
+        for policy in case.snapshot.policies
+        if policy.type == "administrative"
+        and _applies_to_plan(policy, plan)
+        and (case.category in policy.categories or case.facts.hcpcs in policy.products)
+        and in_effect(policy, dos)
+    ]
+    if not found:
+        reason, cites = _why_not_governed(case)
+        return None, TraceStep("governing_policy", f"Not governed: {reason}; sent to triage", cites)
+    policy = max(found, key=lambda p: (p.effective, p.number))
+    lob = LINES_OF_BUSINESS.get(plan.line_of_business, plan.line_of_business)
+    result = (
+        f"{policy.number} effective {_date(policy.effective)} governs {lob} plans in {plan.state} "
+        f"on the date of service {case.dos}"
+    )
+    return policy, TraceStep("governing_policy", result, f"{policy.number} A, H")
+
+
+def _why_not_governed(case: _Case) -> tuple[str, str]:
+    """Return why no administrative policy governs the request, and the sections that say so."""
+    plan, dos = case.plan, case.facts.date_of_service
+    candidates = [policy for policy in case.snapshot.policies if policy.type == "administrative"]
+    if not candidates:
+        return "no administrative policy is on record", "policy records"
+    lob = LINES_OF_BUSINESS.get(plan.line_of_business, plan.line_of_business)
+    narrowed = [p for p in candidates if plan.line_of_business in p.lines_of_business]
+    if not narrowed:
+        return f"{_numbers(candidates)} does not apply to {lob} plans like {plan.code}", f"{_numbers(candidates)} A"
+    candidates, narrowed = narrowed, [p for p in narrowed if plan.state in p.states]
+    if not narrowed:
+        states = ", ".join(sorted({state for p in candidates for state in p.states}))
+        return f"{_numbers(candidates)} applies in {states}, not in {plan.state}", f"{_numbers(candidates)} A"
+    candidates, narrowed = narrowed, [
+        p for p in narrowed if case.category in p.categories or case.facts.hcpcs in p.products
+    ]
+    if not narrowed:
+        return f"{_numbers(candidates)} does not name {case.service_or_category}", f"{_numbers(candidates)} A"
+    first = min(narrowed, key=lambda p: p.effective)
+    if dos < first.effective:
+        reason = f"the date of service {case.dos} is before {first.number} takes effect on {_date(first.effective)}"
+        return reason, f"{first.number} H"
+    archived = max((p for p in narrowed if p.archived and p.archived <= dos), key=lambda p: p.archived or dos)
+    reason = f"{archived.number} was archived on {_date(archived.archived or dos)}, on or before the date of service {case.dos}"
+    return reason, f"{archived.number} H"
+
+
+def _genetically_modified(case: _Case) -> bool:
+    """Return whether the donor cells are modified: the provider says so only for a transplant."""
+    if case.category == STEM_CELL_TRANSPLANT and case.facts.genetically_modified is not None:
+        return case.facts.genetically_modified
+    return case.product.genetically_modified if case.product is not None else False
+
+
+def _scope(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
+    """Step 2: a stem cell transplant without genetic manipulation is outside the policy (section B)."""
+    cites = f"{governing.number} B"
+    if case.category != STEM_CELL_TRANSPLANT:
+        result = f"{case.service}, {_category(case.category)}, is within the scope of {governing.number}"
+        return None, TraceStep("scope", result, cites)
+    if _genetically_modified(case):
+        result = "A stem cell transplant with genetically modified donor cells is a cell-based gene therapy, within scope"
+        return None, TraceStep("scope", result, cites)
+    result = f"A stem cell transplant with no genetic manipulation of the donor cells is not governed by {governing.number}"
+    return "transplant", TraceStep("scope", result, cites)
+
+
+def _eligibility(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
+    """Step 3: coverage active on the date of service, both ends inclusive (EOC)."""
+    dos, cites = case.facts.date_of_service, f"{governing.number} D.I (EOC)"
+    periods = ", ".join(f"{_date(c.start)}-{_date(c.end)}" for c in case.facts.coverage) or "none on file"
+    if any(c.start <= dos <= c.end for c in case.facts.coverage):
+        return None, TraceStep("eligibility", f"Coverage is active on the date of service {case.dos} ({periods})", cites)
+    result = f"No coverage is active on the date of service {case.dos} (coverage: {periods}); sent to eligibility review"
+    return "eligibility", TraceStep("eligibility", result, cites)
+
+
+def _benefits(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
+    """Step 4: the plan's schedule of benefits may exclude the product or its category (SOB)."""
+    plan, cites = case.plan, f"{governing.number} D.I (SOB)"
+    excluded = None
+    if case.facts.hcpcs and case.facts.hcpcs in plan.excluded_products:
+        excluded = case.service
+    elif case.category in plan.excluded_categories:
+        excluded = _category(case.category)
+    if excluded is None:
+        result = f"Plan {plan.code} does not exclude {case.service_or_category}"
+        return None, TraceStep("benefits", result, cites)
+    result = f"Plan {plan.code} excludes {excluded}; sent to benefits review (not a denial)"
+    return "benefits", TraceStep("benefits", result, cites)
+
+
+def _prior_authorization(case: _Case, governing: PolicyRecord) -> tuple[bool, TraceStep]:
+    """Step 5: return whether the service needs prior authorization under the plan."""
+    cites, plan = f"{governing.number} D.I", case.plan
+    if case.product is not None and not case.product.requires_prior_auth:
+        result = f"{case.service} does not require prior authorization; no review is needed"
+        return False, TraceStep("prior_authorization", result, cites)
+    if case.facts.hcpcs and case.facts.hcpcs in plan.no_auth_products:
+        result = f"Plan {plan.code} does not subject {case.service} to prior authorization; no review is needed"
+        return False, TraceStep("prior_authorization", result, cites)
+    result = f"{case.service} requires prior authorization under plan {plan.code}"
+    return True, TraceStep("prior_authorization", result, cites)
+
+
+def _criteria_source(case: _Case, governing: PolicyRecord) -> tuple[str, PolicyRecord | None, TraceStep]:
+    """Step 6: the medical or pharmacy policy, if active, that supplies the coverage criteria."""
+    active = [
+        policy
+        for policy in case.snapshot.policies
+        if policy.type in ("medical", "pharmacy")
+        and _applies_to_plan(policy, case.plan)
+        and in_effect(policy, case.facts.date_of_service)
+    ]
+    level, named = "product", [p for p in active if case.facts.hcpcs and case.facts.hcpcs in p.products]
+    if not named:
+        level, named = "category", [p for p in active if case.category in p.categories]
+    if not named:
+        result = (
+            f"No medical or pharmacy policy active on {case.dos} names {case.service_or_category}; "
+            "general medical-necessity determination (Medical Necessity Determinations)"
+        )
+        return "medical-necessity", None, TraceStep("criteria_source", result, f"{governing.number} D.I, G")
+    benefit = case.product.benefit if case.product is not None else "medical"
+    # Benefit first, then the later effective date, then the lower number so ties are deterministic.
+    ranked = sorted(named, key=lambda p: (p.type != benefit, -p.effective.toordinal(), p.number))
+    winner = ranked[0]
+    result = (
+        f"{winner.type.capitalize()} policy {winner.number} (effective {_date(winner.effective)}) names "
+        f"{case.service if level == 'product' else _category(case.category)} and supplies the coverage criteria"
+    )
+    if len(ranked) > 1:
+        result += f"; preferred over {_numbers(ranked[1:])} ({level}-level, {benefit} benefit, later effective date)"
+    return f"{winner.type}-policy", winner, TraceStep("criteria_source", result, f"{governing.number} D.I")
+
+
+def _queue(case: _Case, routing_key: str) -> tuple[str, TraceStep]:
+    """Step 7: the routing table's entry for the key and category, else the key's default."""
+    entries = [entry for entry in case.snapshot.routing if entry.key == routing_key]
+    specific = next((entry for entry in entries if entry.category == case.category), None)
+    default = next((entry for entry in entries if entry.category is None), None)
+    entry = specific or default
+    if entry is None:
+        raise UndecidableRequest(f"no routing table entry for routing key {routing_key}")
+    which = f"the {case.category} entry" if specific else "the key's default entry"
+    result = f"Routing key {routing_key} goes to queue {entry.queue} ({which})"
+    return entry.queue, TraceStep("queue", result, "routing table")
+
+
+def _describe(rule: TimeframeRecord) -> str:
+    where = "federal" if rule.state == ANY_STATE else rule.state
+    unit = TIMEFRAME_UNITS.get(rule.unit, rule.unit).lower()
+    start = "a complete request" if rule.clock == "complete" else "receipt"
+    return f"{rule.amount} {unit} from {start} ({where} {rule.urgency} rule)"
+
+
+def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceStep]:
+    """Step 8: the earliest due time among the timeframe rules for the urgency and state."""
+    plan, facts = case.plan, case.facts
+    rules = [
+        rule
+        for rule in case.snapshot.timeframes
+        if rule.urgency == facts.urgency and rule.state in (plan.state, ANY_STATE)
+    ]
+    if not rules:
+        raise UndecidableRequest(f"no timeframe rule for {facts.urgency} requests in {plan.state}")
+    holidays = case.snapshot.holidays
+    due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays)
+    assert due_at is not None  # no pend at submission, so no clock is stopped
+    result = f"Due {_moment(due_at)}: {_describe(winner)}"
+    for rule in (rule for rule in rules if rule is not winner):
+        due = timeframes.due_at_for(rule, facts.received_at, (), holidays)
+        tie = " too; on a tie the state's own rule applies" if due == due_at else ""
+        result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"  # type: ignore[arg-type]
+    return due_at, winner, TraceStep("due_time", result, winner.source or _describe(winner))
+
+
+def _routed(
+    case: _Case,
+    routing_key: str,
+    governing: PolicyRecord | None,
+    criteria: PolicyRecord | None,
+    trace: list[TraceStep],
+) -> Decision:
+    """Return the decision for a routing key: its queue (step 7) and due time (step 8)."""
+    queue, step = _queue(case, routing_key)
+    trace.append(step)
+    due_at, rule, step = _due_time(case)
+    trace.append(step)
+    return Decision("routed", routing_key, queue, governing, criteria, due_at, rule, tuple(trace))
 
 
 def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
-    """Return the routing decision for a request, with its trace."""
-    raise NotImplementedError
+    """Return the routing decision for a request, with one trace entry per step taken.
+
+    Raises UndecidableRequest for an unknown plan, product or category, a request naming no
+    service, a routing key with no routing table entry, or no timeframe rule. Diagnoses are
+    never read: the decision is the same for any diagnosis (MHPAEA parity).
+    """
+    case = _case(facts, snapshot)
+    governing, step = _governing_policy(case)
+    trace = [step]
+    if governing is None:
+        return _routed(case, "triage", None, None, trace)
+    for check in (_scope, _eligibility, _benefits):
+        routing_key, step = check(case, governing)
+        trace.append(step)
+        if routing_key is not None:
+            return _routed(case, routing_key, governing, None, trace)
+    required, step = _prior_authorization(case, governing)
+    trace.append(step)
+    if not required:
+        return Decision("no_auth_required", None, None, governing, None, None, None, tuple(trace))
+    routing_key, criteria, step = _criteria_source(case, governing)
+    trace.append(step)
+    return _routed(case, routing_key, governing, criteria, trace)
+
+
+def _utc(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def decision_as_json(decision: Decision) -> dict[str, Any]:
+    """Return the decision line of DOMAIN.md (without `id`), JSON-ready."""
+    return {
+        "outcome": decision.outcome,
+        "routing_key": decision.routing_key,
+        "queue": decision.queue,
+        "governing_policy": decision.governing.number if decision.governing else None,
+        "criteria_policy": decision.criteria.number if decision.criteria else None,
+        "due_at": _utc(decision.due_at),
+        "trace": [{"step": s.step, "result": s.result, "cites": s.cites} for s in decision.trace],
+    }
+
+
+def policy_versions(decision: Decision) -> list[dict[str, str]]:
+    """Return the policy versions a decision used (governing, then criteria), to store with it."""
+    used = [("governing", decision.governing), ("criteria", decision.criteria)]
+    return [
+        {"role": role, "number": policy.number, "effective": policy.effective.isoformat()}
+        for role, policy in used
+        if policy is not None
+    ]

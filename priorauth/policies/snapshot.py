@@ -1,0 +1,115 @@
+"""The records and facts the deferral logic reads, and the decision it returns: frozen values.
+
+`priorauth.policies.deferral` re-exports every name here; callers may import from either.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class UndecidableRequest(ValueError):
+    """The facts cannot be decided (unknown plan or product, missing service)."""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    plan: str
+    coverage: tuple[Coverage, ...]
+    hcpcs: str | None
+    category: str | None
+    genetically_modified: bool | None
+    diagnoses: tuple[str, ...]
+    urgency: str
+    date_of_service: datetime.date
+    received_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    number: str
+    title: str
+    type: str
+    lines_of_business: frozenset[str]
+    states: frozenset[str]
+    effective: datetime.date
+    archived: datetime.date | None
+    products: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    hcpcs: str
+    brand: str
+    generic: str
+    category: str
+    genetically_modified: bool
+    benefit: str
+    requires_prior_auth: bool
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    code: str
+    line_of_business: str
+    state: str
+    excluded_products: frozenset[str] = frozenset()
+    excluded_categories: frozenset[str] = frozenset()
+    no_auth_products: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RoutingRecord:
+    key: str
+    category: str | None
+    queue: str
+
+
+@dataclass(frozen=True)
+class TimeframeRecord:
+    urgency: str
+    state: str
+    unit: str
+    amount: int
+    clock: str = "receipt"
+    pauses_when_pended: bool = False
+    missed: str = "breach"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    policies: tuple[PolicyRecord, ...]
+    products: Mapping[str, ProductRecord]
+    plans: Mapping[str, PlanRecord]
+    routing: tuple[RoutingRecord, ...]
+    timeframes: tuple[TimeframeRecord, ...]
+    holidays: frozenset[datetime.date] = frozenset()
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    step: str
+    result: str
+    cites: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    routing_key: str | None
+    queue: str | None
+    governing: PolicyRecord | None
+    criteria: PolicyRecord | None
+    due_at: datetime.datetime | None
+    timeframe: TimeframeRecord | None
+    trace: tuple[TraceStep, ...] = field(default_factory=tuple)
