@@ -1,0 +1,117 @@
+"""The admin for plans, provider organizations, people and members.
+
+A policy administrator edits plans' benefits here; members and their coverage are health
+information, so only superusers see them (the role groups in `roles.py` grant nothing on them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+from stdnum import luhn
+
+from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
+from priorauth.members.roles import assign_role
+from priorauth.policies import vocab
+from priorauth.policies.forms import code_checkboxes
+
+# The NPI check digit is a Luhn digit computed over the NPI prefixed with 80840, the
+# card-issuer prefix the NPI standard borrows from ISO 7812.
+NPI_LUHN_PREFIX = "80840"
+
+
+def npi_problem(npi: str) -> str | None:
+    """Return why a National Provider Identifier is invalid, or None when it is valid."""
+    if len(npi) != 10 or not npi.isdigit():
+        return "An NPI is exactly 10 digits."
+    if not luhn.is_valid(NPI_LUHN_PREFIX + npi):
+        return "This NPI's check digit is wrong: check it for a typing error."
+    return None
+
+
+class ProviderOrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = ProviderOrganization
+        fields = "__all__"
+
+    def clean_npi(self) -> str:
+        npi = self.cleaned_data["npi"].strip()
+        problem = npi_problem(npi)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_npi")
+        return npi
+
+
+class PlanAdminForm(forms.ModelForm):
+    excluded_categories = code_checkboxes(vocab.CATEGORIES, what="therapy category", required=False)
+
+    class Meta:
+        model = Plan
+        fields = "__all__"
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    form = PlanAdminForm
+    list_display = ("code", "name", "line_of_business", "state")
+    search_fields = ("code", "name")
+    list_filter = ("state", "line_of_business")
+    filter_horizontal = ("excluded_products", "no_auth_products")
+    fieldsets = (
+        (None, {"fields": ("code", "name", ("line_of_business", "state"))}),
+        (
+            "Schedule of Benefits",
+            {
+                "fields": ("excluded_products", "excluded_categories", "no_auth_products"),
+                "description": "An excluded product or category goes to a benefits review "
+                "(never an automatic denial).",
+            },
+        ),
+    )
+
+
+@admin.register(ProviderOrganization)
+class ProviderOrganizationAdmin(SimpleHistoryAdmin):
+    form = ProviderOrganizationAdminForm
+    list_display = ("name", "npi", "tin")
+    search_fields = ("name", "npi", "tin")
+
+
+@admin.register(User)
+class PriorAuthUserAdmin(UserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "role", "organization", "is_active")
+    list_filter = ("role", "is_staff", "is_superuser", "is_active")
+    list_select_related = ("organization",)
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Role", {"fields": ("role", "organization")}),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        ("Role", {"fields": ("role", "organization")}),
+    )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The role decides the groups and admin access; applied after the form's own groups.
+        if form.instance.role:
+            assign_role(form.instance, Role(form.instance.role))
+
+
+class CoveragePeriodInline(admin.TabularInline):
+    model = CoveragePeriod
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ("member_id", "last_name", "first_name", "date_of_birth", "plan")
+    search_fields = ("member_id", "last_name", "first_name")
+    list_filter = ("plan",)
+    list_select_related = ("plan",)
+    inlines = [CoveragePeriodInline]

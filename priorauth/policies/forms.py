@@ -1,0 +1,100 @@
+"""Admin forms for policy records: normalise what an administrator types, and say clearly what is wrong.
+
+The lists that the models keep as JSON (lines of business, states, categories, related
+policies) are edited as checkboxes or one line per entry, never as raw JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from priorauth.policies import vocab
+from priorauth.policies.models import Policy, RoutingEntry, TimeframeRule
+
+_STATE_CHOICES = sorted(vocab.US_STATES.items())
+
+
+def code_checkboxes(
+    vocabulary: dict[str, str] | list[tuple[str, str]], *, what: str, required: bool = True
+) -> forms.MultipleChoiceField:
+    """Return a checkbox field over a vocabulary whose unknown-value message names what it is."""
+    choices = list(vocabulary.items()) if isinstance(vocabulary, dict) else vocabulary
+    return forms.MultipleChoiceField(
+        choices=choices,
+        required=required,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": f"Unknown {what} “%(value)s”: choose one of the listed {what}s.",
+            "required": f"Choose at least one {what}.",
+        },
+    )
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, typed one per line; blank lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PolicyAdminForm(forms.ModelForm):
+    lines_of_business = code_checkboxes(vocab.LINES_OF_BUSINESS, what="line of business")
+    states = code_checkboxes(_STATE_CHOICES, what="state")
+    categories = code_checkboxes(vocab.CATEGORIES, what="therapy category", required=False)
+    related = LinesField(
+        label="G. Related policies/rules",
+        required=False,
+        help_text="One related policy or rule per line.",
+    )
+
+    class Meta:
+        model = Policy
+        fields = "__all__"
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RoutingEntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = RoutingEntry
+        fields = "__all__"
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "The routing table already has an entry for this routing key and "
+                "category: change that entry's queue instead of adding another.",
+            },
+        }
+
+
+class TimeframeRuleAdminForm(forms.ModelForm):
+    state = forms.ChoiceField(
+        choices=[(vocab.ANY_STATE, "* (federal default, every state)"), *_STATE_CHOICES],
+        error_messages={
+            "invalid_choice": "Unknown state “%(value)s”: use a two-letter state code, or * for "
+            "the federal default that applies everywhere.",
+        },
+    )
+
+    class Meta:
+        model = TimeframeRule
+        fields = "__all__"
+        widgets = {"source": forms.TextInput(attrs={"size": 60})}
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "There is already a rule for this urgency and state: edit that rule "
+                "instead. Where a federal and a state rule both match, the earlier due time applies.",
+            },
+        }
