@@ -1,0 +1,123 @@
+"""Who may see what on the provider's side: one helper per object kind, 404 for anything else.
+
+Provider office staff see only their own organization's requests, members and documents.
+Anything outside answers 404 (not 403), so the existence of another organization's data
+never leaks. Other roles have their own pages: provider pages answer them 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from priorauth.members.models import Member, Role, User
+from priorauth.requests.models import Attachment, PriorAuthRequest
+
+View = Callable[..., HttpResponse]
+
+
+def is_provider_staff(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.PROVIDER_STAFF and user.organization_id is not None
+
+
+def provider_required(view: View) -> View:
+    """Return the view, open only to logged-in provider office staff (others get 403)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not is_provider_staff(request.user):
+            raise PermissionDenied("These pages are for provider office staff.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def get_request_for_user(user: User, pk: int) -> PriorAuthRequest:
+    """Return the user's organization's request, or raise Http404."""
+    found = (
+        PriorAuthRequest.objects.select_related("member__plan", "product", "queue", "submitted_by")
+        .filter(pk=pk, organization_id=user.organization_id)
+        .first()
+    )
+    if found is None or not is_provider_staff(user):
+        raise Http404("No such request.")
+    return found
+
+
+def get_draft_for_user(user: User, pk: int) -> PriorAuthRequest:
+    """Return the user's organization's request, or raise Http404; the caller checks it is a draft."""
+    return get_request_for_user(user, pk)
+
+
+def get_attachment_for_user(user: User, pk: int) -> Attachment:
+    """Return a document on one of the user's organization's requests, or raise Http404."""
+    found = Attachment.objects.filter(pk=pk, request__organization_id=user.organization_id).first()
+    if found is None or not is_provider_staff(user):
+        raise Http404("No such document.")
+    return found
+
+
+def get_member_for_user(user: User, pk: int) -> Member:
+    """Return a member the user's organization has a request for, or raise Http404.
+
+    Office staff reach a new member only through the lookup (member ID and date of birth);
+    browsing is limited to members their organization has already started a request for.
+    """
+    found = (
+        Member.objects.select_related("plan")
+        .filter(pk=pk, requests__organization_id=user.organization_id)
+        .distinct()
+        .first()
+    )
+    if found is None or not is_provider_staff(user):
+        raise Http404("No such member.")
+    return found
+
+
+_TICKET_SALT = "priorauth.requests.member-ticket"
+TICKET_MAX_AGE = 60 * 60 * 2
+
+
+@dataclass(frozen=True)
+class MemberTicket:
+    member: Member
+    token: uuid.UUID
+    date_of_service: datetime.date | None
+
+
+def member_ticket(user: User, member: Member, date_of_service: datetime.date | None) -> str:
+    """Return a signed proof that this user found this member by ID and date of birth.
+
+    It travels in a hidden field of the "Start request" form, so the member's ID never goes
+    in a URL; the token in it makes a repeated start find the same draft.
+    """
+    payload = {
+        "m": member.pk,
+        "u": user.pk,
+        "t": uuid.uuid4().hex,
+        "d": date_of_service.isoformat() if date_of_service else None,
+    }
+    return signing.dumps(payload, salt=_TICKET_SALT)
+
+
+def member_from_ticket(user: User, ticket: str) -> MemberTicket:
+    """Return the member a ticket proves the user looked up, or raise Http404 (forged, stale or not theirs)."""
+    try:
+        payload = signing.loads(ticket, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404("This lookup has expired; please find the member again.") from error
+    if payload.get("u") != user.pk or not is_provider_staff(user):
+        raise Http404("No such member.")
+    member = Member.objects.filter(pk=payload.get("m")).first()
+    if member is None:
+        raise Http404("No such member.")
+    day = datetime.date.fromisoformat(payload["d"]) if payload.get("d") else None
+    return MemberTicket(member=member, token=uuid.UUID(payload["t"]), date_of_service=day)

@@ -1,0 +1,374 @@
+"""The intake form and the provider's small forms: they normalise and validate, they decide nothing.
+
+Every field of the intake form is optional at the HTML level so a draft saves whatever is
+typed; the form itself demands the fields a submission needs only when the user submits, and
+always checks the format of what was typed (NPI, ICD-10-CM codes, documents).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+
+from priorauth.members.models import Member
+from priorauth.policies import vocab
+from priorauth.policies.models import Product
+from priorauth.requests import validation
+from priorauth.requests.models import (
+    CELL_IMMUNOTHERAPY_CATEGORIES,
+    GENE_THERAPY_CATEGORIES,
+    Accreditation,
+    Ecog,
+    PriorAuthRequest,
+    Status,
+)
+from priorauth.requests.services import Upload
+
+SAVE, SUBMIT = "save", "submit"
+SERVICE_PRODUCT, SERVICE_TRANSPLANT = "product", "transplant"
+TRANSPLANT = "stem_cell_transplant"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+REQUIRED = "Please fill this in to submit the request."
+JEOPARDY = (
+    "An expedited review needs your statement that the standard timeframe could seriously jeopardize "
+    "the member's life, health or ability to regain maximum function."
+)
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "PA_MAX_UPLOAD_BYTES", validation.DEFAULT_MAX_UPLOAD_BYTES)
+
+
+class YesNoField(forms.TypedChoiceField):
+    """A yes/no question that may be left unanswered (None) while the request is a draft."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=YES_NO, coerce=lambda v: v == "yes", empty_value=None, required=False,
+            widget=forms.RadioSelect, **kwargs,
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        return {True: "yes", False: "no"}.get(value, value)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def check_uploads(files: list[UploadedFile]) -> tuple[list[Upload], list[str]]:
+    """Return the acceptable documents (content type by content, digest) and a message per refused one."""
+    accepted, errors = [], []
+    limit = max_upload_bytes()
+    for upload in files:
+        if upload.size > limit:
+            errors.append(f"{upload.name} is {upload.size / 1048576:.1f} MB; each document may be at most "
+                          f"{limit / 1048576:.0f} MB.")
+            continue
+        upload.seek(0)
+        content_type = validation.detect_content_type(upload.read(8))
+        if content_type is None:
+            errors.append(f"{upload.name} is not a PDF, PNG or JPEG file (we check the content, not the name).")
+            continue
+        upload.seek(0)
+        accepted.append(Upload(upload, content_type, validation.sha256_of(upload.chunks())))
+    return accepted, errors
+
+
+class IntakeForm(forms.Form):
+    date_of_service = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    service = forms.ChoiceField(
+        label="What is being requested",
+        choices=[(SERVICE_PRODUCT, "A therapy from the product catalog"),
+                 (SERVICE_TRANSPLANT, "A stem cell transplant (no product)")],
+        initial=SERVICE_PRODUCT, widget=forms.RadioSelect, required=False,
+    )
+    product = forms.CharField(
+        label="Therapy", required=False,
+        help_text="Type the brand, generic name or HCPCS code and pick it from the list.",
+        widget=forms.TextInput(attrs={"list": "product-catalog", "autocomplete": "off"}),
+    )
+    genetically_modified = YesNoField(label="Are the donor cells genetically manipulated?")
+    diagnoses = forms.CharField(
+        label="Diagnoses (ICD-10-CM)", required=False,
+        help_text="One or more codes separated by commas, for example C83.30, C85.10.",
+    )
+    ordering_name = forms.CharField(label="Ordering provider name", required=False, max_length=200)
+    ordering_npi = forms.CharField(label="Ordering provider NPI", required=False, max_length=10)
+    rendering_npi = forms.CharField(label="Rendering provider NPI", required=False, max_length=10)
+    facility_name = forms.CharField(label="Treating facility", required=False, max_length=200)
+    facility_npi = forms.CharField(label="Treating facility NPI", required=False, max_length=10)
+    facility_accreditation = forms.ChoiceField(
+        label="Facility accreditation", required=False,
+        choices=[("", "Not stated"), *Accreditation.choices],
+    )
+    urgency = forms.ChoiceField(
+        choices=[("standard", "Standard"), ("expedited", "Expedited (urgent)")],
+        initial="standard", widget=forms.RadioSelect, required=False,
+    )
+    expedited_statement = forms.CharField(
+        label="Why the standard timeframe could seriously jeopardize the member", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for an expedited review: how waiting the standard timeframe could seriously "
+        "jeopardize the member's life, health or ability to regain maximum function.",
+    )
+    clinical_summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    prior_lines_of_therapy = forms.IntegerField(label="Prior lines of therapy", required=False,
+                                                min_value=0, max_value=30)
+    ecog = forms.TypedChoiceField(label="ECOG performance status", required=False, coerce=int,
+                                  empty_value=None, choices=[("", "Choose..."), *Ecog.choices])
+    active_cns_disease = YesNoField(label="Active CNS disease?")
+    active_infection = YesNoField(label="Active infection?")
+    prior_car_t_or_gene_therapy = YesNoField(label="Prior CAR-T or gene therapy?")
+    genetic_test_name = forms.CharField(label="Confirming genetic test", required=False, max_length=200)
+    genetic_test_result = forms.CharField(label="Test result", required=False, max_length=500)
+    genetic_test_date = forms.DateField(label="Test date", required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    prior_gene_therapy = YesNoField(label="Prior gene therapy?")
+    attachments = MultipleFileField(
+        label="Clinical documents",
+        help_text="PDF, PNG or JPEG, up to 20 MB each. You can choose several files.",
+    )
+    confirm_eligibility_review = forms.BooleanField(
+        required=False, label="Submit anyway: I understand the request will go to an eligibility review.",
+    )
+    attestation = forms.BooleanField(
+        required=False,
+        label="I attest that the information in this request is accurate and complete to the best of my knowledge.",
+    )
+
+    def __init__(self, *args: Any, member: Member, action: str = SAVE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.action = action
+        self.uploads: list[Upload] = []
+        self.diagnosis_descriptions: list[tuple[str, str]] = []
+        self.helper = _helper()
+
+    @classmethod
+    def initial_for(cls, pa: PriorAuthRequest) -> dict[str, Any]:
+        """Return the form's initial values for a saved draft."""
+        initial = {name: getattr(pa, name) for name in _MODEL_FIELDS}
+        initial["service"] = SERVICE_TRANSPLANT if not pa.product_id and pa.category == TRANSPLANT else SERVICE_PRODUCT
+        initial["product"] = pa.product.hcpcs if pa.product else ""
+        initial["diagnoses"] = ", ".join(pa.diagnoses)
+        return initial
+
+    @property
+    def submitting(self) -> bool:
+        return self.action == SUBMIT
+
+    def _require(self, *names: str) -> None:
+        for name in names:
+            if self.cleaned_data.get(name) in (None, "", []) and name not in self.errors:
+                self.add_error(name, REQUIRED)
+
+    def clean_product(self) -> Product | None:
+        text = self.cleaned_data["product"].strip()
+        if not text:
+            return None
+        found = Product.objects.filter(Q(hcpcs__iexact=text) | Q(brand__iexact=text) | Q(generic__iexact=text)).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"We could not find “{text}” in the product catalog. Type the brand, generic name or "
+                "HCPCS code and choose it from the list."
+            )
+        return found
+
+    def clean_diagnoses(self) -> list[str]:
+        codes = [validation.normalise_code(code) for code in validation.split_codes(self.cleaned_data["diagnoses"])]
+        errors = [message for code in codes if (message := validation.diagnosis_error(code))]
+        if errors:
+            raise forms.ValidationError(errors)
+        codes = list(dict.fromkeys(codes))
+        self.diagnosis_descriptions = [(code, validation.describe(code)) for code in codes]
+        return codes
+
+    def _clean_npi(self, name: str) -> str:
+        npi = self.cleaned_data[name].strip().replace(" ", "")
+        if npi and (message := validation.npi_error(npi)):
+            raise forms.ValidationError(message)
+        return npi
+
+    def clean_ordering_npi(self) -> str:
+        return self._clean_npi("ordering_npi")
+
+    def clean_rendering_npi(self) -> str:
+        return self._clean_npi("rendering_npi")
+
+    def clean_facility_npi(self) -> str:
+        return self._clean_npi("facility_npi")
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files = self.cleaned_data["attachments"]
+        self.uploads, errors = check_uploads(files)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        transplant = data.get("service") == SERVICE_TRANSPLANT
+        if transplant:
+            data["product"] = None
+        if self.submitting:
+            self._clean_for_submission(data, transplant)
+        if data.get("urgency") == "expedited" and not data.get("expedited_statement", "").strip():
+            self.add_error("expedited_statement", JEOPARDY)
+        return data
+
+    def _clean_for_submission(self, data: dict[str, Any], transplant: bool) -> None:
+        self._require("date_of_service", "diagnoses", "ordering_name", "ordering_npi", "rendering_npi",
+                      "facility_name", "facility_npi", "clinical_summary")
+        if transplant:
+            self._require("genetically_modified")
+        elif "product" not in self.errors:
+            self._require("product")
+        category = TRANSPLANT if transplant else getattr(data.get("product"), "category", "")
+        if category in CELL_IMMUNOTHERAPY_CATEGORIES:
+            self._require("prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
+                          "prior_car_t_or_gene_therapy")
+        if category in GENE_THERAPY_CATEGORIES:
+            self._require("genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy")
+        self._check_coverage(data.get("date_of_service"))
+        if not data.get("attestation"):
+            self.add_error("attestation", "Please confirm that the information is accurate before submitting.")
+
+    def _check_coverage(self, day: datetime.date | None) -> None:
+        if day is None or self.member.coverage_on(day) is not None or self.cleaned_data.get("confirm_eligibility_review"):
+            return
+        periods = ", ".join(str(p) for p in self.member.coverage_periods.all()) or "none on file"
+        self.add_error(
+            "date_of_service",
+            f"The member's coverage is not active on {day:%m/%d/%Y} (coverage: {periods}). Check the date of "
+            "service, or tick “Submit anyway” below to send the request to an eligibility review.",
+        )
+
+    def details(self) -> dict[str, Any]:
+        """Return the model values to save: only fields that passed validation (so a draft keeps them)."""
+        data = self.cleaned_data
+        details = {name: data[name] for name in _MODEL_FIELDS if name in data}
+        if data.get("service") == SERVICE_TRANSPLANT:
+            details.update(product=None, category=TRANSPLANT)
+        elif "product" in data:
+            details.update(product=data["product"], category=getattr(data["product"], "category", ""))
+        for name in ("facility_accreditation", "urgency"):
+            if name in details and not details[name]:
+                details.pop(name)
+        return details
+
+
+_MODEL_FIELDS = (
+    "date_of_service", "genetically_modified", "diagnoses", "ordering_name", "ordering_npi", "rendering_npi",
+    "facility_name", "facility_npi", "facility_accreditation", "urgency", "expedited_statement",
+    "clinical_summary", "prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
+    "prior_car_t_or_gene_therapy", "genetic_test_name", "genetic_test_result", "genetic_test_date",
+    "prior_gene_therapy",
+)
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_id = "intake-form"
+    helper.attrs = {"novalidate": ""}
+    helper.layout = Layout(
+        Fieldset("Service", "date_of_service", "service",
+                 Div("product", HTML('{% include "requests/_product_card.html" %}'), css_id="product-picker"),
+                 Div("genetically_modified", css_id="transplant-question")),
+        Fieldset("Diagnoses", "diagnoses", HTML('{% include "requests/_diagnoses.html" %}')),
+        Fieldset("Providers and facility",
+                 Div(Div("ordering_name", css_class="col-md-6"), Div("ordering_npi", css_class="col-md-3"),
+                     Div("rendering_npi", css_class="col-md-3"), css_class="row"),
+                 Div(Div("facility_name", css_class="col-md-6"), Div("facility_npi", css_class="col-md-3"),
+                     Div("facility_accreditation", css_class="col-md-3"), css_class="row")),
+        Fieldset("Urgency", "urgency", Div("expedited_statement", css_id="expedited-statement")),
+        Fieldset("Clinical information", "clinical_summary",
+                 Div(HTML("<h3 class='h6'>CAR-T and other T-cell therapies</h3>"),
+                     Div(Div("prior_lines_of_therapy", css_class="col-md-4"), Div("ecog", css_class="col-md-8"),
+                         css_class="row"),
+                     Div(Div("active_cns_disease", css_class="col-md-4"), Div("active_infection", css_class="col-md-4"),
+                         Div("prior_car_t_or_gene_therapy", css_class="col-md-4"), css_class="row"),
+                     css_id="car-t-facts", css_class="border rounded p-3 mb-3"),
+                 Div(HTML("<h3 class='h6'>Gene therapy</h3>"),
+                     Div(Div("genetic_test_name", css_class="col-md-4"), Div("genetic_test_result", css_class="col-md-5"),
+                         Div("genetic_test_date", css_class="col-md-3"), css_class="row"),
+                     "prior_gene_therapy", css_id="gene-facts", css_class="border rounded p-3 mb-3")),
+        Fieldset("Documents", HTML('{% include "requests/_attachments.html" %}'), Field("attachments")),
+        Fieldset("Attestation", Div("confirm_eligibility_review", css_id="eligibility-override"), "attestation"),
+        Div(
+            StrictButton("Save draft", type="submit", name="action", value=SAVE, css_class="btn btn-outline-secondary"),
+            StrictButton("Submit request", type="submit", name="action", value=SUBMIT, css_class="btn btn-primary"),
+            css_class="d-flex gap-2 mt-3",
+        ),
+    )
+    return helper
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for withdrawing", widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give the reason for withdrawing the request."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Your answer", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(label="Documents", help_text="PDF, PNG or JPEG, up to 20 MB each.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.uploads: list[Upload] = []
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files = self.cleaned_data["attachments"]
+        self.uploads, errors = check_uploads(files)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("answer", "").strip() and not self.files.getlist("attachments") and not self.errors:
+            self.add_error("answer", "Please write an answer or attach at least one document.")
+        return data
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "Request number, member name or ID, therapy"}))
+    status = forms.ChoiceField(required=False)
+    category = forms.ChoiceField(label="Therapy category", required=False)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *Status.choices]
+        self.fields["category"].choices = [("", "Any therapy"), *vocab.choices(vocab.CATEGORIES)]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name in ("status", "category") else "form-control"

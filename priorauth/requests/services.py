@@ -1,0 +1,303 @@
+"""Services for the provider's side of a request: start, save, submit, withdraw, answer a pend.
+
+Every service runs in one transaction and records a timeline event for each change of status.
+Routing happens at submission, through the pure deferral logic, over a snapshot of the records.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from priorauth.members.models import Member, User
+from priorauth.policies import deferral, timeframes, vocab
+from priorauth.policies.models import ReviewQueue
+from priorauth.policies.selectors import policy_snapshot
+from priorauth.requests.models import (
+    Attachment,
+    AttachmentPurpose,
+    EventKind,
+    InformationRequest,
+    PriorAuthRequest,
+    RequestEvent,
+    Status,
+)
+
+# The fields office staff fill on the intake form; nothing else is written from form input.
+EDITABLE_FIELDS = frozenset(
+    {
+        "product", "category", "genetically_modified", "diagnoses", "date_of_service",
+        "ordering_npi", "ordering_name", "rendering_npi",
+        "facility_name", "facility_npi", "facility_accreditation",
+        "urgency", "expedited_statement", "clinical_summary",
+        "prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
+        "prior_car_t_or_gene_therapy",
+        "genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy",
+    }
+)
+
+
+class IntakeError(Exception):
+    """A provider action that cannot be done; the message is shown to the user as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotEditable(IntakeError):
+    """The request is no longer a draft (it was submitted, perhaps by a double click)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the form has checked: its detected content type and digest."""
+
+    file: UploadedFile
+    content_type: str
+    sha256: str
+
+
+def _event(
+    pa: PriorAuthRequest, *, actor: User | None, kind: str, to_status: str = "", from_status: str = "", reason: str = ""
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=pa, actor=actor, kind=kind, from_status=from_status, to_status=to_status, reason=reason
+    )
+
+
+def _attach(
+    pa: PriorAuthRequest,
+    *,
+    user: User,
+    uploads: Iterable[Upload],
+    purpose: str,
+    information_request: InformationRequest | None = None,
+) -> list[Attachment]:
+    """Return the new attachments; a document already on the request (same digest) is not stored twice."""
+    added = []
+    known = set(pa.attachments.values_list("sha256", flat=True))
+    for upload in uploads:
+        if upload.sha256 in known:
+            continue
+        known.add(upload.sha256)
+        upload.file.seek(0)
+        attachment = Attachment(
+            request=pa,
+            information_request=information_request,
+            original_name=upload.file.name[:255],
+            content_type=upload.content_type,
+            size=upload.file.size,
+            sha256=upload.sha256,
+            purpose=purpose,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.file.name, upload.file, save=False)
+        attachment.save()
+        _event(pa, actor=user, kind=EventKind.ATTACHMENT_ADDED, reason=attachment.original_name)
+        added.append(attachment)
+    return added
+
+
+def _locked(request_id: int) -> PriorAuthRequest:
+    return PriorAuthRequest.objects.select_for_update().select_related("member__plan", "product").get(pk=request_id)
+
+
+@transaction.atomic
+def request_start(
+    *, user: User, member: Member, token: uuid.UUID, date_of_service: datetime.date | None = None
+) -> PriorAuthRequest:
+    """Return the draft started for a member with this form token, creating it the first time.
+
+    The token comes from the page that offered "Start request", so a double click or a resent
+    form finds the draft the first click made. A token another organization used is refused.
+    """
+    assert user.organization_id is not None
+    existing = PriorAuthRequest.objects.filter(submission_token=token).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                pa = PriorAuthRequest.objects.create(
+                    submission_token=token, organization_id=user.organization_id, member=member,
+                    submitted_by=user, date_of_service=date_of_service,
+                )
+        except IntegrityError:
+            existing = PriorAuthRequest.objects.get(submission_token=token)
+        else:
+            _event(pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT)
+            return pa
+    if existing.organization_id != user.organization_id or existing.member_id != member.pk:
+        raise IntakeError("This form has expired. Please look the member up again.")
+    return existing
+
+
+@transaction.atomic
+def request_save_draft(
+    *, user: User, request_id: int, details: Mapping[str, Any], uploads: Iterable[Upload] = ()
+) -> PriorAuthRequest:
+    """Return the draft with the details and documents saved; it is not routed.
+
+    Raises NotEditable when the request is no longer a draft (it has been submitted).
+    """
+    pa = _locked(request_id)
+    if not pa.is_draft:
+        raise NotEditable(f"Request {pa} has already been submitted; it can no longer be changed.")
+    unknown = set(details) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
+    for name, value in details.items():
+        setattr(pa, name, value)
+    if pa.product is not None:
+        # The category and flags come from the product record, never from the provider.
+        pa.category = pa.product.category
+        pa.genetically_modified = None
+    pa.save()
+    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    _event(pa, actor=user, kind=EventKind.DRAFT_SAVED)
+    return pa
+
+
+def _facts(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.RequestFacts:
+    member = pa.member
+    if pa.date_of_service is None or (pa.product is None and not pa.category):
+        raise IntakeError("The date of service and the therapy are needed before the request can be submitted.")
+    return deferral.RequestFacts(
+        plan=member.plan.code,
+        coverage=tuple(deferral.Coverage(start=c.start, end=c.end) for c in member.coverage_periods.all()),
+        hcpcs=pa.product.hcpcs if pa.product else None,
+        category=None if pa.product else pa.category,
+        genetically_modified=None if pa.product else pa.genetically_modified,
+        diagnoses=tuple(pa.diagnoses),
+        urgency=pa.urgency,
+        date_of_service=pa.date_of_service,
+        received_at=received_at,
+    )
+
+
+def _store_decision(pa: PriorAuthRequest, decision: deferral.Decision) -> None:
+    pa.decision = deferral.decision_as_json(decision)
+    pa.routing_key = decision.routing_key or ""
+    pa.due_at = decision.due_at
+    pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
+    if decision.governing is not None:
+        pa.governing_policy_number = decision.governing.number
+        pa.governing_policy_effective = decision.governing.effective
+    if decision.criteria is not None:
+        pa.criteria_policy_number = decision.criteria.number
+        pa.criteria_policy_effective = decision.criteria.effective
+
+
+def _route(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Decision:
+    try:
+        decision = deferral.decide(_facts(pa, received_at), policy_snapshot())
+        _store_decision(pa, decision)
+    except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
+        raise IntakeError(
+            f"The request could not be routed for review ({error}). Your draft is saved; please check "
+            "the therapy and date of service, or call provider services."
+        ) from error
+    return decision
+
+
+@transaction.atomic
+def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthRequest:
+    """Return the submitted request, routed at once; a request already submitted is returned unchanged.
+
+    The draft row is locked, so two submits of the same draft (double click, resent form)
+    route it once: the second finds it no longer a draft and returns it as it is. Raises
+    IntakeError, rolling back, when the facts cannot be routed (the draft stays as saved).
+    """
+    pa = _locked(request_id)
+    if not pa.is_draft:
+        return pa
+    if not attested:
+        raise IntakeError("Please confirm that the information is accurate before submitting.")
+    now = timezone.now()
+    decision = _route(pa, now)
+    pa.number = pa.number_for(now)
+    pa.received_at = pa.submitted_at = pa.routed_at = now
+    pa.attested_by, pa.attested_at = user, now
+    pa.submitted_by = user
+    pa.status = Status.NO_AUTH_REQUIRED if decision.outcome == "no_auth_required" else Status.IN_REVIEW
+    pa.save()
+    _event(pa, actor=user, kind=EventKind.SUBMITTED, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
+           reason="Submitted with the attestation that the information is accurate.")
+    if pa.status == Status.NO_AUTH_REQUIRED:
+        _event(pa, actor=None, kind=EventKind.NO_AUTH_REQUIRED, from_status=Status.SUBMITTED,
+               to_status=pa.status, reason=decision.trace[-1].result)
+    else:
+        _event(pa, actor=None, kind=EventKind.ROUTED, from_status=Status.SUBMITTED, to_status=pa.status,
+               reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).")
+    _queue_acknowledgement(pa.pk)
+    return pa
+
+
+def _due_after_pends(pa: PriorAuthRequest) -> datetime.datetime | None:
+    """Return the due time once every pend is answered, as the timeframe rules allow (DOMAIN.md step 8).
+
+    A rule whose clock starts at a complete request restarts now; one that pauses adds the time
+    pended; the others keep the due time given at receipt. The earliest still wins.
+    """
+    snapshot = policy_snapshot()
+    state = pa.member.plan.state
+    rules = [r for r in snapshot.timeframes if r.urgency == pa.urgency and r.state in (state, vocab.ANY_STATE)]
+    if not rules or pa.received_at is None:
+        return pa.due_at
+    pends = [(asked.asked_at, asked.answered_at) for asked in pa.information_requests.all()]
+    due_at, _ = timeframes.earliest_due(rules, pa.received_at, pends, snapshot.holidays)
+    return due_at or pa.due_at
+
+
+def _queue_acknowledgement(request_id: int) -> None:
+    from priorauth.requests.tasks import send_submission_acknowledgement
+
+    transaction.on_commit(lambda: send_submission_acknowledgement.delay(request_id))
+
+
+@transaction.atomic
+def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRequest:
+    """Return the withdrawn request. Only before a determination, and only with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise IntakeError("Please give the reason for withdrawing the request.")
+    pa = _locked(request_id)
+    if not pa.can_withdraw:
+        raise IntakeError(f"Request {pa} is {pa.get_status_display().lower()} and can no longer be withdrawn.")
+    previous = pa.status
+    pa.status, pa.withdrawn_at, pa.withdrawal_reason = Status.WITHDRAWN, timezone.now(), reason
+    pa.save()
+    _event(pa, actor=user, kind=EventKind.WITHDRAWN, from_status=previous, to_status=pa.status, reason=reason)
+    return pa
+
+
+@transaction.atomic
+def request_answer_information(
+    *, user: User, request_id: int, information_request_id: int, answer: str, uploads: Iterable[Upload] = ()
+) -> PriorAuthRequest:
+    """Return the request with the reviewer's question answered; with none left open it goes back to review."""
+    uploads = list(uploads)
+    answer = answer.strip()
+    if not answer and not uploads:
+        raise IntakeError("Please write an answer or attach at least one document.")
+    pa = _locked(request_id)
+    asked = InformationRequest.objects.select_for_update().filter(pk=information_request_id, request=pa).first()
+    if asked is None or pa.status != Status.PENDED or not asked.is_open:
+        raise IntakeError("This request is not waiting for that information any more.")
+    now = timezone.now()
+    asked.answer, asked.answered_by, asked.answered_at = answer, user, now
+    asked.save()
+    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.PEND_ANSWER, information_request=asked)
+    if not pa.information_requests.filter(answered_at__isnull=True).exists():
+        pa.status, pa.information_received_at = Status.IN_REVIEW, now
+        pa.due_at = _due_after_pends(pa)
+        pa.save()
+    _event(pa, actor=user, kind=EventKind.INFORMATION_RECEIVED, from_status=Status.PENDED, to_status=pa.status,
+           reason=answer)
+    return pa

@@ -1,0 +1,182 @@
+"""The provider's pages: the request list, the intake form, the request page, documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from priorauth.members.selectors import eligibility
+from priorauth.policies.models import Product
+from priorauth.requests import selectors, services
+from priorauth.requests.access import (
+    get_attachment_for_user,
+    get_draft_for_user,
+    get_request_for_user,
+    member_from_ticket,
+    provider_required,
+)
+from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, ListFilterForm, WithdrawForm
+from priorauth.requests.models import PriorAuthRequest
+
+PAGE_SIZE = 25
+
+
+@provider_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = ListFilterForm(request.GET or None)
+    filters = selectors.ListFilters(**form.cleaned_data) if form.is_valid() else selectors.ListFilters()
+    found = selectors.requests_for_organization(request.user.organization, filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "requests/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@provider_required
+@require_POST
+def request_start(request: HttpRequest) -> HttpResponse:
+    ticket = member_from_ticket(request.user, request.POST.get("ticket", ""))
+    try:
+        pa = services.request_start(
+            user=request.user, member=ticket.member, token=ticket.token, date_of_service=ticket.date_of_service
+        )
+    except services.IntakeError as error:
+        messages.error(request, error.message)
+        return redirect("members:lookup")
+    return redirect("requests:edit", pk=pa.pk)
+
+
+def _render_edit(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm) -> HttpResponse:
+    descriptions = form.diagnosis_descriptions if form.is_bound else selectors.describe_codes(pa.diagnoses)
+    context = {
+        "pa": pa,
+        "form": form,
+        "eligibility": eligibility(pa.member, pa.date_of_service),
+        "catalog": Product.objects.order_by("brand"),
+        "catalog_data": selectors.product_catalog_data(),
+        "diagnosis_descriptions": descriptions,
+        "attachments": pa.attachments.all(),
+    }
+    return render(request, "requests/edit.html", context)
+
+
+def _keep_documents(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm) -> None:
+    """Save the acceptable documents of a form with errors, so they need not be chosen again."""
+    if not form.uploads:
+        return
+    services.request_save_draft(user=request.user, request_id=pa.pk, details={}, uploads=form.uploads)
+    messages.info(request, f"{len(form.uploads)} document(s) were saved with the draft; no need to attach them again.")
+
+
+@provider_required
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pa = get_draft_for_user(request.user, pk)
+    if not pa.is_draft:
+        return redirect("requests:detail", pk=pa.pk)
+    if request.method != "POST":
+        return _render_edit(request, pa, IntakeForm(initial=IntakeForm.initial_for(pa), member=pa.member))
+    action = request.POST.get("action", "save")
+    form = IntakeForm(request.POST, request.FILES, member=pa.member, action=action)
+    try:
+        if not form.is_valid():
+            _keep_documents(request, pa, form)
+            return _render_edit(request, pa, form)
+        pa = services.request_save_draft(user=request.user, request_id=pa.pk, details=form.details(),
+                                         uploads=form.uploads)
+        if action != SUBMIT:
+            messages.success(request, "Draft saved. It has not been submitted yet.")
+            return redirect("requests:edit", pk=pa.pk)
+        pa = services.request_submit(user=request.user, request_id=pa.pk, attested=form.cleaned_data["attestation"])
+    except services.NotEditable as error:
+        messages.info(request, error.message)
+        return redirect("requests:detail", pk=pa.pk)
+    except services.IntakeError as error:
+        form.add_error(None, error.message)
+        return _render_edit(request, pa, form)
+    messages.success(request, f"Request {pa.number} was submitted.")
+    return redirect("requests:detail", pk=pa.pk)
+
+
+def _render_detail(
+    request: HttpRequest,
+    pa: PriorAuthRequest,
+    *,
+    withdraw_form: WithdrawForm | None = None,
+    answer_form: AnswerForm | None = None,
+) -> HttpResponse:
+    context = {
+        "pa": pa,
+        "events": pa.events.select_related("actor"),
+        "trace": selectors.trace_lines(pa.decision),
+        "review_kind": selectors.review_kind(pa),
+        "information_requests": pa.information_requests.prefetch_related("attachments"),
+        "attachments": pa.attachments.select_related("uploaded_by"),
+        "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "answer_form": answer_form or AnswerForm(),
+    }
+    return render(request, "requests/detail.html", context)
+
+
+@provider_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pa = get_request_for_user(request.user, pk)
+    if pa.is_draft:
+        return redirect("requests:edit", pk=pa.pk)
+    return _render_detail(request, pa)
+
+
+@provider_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    pa = get_request_for_user(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_withdraw(user=request.user, request_id=pa.pk, reason=form.cleaned_data["reason"])
+        except services.IntakeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The request was withdrawn.")
+            return redirect("requests:detail", pk=pa.pk)
+    if pa.is_draft:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("requests:edit", pk=pa.pk)
+    return _render_detail(request, pa, withdraw_form=form)
+
+
+@provider_required
+@require_POST
+def request_answer(request: HttpRequest, pk: int, information_pk: int) -> HttpResponse:
+    pa = get_request_for_user(request.user, pk)
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.request_answer_information(
+                user=request.user, request_id=pa.pk, information_request_id=information_pk,
+                answer=form.cleaned_data["answer"], uploads=form.uploads,
+            )
+        except services.IntakeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you: your answer was sent and the request is back in review.")
+            return redirect("requests:detail", pk=pa.pk)
+    return _render_detail(request, pa, answer_form=form)
+
+
+@provider_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    inline = attachment.is_inline_safe and request.GET.get("view") == "1"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
