@@ -15,20 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from priorauth.policies import vocab
+from priorauth.policies.bundle_fields import FieldReader, Problem, quote
 
-# Column sizes of the models, checked here so that a long value is a problem, not a crash.
-MAX_LENGTHS = {"number": 40, "title": 300, "hcpcs": 40, "brand": 200, "generic": 300,
-               "manufacturer": 300, "plan": 60, "name": 200, "queue": 60, "source": 300,
-               "action": 500}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+__all__ = ["Bundle", "Problem", "parse_bundle"]
 
 
 @dataclass(frozen=True)
@@ -119,92 +108,6 @@ class Bundle:
     holidays: tuple[HolidayData, ...] = ()
 
 
-class _Item:
-    """One object of a bundle list, read key by key; problems are collected, never raised."""
-
-    def __init__(self, raw: Mapping[str, Any], path: str, problems: list[Problem]) -> None:
-        self.raw = raw
-        self.path = path
-        self.problems = problems
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(Problem(f"{self.path}.{key}" if key else self.path, message))
-
-    def _value(self, key: str, required: bool) -> Any:
-        value = self.raw.get(key)
-        if value is None and required:
-            self.problem(key, "missing")
-        return value
-
-    def text(self, key: str, *, required: bool = True, size: str = "") -> str:
-        value = self._value(key, required)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            self.problem(key, "not a string")
-            return ""
-        if required and not value.strip():
-            self.problem(key, "empty")
-        limit = MAX_LENGTHS.get(size or key)
-        if limit and len(value) > limit:
-            self.problem(key, f"longer than {limit} characters")
-        return value
-
-    def choice(self, key: str, vocabulary: Collection[str], what: str, default: str = "") -> str:
-        value = self._value(key, not default)
-        if value is None:
-            return default
-        if not isinstance(value, str) or value not in vocabulary:
-            # Short vocabularies are listed; a list of every state would drown the message.
-            hint = f" (use one of {', '.join(vocabulary)})" if len(vocabulary) <= 10 else ""
-            self.problem(key, f"unknown {what} {_quote(value)}{hint}")
-            return default
-        return value
-
-    def date(self, key: str, *, required: bool = True) -> datetime.date | None:
-        value = self._value(key, required)
-        return None if value is None else self._as_date(key, value)
-
-    def _as_date(self, key: str, value: Any) -> datetime.date | None:
-        try:
-            return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.problem(key, f"not a date: {_quote(value)} (use YYYY-MM-DD)")
-            return None
-
-    def flag(self, key: str, default: bool | None = None) -> bool:
-        value = self._value(key, default is None)
-        if value is None:
-            return bool(default)
-        if not isinstance(value, bool):
-            self.problem(key, f"not true or false: {_quote(value)}")
-        return value is True
-
-    def strings(self, key: str, *, check: Callable[[str], str] | None = None) -> tuple[str, ...]:
-        """Return an optional list of strings; `check` returns a problem for an element, or ""."""
-        value = self._value(key, False)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.problem(key, "not a list")
-            return ()
-        result: list[str] = []
-        for index, element in enumerate(value):
-            message = "not a string" if not isinstance(element, str) else (check(element) if check else "")
-            if message:
-                self.problem(f"{key}[{index}]", message)
-            elif element not in result:
-                result.append(element)
-        return tuple(result)
-
-    def codes(self, key: str, vocabulary: Collection[str], what: str) -> tuple[str, ...]:
-        return self.strings(key, check=lambda code: "" if code in vocabulary else f"unknown {what} {_quote(code)}")
-
-
-def _quote(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
 def _unknown_product(known: Collection[str]) -> Callable[[str], str]:
     return lambda hcpcs: "" if hcpcs in known else f'no product "{hcpcs}" in this bundle or the database'
 
@@ -215,7 +118,8 @@ class _Context:
     queues: Collection[str]
 
 
-def _policy(item: _Item, context: _Context) -> PolicyData:
+def _policy(item: FieldReader, context: _Context) -> PolicyData:
+    number, title = item.text("number"), item.text("title")
     effective = item.date("effective")
     archived = item.date("archived", required=False)
     if effective and archived and archived < effective:
@@ -223,8 +127,8 @@ def _policy(item: _Item, context: _Context) -> PolicyData:
     elif effective and archived == effective:
         item.problem("archived", "on the effective date: the version would never be in effect")
     return PolicyData(
-        number=item.text("number"),
-        title=item.text("title"),
+        number=number,
+        title=title,
         type=item.choice("type", vocab.POLICY_TYPES, "policy type"),
         lines_of_business=item.codes("lines_of_business", vocab.LINES_OF_BUSINESS, "line of business"),
         states=item.codes("states", vocab.US_STATES, "state"),
@@ -238,7 +142,7 @@ def _policy(item: _Item, context: _Context) -> PolicyData:
     )
 
 
-def _related(item: _Item) -> tuple[str, ...]:
+def _related(item: FieldReader) -> tuple[str, ...]:
     # Section G is a list of policy names; a single text is accepted as a list of one.
     value = item.raw.get("related")
     if isinstance(value, str):
@@ -246,7 +150,7 @@ def _related(item: _Item) -> tuple[str, ...]:
     return item.strings("related")
 
 
-def _revisions(item: _Item) -> tuple[Revision, ...]:
+def _revisions(item: FieldReader) -> tuple[Revision, ...]:
     value = item.raw.get("history")
     if value is None:
         return ()
@@ -262,7 +166,7 @@ def _revisions(item: _Item) -> tuple[Revision, ...]:
     return tuple(revisions)
 
 
-def _product(item: _Item, context: _Context) -> ProductData:
+def _product(item: FieldReader, context: _Context) -> ProductData:
     return ProductData(
         hcpcs=item.text("hcpcs"),
         brand=item.text("brand"),
@@ -276,7 +180,7 @@ def _product(item: _Item, context: _Context) -> ProductData:
     )
 
 
-def _plan(item: _Item, context: _Context) -> PlanData:
+def _plan(item: FieldReader, context: _Context) -> PlanData:
     return PlanData(
         code=item.text("code", size="plan"),
         name=item.text("name", required=False),
@@ -288,25 +192,33 @@ def _plan(item: _Item, context: _Context) -> PlanData:
     )
 
 
-def _queue(item: _Item, context: _Context) -> QueueData:
+def _queue(item: FieldReader, context: _Context) -> QueueData:
     code = item.text("code", size="queue")
-    if code and not code.replace("-", "").replace("_", "").isalnum():
-        item.problem("code", f"{_quote(code)} is not a slug (letters, digits, - and _ only)")
+    if code and not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
+        item.problem("code", f"{quote(code)} is not a slug (letters, digits, - and _ only)")
     return QueueData(code=code, name=item.text("name"))
 
 
-def _routing(item: _Item, context: _Context) -> RoutingData:
+def _routing(item: FieldReader, context: _Context) -> RoutingData:
     queue = item.text("queue")
     if queue and queue not in context.queues:
         item.problem("queue", f'no queue "{queue}" in this bundle or the database')
     return RoutingData(
         key=item.choice("key", vocab.ROUTING_KEYS, "routing key"),
-        category="" if item.raw.get("category") is None else item.choice("category", vocab.CATEGORIES, "category"),
+        category=_routing_category(item),
         queue=queue,
     )
 
 
-def _timeframe(item: _Item, context: _Context) -> TimeframeData:
+def _routing_category(item: FieldReader) -> str:
+    raw = item.raw.get("category")
+    if raw is None:
+        return ""
+    # A bad category is kept as written, so it is not also reported as a duplicate default entry.
+    return item.choice("category", vocab.CATEGORIES, "category") or str(raw)
+
+
+def _timeframe(item: FieldReader, context: _Context) -> TimeframeData:
     units = [unit for unit in vocab.TIMEFRAME_UNITS if item.raw.get(unit) is not None]
     amount = 0
     if len(units) != 1:
@@ -314,7 +226,7 @@ def _timeframe(item: _Item, context: _Context) -> TimeframeData:
     else:
         amount = item.raw[units[0]]
         if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount < 2**31:
-            item.problem(units[0], f"not a whole number of at least 1: {_quote(amount)}")
+            item.problem(units[0], f"not a whole number of at least 1: {quote(amount)}")
     return TimeframeData(
         urgency=item.choice("urgency", vocab.URGENCIES, "urgency"),
         state=item.choice("state", [vocab.ANY_STATE, *vocab.US_STATES], "state"),
@@ -329,7 +241,7 @@ def _timeframe(item: _Item, context: _Context) -> TimeframeData:
 
 def _holiday(raw: Any, path: str, problems: list[Problem]) -> HolidayData | None:
     # A holiday is a date, or {date, name}.
-    item = _Item({"date": raw} if not isinstance(raw, dict) else raw, path, [])
+    item = FieldReader({"date": raw} if not isinstance(raw, dict) else raw, path, [])
     day = item.date("date")
     name = item.text("name", required=False)
     for problem in item.problems:
@@ -337,14 +249,14 @@ def _holiday(raw: Any, path: str, problems: list[Problem]) -> HolidayData | None
     return HolidayData(day, name) if day else None
 
 
-def _object(raw: Any, path: str, problems: list[Problem]) -> _Item | None:
+def _object(raw: Any, path: str, problems: list[Problem]) -> FieldReader | None:
     if not isinstance(raw, dict):
         problems.append(Problem(path, "not an object"))
         return None
-    return _Item(raw, path, problems)
+    return FieldReader(raw, path, problems)
 
 
-_PARSERS: dict[str, Callable[[_Item, _Context], Any]] = {
+_PARSERS: dict[str, Callable[[FieldReader, _Context], Any]] = {
     "policies": _policy,
     "products": _product,
     "plans": _plan,
@@ -417,7 +329,7 @@ def _codes(raw_items: list[Any], key: str) -> set[str]:
     return {raw[key] for raw in raw_items if isinstance(raw, dict) and isinstance(raw.get(key), str)}
 
 
-def _parse_object(raw: Any, path: str, problems: list[Problem], parser: Callable[[_Item, _Context], Any],
+def _parse_object(raw: Any, path: str, problems: list[Problem], parser: Callable[[FieldReader, _Context], Any],
                   context: _Context) -> Any:
     item = _object(raw, path, problems)
     return None if item is None else parser(item, context)
