@@ -24,10 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["input"]
         if path == "-":
+            # Bytes that are not UTF-8 make that line unreadable JSON (an error line), not a crash.
+            if hasattr(sys.stdin, "reconfigure"):
+                sys.stdin.reconfigure(errors="replace")
             self._preview(sys.stdin)
             return
         try:
-            handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+            handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the with below
         except OSError as error:
             raise CommandError(f"{path}: cannot read the file ({error.strerror})") from None
         with handle:
