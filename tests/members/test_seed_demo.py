@@ -1,0 +1,147 @@
+"""`seed_demo`: the demo logins, organizations and members, idempotent and demo-only."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+from stdnum import luhn
+from stdnum.us import ein
+
+from priorauth.members.demo import LOGINS, MEMBERS, ORGANIZATIONS
+from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
+from priorauth.members.roles import ADMIN_PERMISSIONS
+
+STATES = ("GA", "IN", "OH", "WV")
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings) -> None:
+    # Seven users hashed per seed: the production hasher would make this module take minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def plans(db) -> list[Plan]:
+    return [
+        Plan.objects.create(code=f"{state}-MKT-SILVER-2026", line_of_business="marketplace", state=state)
+        for state in STATES
+    ]
+
+
+def seed(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_it_creates_a_login_for_every_role_and_a_superuser(plans):
+    seed()
+    for role in Role:
+        assert User.objects.filter(role=role).exists(), role
+    assert User.objects.filter(role=Role.PROVIDER_STAFF).values("organization").distinct().count() == 2
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+
+
+def test_it_gives_each_demo_user_its_role_group_and_admin_access_only_where_due(plans):
+    seed()
+    for login in LOGINS:
+        user = User.objects.get(username=login.username)
+        if login.role is None:
+            continue
+        assert list(user.groups.values_list("name", flat=True)) == [login.role.label]
+        assert user.is_staff == (login.role in ADMIN_PERMISSIONS)
+
+
+def test_it_prints_every_login_with_its_password_and_role(plans):
+    out, _ = seed()
+    assert "DEMO ONLY" in out
+    for login in LOGINS:
+        row = next(line for line in out.splitlines() if line.startswith(login.username + " "))
+        assert login.password in row
+        assert login.role_label in row
+
+
+def test_it_lets_every_printed_login_log_in(plans):
+    seed()
+    for login in LOGINS:
+        assert Client().login(username=login.username, password=login.password), login.username
+
+
+def test_it_uses_passwords_that_pass_the_validators(plans):
+    seed()
+    for login in LOGINS:
+        validate_password(login.password, User.objects.get(username=login.username))
+
+
+def test_it_seeds_organizations_with_valid_npis_and_tins(plans):
+    seed()
+    assert ProviderOrganization.objects.count() == len(ORGANIZATIONS) >= 2
+    for organization in ProviderOrganization.objects.all():
+        assert organization.npi[0] in "12" and len(organization.npi) == 10
+        assert luhn.is_valid("80840" + organization.npi), organization.npi
+        assert ein.is_valid(organization.tin), organization.tin
+
+
+def test_it_seeds_members_in_each_state_on_its_plan(plans):
+    seed()
+    for state in STATES:
+        members = Member.objects.filter(plan__state=state)
+        assert members.count() >= 2, state
+        assert all(m.plan.code == f"{state}-MKT-SILVER-2026" for m in members)
+
+
+def test_it_gives_one_member_lapsed_coverage_and_one_two_periods(plans):
+    seed()
+    today = datetime.date(2026, 6, 15)
+    lapsed = [m for m in Member.objects.all() if m.coverage_on(today) is None]
+    assert lapsed, "a member whose coverage is not active on a date of service"
+    counts = {m.member_id: m.coverage_periods.count() for m in Member.objects.all()}
+    assert 2 in counts.values()
+
+
+def test_it_is_idempotent(plans):
+    seed()
+    counts = (User.objects.count(), ProviderOrganization.objects.count(), Member.objects.count(),
+              CoveragePeriod.objects.count())
+    seed()
+    assert counts == (User.objects.count(), ProviderOrganization.objects.count(), Member.objects.count(),
+                      CoveragePeriod.objects.count())
+    assert Member.objects.count() == len(MEMBERS)
+
+
+def test_it_restores_a_changed_demo_password(plans):
+    seed()
+    nurse = User.objects.get(username="nurse")
+    nurse.set_password("something-else-entirely-42")
+    nurse.save()
+    seed()
+    password = next(login.password for login in LOGINS if login.username == "nurse")
+    assert Client().login(username="nurse", password=password)
+
+
+def test_it_skips_a_missing_plan_with_a_warning(db):
+    Plan.objects.create(code="OH-MKT-SILVER-2026", line_of_business="marketplace", state="OH")
+    _, err = seed()
+    assert "GA-MKT-SILVER-2026 does not exist" in err
+    assert set(Member.objects.values_list("plan__state", flat=True)) == {"OH"}
+    assert User.objects.filter(username="admin").exists()
+
+
+def test_it_refuses_to_run_with_debug_off(db):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_it_runs_with_debug_off_when_forced(plans):
+    with override_settings(DEBUG=False):
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert User.objects.filter(username="admin").exists()
