@@ -59,7 +59,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class _Case:
-    """The facts with their records looked up: what every step reads."""
+    """The facts with their plan and product records looked up: what every step reads."""
 
     facts: RequestFacts
     snapshot: Snapshot
@@ -113,7 +113,9 @@ def _case(facts: RequestFacts, snapshot: Snapshot) -> _Case:
     if facts.received_at.tzinfo is None or facts.received_at.utcoffset() is None:
         raise UndecidableRequest("received_at must carry a UTC offset")
     if facts.urgency not in URGENCIES:
-        raise UndecidableRequest(f"unknown urgency {facts.urgency!r} (expected one of {', '.join(URGENCIES)})")
+        raise UndecidableRequest(
+            f"unknown urgency {facts.urgency!r} (expected one of {', '.join(URGENCIES)})"
+        )
     if facts.hcpcs:
         product = snapshot.products.get(facts.hcpcs)
         if product is None:
@@ -137,7 +139,7 @@ def _applies_to_plan(policy: PolicyRecord, plan: PlanRecord) -> bool:
 
 
 def _governing_policy(case: _Case) -> tuple[PolicyRecord | None, TraceStep]:
-    """Step 1: the administrative policy in effect on the date of service for the plan and service."""
+    """Return the governing policy (step 1): the administrative policy in effect for the plan and service."""
     plan, dos = case.plan, case.facts.date_of_service
     found = [
         policy
@@ -168,57 +170,78 @@ def _why_not_governed(case: _Case) -> tuple[str, str]:
     lob = LINES_OF_BUSINESS.get(plan.line_of_business, plan.line_of_business)
     narrowed = [p for p in candidates if plan.line_of_business in p.lines_of_business]
     if not narrowed:
-        return f"{_numbers(candidates)} does not apply to {lob} plans like {plan.code}", f"{_numbers(candidates)} A"
+        return (
+            f"{_numbers(candidates)} does not apply to {lob} plans like {plan.code}",
+            f"{_numbers(candidates)} A",
+        )
     candidates, narrowed = narrowed, [p for p in narrowed if plan.state in p.states]
     if not narrowed:
         states = ", ".join(sorted({state for p in candidates for state in p.states}))
         return f"{_numbers(candidates)} applies in {states}, not in {plan.state}", f"{_numbers(candidates)} A"
-    candidates, narrowed = narrowed, [
-        p for p in narrowed if case.category in p.categories or case.facts.hcpcs in p.products
-    ]
+    candidates, narrowed = (
+        narrowed,
+        [p for p in narrowed if case.category in p.categories or case.facts.hcpcs in p.products],
+    )
     if not narrowed:
         return f"{_numbers(candidates)} does not name {case.service_or_category}", f"{_numbers(candidates)} A"
     first = min(narrowed, key=lambda p: p.effective)
     if dos < first.effective:
-        reason = f"the date of service {case.dos} is before {first.number} takes effect on {_date(first.effective)}"
-        return reason, f"{first.number} H"
+        takes_effect = f"{first.number} takes effect on {_date(first.effective)}"
+        return f"the date of service {case.dos} is before {takes_effect}", f"{first.number} H"
     archived = max((p for p in narrowed if p.archived and p.archived <= dos), key=lambda p: p.archived or dos)
-    reason = f"{archived.number} was archived on {_date(archived.archived or dos)}, on or before the date of service {case.dos}"
+    reason = (
+        f"{archived.number} was archived on {_date(archived.archived or dos)}, "
+        f"on or before the date of service {case.dos}"
+    )
     return reason, f"{archived.number} H"
 
 
 def _genetically_modified(case: _Case) -> bool:
-    """Return whether the donor cells are modified: the provider says so only for a transplant."""
-    if case.category == STEM_CELL_TRANSPLANT and case.facts.genetically_modified is not None:
+    """Return whether a transplant's donor cells are modified: the provider's word, else the record's.
+
+    Only read for stem cell transplants: every other category's flags come from its product record.
+    """
+    if case.facts.genetically_modified is not None:
         return case.facts.genetically_modified
     return case.product.genetically_modified if case.product is not None else False
 
 
 def _scope(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
-    """Step 2: a stem cell transplant without genetic manipulation is outside the policy (section B)."""
+    """Return `transplant` for a stem cell transplant without genetic manipulation (step 2, section B)."""
     cites = f"{governing.number} B"
     if case.category != STEM_CELL_TRANSPLANT:
         result = f"{case.service}, {_category(case.category)}, is within the scope of {governing.number}"
         return None, TraceStep("scope", result, cites)
     if _genetically_modified(case):
-        result = "A stem cell transplant with genetically modified donor cells is a cell-based gene therapy, within scope"
+        result = (
+            "A stem cell transplant with genetically modified donor cells is a cell-based gene therapy, "
+            f"within the scope of {governing.number}"
+        )
         return None, TraceStep("scope", result, cites)
-    result = f"A stem cell transplant with no genetic manipulation of the donor cells is not governed by {governing.number}"
+    result = (
+        "A stem cell transplant with no genetic manipulation of the donor cells "
+        f"is not governed by {governing.number}"
+    )
     return "transplant", TraceStep("scope", result, cites)
 
 
 def _eligibility(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
-    """Step 3: coverage active on the date of service, both ends inclusive (EOC)."""
+    """Return `eligibility` unless coverage is active on the date of service, ends inclusive (step 3, EOC)."""
     dos, cites = case.facts.date_of_service, f"{governing.number} D.I (EOC)"
     periods = ", ".join(f"{_date(c.start)}-{_date(c.end)}" for c in case.facts.coverage) or "none on file"
     if any(c.start <= dos <= c.end for c in case.facts.coverage):
-        return None, TraceStep("eligibility", f"Coverage is active on the date of service {case.dos} ({periods})", cites)
-    result = f"No coverage is active on the date of service {case.dos} (coverage: {periods}); sent to eligibility review"
+        return None, TraceStep(
+            "eligibility", f"Coverage is active on the date of service {case.dos} ({periods})", cites
+        )
+    result = (
+        f"No coverage is active on the date of service {case.dos} (coverage: {periods}); "
+        "sent to eligibility review"
+    )
     return "eligibility", TraceStep("eligibility", result, cites)
 
 
 def _benefits(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
-    """Step 4: the plan's schedule of benefits may exclude the product or its category (SOB)."""
+    """Return `benefits` if the plan excludes the product or its category (step 4, SOB)."""
     plan, cites = case.plan, f"{governing.number} D.I (SOB)"
     excluded = None
     if case.facts.hcpcs and case.facts.hcpcs in plan.excluded_products:
@@ -233,20 +256,22 @@ def _benefits(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceSt
 
 
 def _prior_authorization(case: _Case, governing: PolicyRecord) -> tuple[bool, TraceStep]:
-    """Step 5: return whether the service needs prior authorization under the plan."""
+    """Return whether the service needs prior authorization under the plan (step 5)."""
     cites, plan = f"{governing.number} D.I", case.plan
     if case.product is not None and not case.product.requires_prior_auth:
         result = f"{case.service} does not require prior authorization; no review is needed"
         return False, TraceStep("prior_authorization", result, cites)
     if case.facts.hcpcs and case.facts.hcpcs in plan.no_auth_products:
-        result = f"Plan {plan.code} does not subject {case.service} to prior authorization; no review is needed"
+        result = (
+            f"Plan {plan.code} does not subject {case.service} to prior authorization; no review is needed"
+        )
         return False, TraceStep("prior_authorization", result, cites)
     result = f"{case.service} requires prior authorization under plan {plan.code}"
     return True, TraceStep("prior_authorization", result, cites)
 
 
 def _criteria_source(case: _Case, governing: PolicyRecord) -> tuple[str, PolicyRecord | None, TraceStep]:
-    """Step 6: the medical or pharmacy policy, if active, that supplies the coverage criteria."""
+    """Return the routing key and the criteria policy, if one is active (step 6, D.I)."""
     active = [
         policy
         for policy in case.snapshot.policies
@@ -267,17 +292,27 @@ def _criteria_source(case: _Case, governing: PolicyRecord) -> tuple[str, PolicyR
     # Benefit first, then the later effective date, then the lower number so ties are deterministic.
     ranked = sorted(named, key=lambda p: (p.type != benefit, -p.effective.toordinal(), p.number))
     winner = ranked[0]
+    named_what = case.service if level == "product" else _category(case.category)
     result = (
-        f"{winner.type.capitalize()} policy {winner.number} (effective {_date(winner.effective)}) names "
-        f"{case.service if level == 'product' else _category(case.category)} and supplies the coverage criteria"
+        f"{winner.type.capitalize()} policy {winner.number} (effective {_date(winner.effective)}) "
+        f"names {named_what} and supplies the coverage criteria"
     )
     if len(ranked) > 1:
-        result += f"; preferred over {_numbers(ranked[1:])} ({level}-level, {benefit} benefit, later effective date)"
+        result += f"; preferred over {_numbers(ranked[1:])}: {_tie_break(winner, ranked[1], benefit)}"
     return f"{winner.type}-policy", winner, TraceStep("criteria_source", result, f"{governing.number} D.I")
 
 
+def _tie_break(winner: PolicyRecord, runner_up: PolicyRecord, benefit: str) -> str:
+    """Return what set the criteria policy ahead of the next equally specific one."""
+    if winner.type != runner_up.type:
+        return f"the product is on the {benefit} benefit"
+    if winner.effective != runner_up.effective:
+        return "the later effective date"
+    return "the same effective date, the lower policy number"
+
+
 def _queue(case: _Case, routing_key: str) -> tuple[str, TraceStep]:
-    """Step 7: the routing table's entry for the key and category, else the key's default."""
+    """Return the queue: the routing entry for the key and category, else the key's default (step 7)."""
     entries = [entry for entry in case.snapshot.routing if entry.key == routing_key]
     specific = next((entry for entry in entries if entry.category == case.category), None)
     default = next((entry for entry in entries if entry.category is None), None)
@@ -297,7 +332,7 @@ def _describe(rule: TimeframeRecord) -> str:
 
 
 def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceStep]:
-    """Step 8: the earliest due time among the timeframe rules for the urgency and state."""
+    """Return the earliest due time among the rules for the urgency and the plan's state (step 8)."""
     plan, facts = case.plan, case.facts
     rules = [
         rule
@@ -307,13 +342,18 @@ def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceSte
     if not rules:
         raise UndecidableRequest(f"no timeframe rule for {facts.urgency} requests in {plan.state}")
     holidays = case.snapshot.holidays
-    due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays)
+    try:
+        due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays)
+    except ValueError as error:
+        raise UndecidableRequest(
+            f"a timeframe rule for {facts.urgency} requests is invalid: {error}"
+        ) from error
     assert due_at is not None  # no pend at submission, so no clock is stopped
     result = f"Due {_moment(due_at)}: {_describe(winner)}"
     for rule in (rule for rule in rules if rule is not winner):
-        due = timeframes.due_at_for(rule, facts.received_at, (), holidays)
+        due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays)
         tie = " too; on a tie the state's own rule applies" if due == due_at else ""
-        result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"  # type: ignore[arg-type]
+        result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"
     return due_at, winner, TraceStep("due_time", result, winner.source or _describe(winner))
 
 

@@ -24,7 +24,15 @@ from priorauth.policies.deferral import (
 
 UTC = datetime.UTC
 ALL_CATEGORIES = frozenset(
-    {"car_t", "tcr_t", "til", "gene_therapy", "cell_based_gene_therapy", "cell_therapy", "stem_cell_transplant"}
+    {
+        "car_t",
+        "tcr_t",
+        "til",
+        "gene_therapy",
+        "cell_based_gene_therapy",
+        "cell_therapy",
+        "stem_cell_transplant",
+    }
 )
 SERVED = frozenset({"GA", "IN", "OH", "WV"})
 MARKETPLACE = frozenset({"marketplace"})
@@ -65,7 +73,9 @@ PRODUCTS = (
     ProductRecord("Q2041", "Yescarta", "axicabtagene ciloleucel", "car_t", True, "medical", True),
     ProductRecord("J1411", "Hemgenix", "etranacogene dezaparvovec", "gene_therapy", True, "medical", True),
     ProductRecord("J1412", "Roctavian", "valoctocogene roxaparvovec", "gene_therapy", True, "medical", True),
-    ProductRecord("J3392", "Casgevy", "exagamglogene autotemcel", "cell_based_gene_therapy", True, "medical", True),
+    ProductRecord(
+        "J3392", "Casgevy", "exagamglogene autotemcel", "cell_based_gene_therapy", True, "medical", True
+    ),
     ProductRecord("NOC-LANTIDRA", "Lantidra", "donislecel", "cell_therapy", False, "medical", True),
 )
 PLANS = (
@@ -87,9 +97,16 @@ ROUTING = (
     RoutingRecord("medical-necessity", None, "mn-general"),
     RoutingRecord("medical-necessity", "car_t", "mn-car-t"),
 )
-FEDERAL_EXPEDITED = TimeframeRecord("expedited", "*", "hours", 72, source="45 CFR 147.136; 29 CFR 2560.503-1(f)(2)(i)")
+FEDERAL_EXPEDITED = TimeframeRecord(
+    "expedited", "*", "hours", 72, source="45 CFR 147.136; 29 CFR 2560.503-1(f)(2)(i)"
+)
 FEDERAL_STANDARD = TimeframeRecord(
-    "standard", "*", "calendar_days", 15, pauses_when_pended=True, source="29 CFR 2560.503-1(f)(2)(iii)(A), (f)(4)"
+    "standard",
+    "*",
+    "calendar_days",
+    15,
+    pauses_when_pended=True,
+    source="29 CFR 2560.503-1(f)(2)(iii)(A), (f)(4)",
 )
 TIMEFRAMES = (
     FEDERAL_EXPEDITED,
@@ -97,16 +114,35 @@ TIMEFRAMES = (
     TimeframeRecord("expedited", "OH", "hours", 48, source="ORC 1751.72, 3923.041"),
     TimeframeRecord("standard", "OH", "calendar_days", 10, source="ORC 1751.72, 3923.041"),
     TimeframeRecord(
-        "expedited", "GA", "hours", 72, clock="complete", missed="deemed_approved", source="O.C.G.A. 33-46-26, -27, -29"
-    ),
-    TimeframeRecord(
-        "standard", "GA", "calendar_days", 7, clock="complete", missed="deemed_approved",
+        "expedited",
+        "GA",
+        "hours",
+        72,
+        clock="complete",
+        missed="deemed_approved",
         source="O.C.G.A. 33-46-26, -27, -29",
     ),
-    TimeframeRecord("expedited", "IN", "business_hours", 24, missed="deemed_approved", source="IC 27-1-37.5-23"),
-    TimeframeRecord("standard", "IN", "business_hours", 48, missed="deemed_approved", source="IC 27-1-37.5-23"),
-    TimeframeRecord("expedited", "WV", "calendar_days", 2, clock="complete", source="W. Va. Code 33-25A-8s, 33-24-7s"),
-    TimeframeRecord("standard", "WV", "calendar_days", 5, clock="complete", source="W. Va. Code 33-25A-8s, 33-24-7s"),
+    TimeframeRecord(
+        "standard",
+        "GA",
+        "calendar_days",
+        7,
+        clock="complete",
+        missed="deemed_approved",
+        source="O.C.G.A. 33-46-26, -27, -29",
+    ),
+    TimeframeRecord(
+        "expedited", "IN", "business_hours", 24, missed="deemed_approved", source="IC 27-1-37.5-23"
+    ),
+    TimeframeRecord(
+        "standard", "IN", "business_hours", 48, missed="deemed_approved", source="IC 27-1-37.5-23"
+    ),
+    TimeframeRecord(
+        "expedited", "WV", "calendar_days", 2, clock="complete", source="W. Va. Code 33-25A-8s, 33-24-7s"
+    ),
+    TimeframeRecord(
+        "standard", "WV", "calendar_days", 5, clock="complete", source="W. Va. Code 33-25A-8s, 33-24-7s"
+    ),
 )
 # US federal holidays around the policy's first months.
 HOLIDAYS = frozenset({datetime.date(2026, 5, 25), datetime.date(2026, 6, 19), datetime.date(2026, 7, 3)})

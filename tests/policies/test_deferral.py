@@ -21,29 +21,50 @@ from tests.policies.snapshots import MP_AD_1623, facts, policy, snapshot
 D = datetime.date
 YEAR_2026 = (Coverage(D(2026, 1, 1), D(2026, 12, 31)),)
 ARCHIVED_SEPT = replace(MP_AD_1623, archived=D(2026, 9, 1))
-REVISION_SEPT = replace(MP_AD_1623, effective=D(2026, 9, 1), title="Cellular, Gene, and Cell-Based Gene Therapy (rev.)")
+REVISION_SEPT = replace(
+    MP_AD_1623, effective=D(2026, 9, 1), title="Cellular, Gene, and Cell-Based Gene Therapy (rev.)"
+)
 KYMRIAH_PHARMACY = policy("EX-PH-0101", "pharmacy", products=frozenset({"Q2042"}))
 
 
 @pytest.mark.parametrize(
     ("changes", "policies", "governing_effective"),
     [
-        pytest.param({"date_of_service": D(2026, 5, 1)}, (MP_AD_1623,), D(2026, 5, 1), id="dos-on-effective-date-governs"),
-        pytest.param({"date_of_service": D(2026, 8, 31)}, (ARCHIVED_SEPT,), D(2026, 5, 1), id="day-before-archived-governs"),
         pytest.param(
-            {"date_of_service": D(2026, 8, 31)}, (ARCHIVED_SEPT, REVISION_SEPT), D(2026, 5, 1),
+            {"date_of_service": D(2026, 5, 1)},
+            (MP_AD_1623,),
+            D(2026, 5, 1),
+            id="dos-on-effective-date-governs",
+        ),
+        pytest.param(
+            {"date_of_service": D(2026, 8, 31)},
+            (ARCHIVED_SEPT,),
+            D(2026, 5, 1),
+            id="day-before-archived-governs",
+        ),
+        pytest.param(
+            {"date_of_service": D(2026, 8, 31)},
+            (ARCHIVED_SEPT, REVISION_SEPT),
+            D(2026, 5, 1),
             id="old-version-governs-until-the-revision",
         ),
         pytest.param(
-            {"date_of_service": D(2026, 9, 1)}, (ARCHIVED_SEPT, REVISION_SEPT), D(2026, 9, 1),
+            {"date_of_service": D(2026, 9, 1)},
+            (ARCHIVED_SEPT, REVISION_SEPT),
+            D(2026, 9, 1),
             id="revision-governs-from-its-effective-date",
         ),
         pytest.param(
-            {"date_of_service": D(2026, 10, 1)}, (MP_AD_1623, REVISION_SEPT), D(2026, 9, 1),
+            {"date_of_service": D(2026, 10, 1)},
+            (MP_AD_1623, REVISION_SEPT),
+            D(2026, 9, 1),
             id="latest-effective-version-governs-when-both-in-effect",
         ),
         pytest.param(
-            {"plan": "WV-MKT-SILVER-2026"}, (MP_AD_1623,), D(2026, 5, 1), id="west-virginia-marketplace-governed",
+            {"plan": "WV-MKT-SILVER-2026"},
+            (MP_AD_1623,),
+            D(2026, 5, 1),
+            id="west-virginia-marketplace-governed",
         ),
     ],
 )
@@ -53,44 +74,63 @@ def test_it_finds_the_governing_policy_in_effect(changes, policies, governing_ef
     assert (decision.governing.number, decision.governing.effective) == ("MP-AD-1623", governing_effective)
     assert decision.trace[0].step == "governing_policy"
     assert decision.trace[0].cites == "MP-AD-1623 A, H"
-    assert decision.trace[0].result.startswith(f"MP-AD-1623 effective {governing_effective:%m/%d/%Y} governs Marketplace")
+    assert decision.trace[0].result.startswith(
+        f"MP-AD-1623 effective {governing_effective:%m/%d/%Y} governs Marketplace"
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "policies", "reason", "cites"),
     [
         pytest.param(
-            {"date_of_service": D(2026, 4, 30)}, (MP_AD_1623,),
-            "the date of service 04/30/2026 is before MP-AD-1623 takes effect on 05/01/2026", "MP-AD-1623 H",
+            {"date_of_service": D(2026, 4, 30)},
+            (MP_AD_1623,),
+            "the date of service 04/30/2026 is before MP-AD-1623 takes effect on 05/01/2026",
+            "MP-AD-1623 H",
             id="day-before-effective-date",
         ),
         pytest.param(
-            {"date_of_service": D(2026, 9, 1)}, (ARCHIVED_SEPT,),
-            "MP-AD-1623 was archived on 09/01/2026, on or before the date of service 09/01/2026", "MP-AD-1623 H",
+            {"date_of_service": D(2026, 9, 1)},
+            (ARCHIVED_SEPT,),
+            "MP-AD-1623 was archived on 09/01/2026, on or before the date of service 09/01/2026",
+            "MP-AD-1623 H",
             id="dos-on-archived-date",
         ),
         pytest.param(
-            {"plan": "KY-MCD-2026"}, (MP_AD_1623,),
-            "MP-AD-1623 does not apply to Medicaid plans like KY-MCD-2026", "MP-AD-1623 A",
+            {"plan": "KY-MCD-2026"},
+            (MP_AD_1623,),
+            "MP-AD-1623 does not apply to Medicaid plans like KY-MCD-2026",
+            "MP-AD-1623 A",
             id="other-line-of-business",
         ),
         pytest.param(
-            {"plan": "OH-MCD-2026"}, (MP_AD_1623,),
-            "MP-AD-1623 does not apply to Medicaid plans like OH-MCD-2026", "MP-AD-1623 A",
+            {"plan": "OH-MCD-2026"},
+            (MP_AD_1623,),
+            "MP-AD-1623 does not apply to Medicaid plans like OH-MCD-2026",
+            "MP-AD-1623 A",
             id="ohio-medicaid-other-line-of-business",
         ),
         pytest.param(
-            {"plan": "KY-MKT-SILVER-2026"}, (MP_AD_1623,),
-            "MP-AD-1623 applies in GA, IN, OH, WV, not in KY", "MP-AD-1623 A",
+            {"plan": "KY-MKT-SILVER-2026"},
+            (MP_AD_1623,),
+            "MP-AD-1623 applies in GA, IN, OH, WV, not in KY",
+            "MP-AD-1623 A",
             id="marketplace-in-another-state",
         ),
         pytest.param(
-            {"hcpcs": "J1411"}, (replace(MP_AD_1623, categories=frozenset({"car_t"})),),
-            "MP-AD-1623 does not name Hemgenix (J1411) or gene therapy (in vivo)", "MP-AD-1623 A",
+            {"hcpcs": "J1411"},
+            (replace(MP_AD_1623, categories=frozenset({"car_t"})),),
+            "MP-AD-1623 does not name Hemgenix (J1411) or gene therapy (in vivo)",
+            "MP-AD-1623 A",
             id="policy-naming-other-categories-only",
         ),
-        pytest.param({}, (KYMRIAH_PHARMACY,), "no administrative policy is on record", "policy records",
-                     id="no-administrative-policy"),
+        pytest.param(
+            {},
+            (KYMRIAH_PHARMACY,),
+            "no administrative policy is on record",
+            "policy records",
+            id="no-administrative-policy",
+        ),
     ],
 )
 def test_it_sends_requests_not_governed_to_triage_saying_why(changes, policies, reason, cites):
@@ -108,34 +148,47 @@ def test_it_gives_triage_a_due_time_under_the_plans_state_rules():
     assert decision.timeframe is not None and decision.timeframe.state == "*"
 
 
-OMISIRGE = ProductRecord("NOC-OMISIRGE", "Omisirge", "omidubicel", "stem_cell_transplant", False, "medical", True)
-MODIFIED_GRAFT = ProductRecord("NOC-GRAFT", "Graft", "modified graft", "stem_cell_transplant", True, "medical", True)
+OMISIRGE = ProductRecord(
+    "NOC-OMISIRGE", "Omisirge", "omidubicel", "stem_cell_transplant", False, "medical", True
+)
+MODIFIED_GRAFT = ProductRecord(
+    "NOC-GRAFT", "Graft", "modified graft", "stem_cell_transplant", True, "medical", True
+)
 
 
 @pytest.mark.parametrize(
     ("changes", "routing_key"),
     [
-        pytest.param({"hcpcs": None, "category": "stem_cell_transplant"}, "transplant", id="transplant-modification-unstated"),
         pytest.param(
-            {"hcpcs": None, "category": "stem_cell_transplant", "genetically_modified": False}, "transplant",
+            {"hcpcs": None, "category": "stem_cell_transplant"},
+            "transplant",
+            id="transplant-modification-unstated",
+        ),
+        pytest.param(
+            {"hcpcs": None, "category": "stem_cell_transplant", "genetically_modified": False},
+            "transplant",
             id="transplant-without-genetic-manipulation",
         ),
         pytest.param(
-            {"hcpcs": None, "category": "stem_cell_transplant", "genetically_modified": True}, "medical-necessity",
+            {"hcpcs": None, "category": "stem_cell_transplant", "genetically_modified": True},
+            "medical-necessity",
             id="transplant-with-genetic-manipulation-is-cell-based-gene-therapy",
         ),
         pytest.param({"hcpcs": "NOC-OMISIRGE"}, "transplant", id="transplant-product-record-unmodified"),
         pytest.param({"hcpcs": "NOC-GRAFT"}, "medical-necessity", id="transplant-product-record-modified"),
         pytest.param(
-            {"hcpcs": "NOC-OMISIRGE", "genetically_modified": True}, "medical-necessity",
+            {"hcpcs": "NOC-OMISIRGE", "genetically_modified": True},
+            "medical-necessity",
             id="provider-states-modification-of-a-transplant",
         ),
         pytest.param(
-            {"hcpcs": "Q2042", "genetically_modified": False}, "pharmacy-policy",
+            {"hcpcs": "Q2042", "genetically_modified": False},
+            "pharmacy-policy",
             id="modification-flag-ignored-outside-transplants",
         ),
         pytest.param(
-            {"hcpcs": "Q2042", "category": "stem_cell_transplant"}, "pharmacy-policy",
+            {"hcpcs": "Q2042", "category": "stem_cell_transplant"},
+            "pharmacy-policy",
             id="product-record-category-beats-the-providers",
         ),
     ],
@@ -157,13 +210,20 @@ def test_it_sends_an_unmodified_transplant_to_the_transplant_queue():
 @pytest.mark.parametrize(
     ("coverage", "routing_key"),
     [
-        pytest.param((Coverage(D(2026, 6, 1), D(2026, 12, 31)),), "pharmacy-policy", id="coverage-starts-on-dos"),
+        pytest.param(
+            (Coverage(D(2026, 6, 1), D(2026, 12, 31)),), "pharmacy-policy", id="coverage-starts-on-dos"
+        ),
         pytest.param((Coverage(D(2026, 1, 1), D(2026, 6, 1)),), "pharmacy-policy", id="coverage-ends-on-dos"),
-        pytest.param((Coverage(D(2026, 6, 2), D(2026, 12, 31)),), "eligibility", id="coverage-starts-day-after-dos"),
-        pytest.param((Coverage(D(2026, 1, 1), D(2026, 5, 31)),), "eligibility", id="coverage-ended-day-before-dos"),
+        pytest.param(
+            (Coverage(D(2026, 6, 2), D(2026, 12, 31)),), "eligibility", id="coverage-starts-day-after-dos"
+        ),
+        pytest.param(
+            (Coverage(D(2026, 1, 1), D(2026, 5, 31)),), "eligibility", id="coverage-ended-day-before-dos"
+        ),
         pytest.param((), "eligibility", id="no-coverage-on-file"),
         pytest.param(
-            (Coverage(D(2026, 1, 1), D(2026, 3, 31)), Coverage(D(2026, 5, 15), D(2026, 12, 31))), "pharmacy-policy",
+            (Coverage(D(2026, 1, 1), D(2026, 3, 31)), Coverage(D(2026, 5, 15), D(2026, 12, 31))),
+            "pharmacy-policy",
             id="second-coverage-period-active",
         ),
     ],
@@ -182,17 +242,27 @@ NO_CAR_T = PlanRecord("OH-MKT-BRONZE-2026", "marketplace", "OH", excluded_catego
     ("changes", "routing_key", "excluded"),
     [
         pytest.param(
-            {"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1412"}, "benefits", "excludes Roctavian (J1412)",
+            {"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1412"},
+            "benefits",
+            "excludes Roctavian (J1412)",
             id="plan-excludes-the-product",
         ),
         pytest.param(
-            {"plan": "OH-MKT-BRONZE-2026", "hcpcs": "Q2041"}, "benefits", "excludes CAR-T cell therapy",
+            {"plan": "OH-MKT-BRONZE-2026", "hcpcs": "Q2041"},
+            "benefits",
+            "excludes CAR-T cell therapy",
             id="plan-excludes-the-category",
         ),
-        pytest.param({"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1411"}, "medical-necessity", "does not exclude",
-                     id="plan-excludes-another-product"),
         pytest.param(
-            {"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1412", "coverage": ()}, "eligibility", None,
+            {"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1411"},
+            "medical-necessity",
+            "does not exclude",
+            id="plan-excludes-another-product",
+        ),
+        pytest.param(
+            {"plan": "GA-MKT-BRONZE-2026", "hcpcs": "J1412", "coverage": ()},
+            "eligibility",
+            None,
             id="eligibility-decided-before-benefits",
         ),
     ],
@@ -215,7 +285,9 @@ NO_AUTH_PLAN = PlanRecord("OH-MKT-GOLD-2026", "marketplace", "OH", no_auth_produ
     [
         pytest.param({}, (NO_AUTH_FLAG,), "does not require prior authorization", id="product-flag-no-auth"),
         pytest.param(
-            {"plan": "OH-MKT-GOLD-2026"}, (), "Plan OH-MKT-GOLD-2026 does not subject Kymriah (Q2042)",
+            {"plan": "OH-MKT-GOLD-2026"},
+            (),
+            "Plan OH-MKT-GOLD-2026 does not subject Kymriah (Q2042)",
             id="plan-no-auth-list",
         ),
     ],
@@ -223,7 +295,10 @@ NO_AUTH_PLAN = PlanRecord("OH-MKT-GOLD-2026", "marketplace", "OH", no_auth_produ
 def test_it_ends_with_no_auth_required(changes, products, expected):
     decision = decide(facts(**changes), snapshot(products=products, plans=(NO_AUTH_PLAN,)))
     assert (decision.outcome, decision.routing_key, decision.queue, decision.due_at) == (
-        "no_auth_required", None, None, None,
+        "no_auth_required",
+        None,
+        None,
+        None,
     )
     assert decision.trace[-1].step == "prior_authorization"
     assert expected in decision.trace[-1].result
@@ -233,7 +308,10 @@ def test_it_ends_with_no_auth_required(changes, products, expected):
 def test_it_requires_prior_auth_on_a_plan_without_the_exception():
     decision = decide(facts(hcpcs="Q2042"), snapshot(plans=(NO_AUTH_PLAN,)))
     assert decision.outcome == "routed"
-    assert decision.trace[4].result == "Kymriah (Q2042) requires prior authorization under plan OH-MKT-SILVER-2026"
+    assert (
+        decision.trace[4].result
+        == "Kymriah (Q2042) requires prior authorization under plan OH-MKT-SILVER-2026"
+    )
 
 
 @pytest.mark.parametrize(
@@ -242,9 +320,13 @@ def test_it_requires_prior_auth_on_a_plan_without_the_exception():
         pytest.param({"plan": "XX-NOPE"}, "unknown plan 'XX-NOPE'", id="unknown-plan"),
         pytest.param({"hcpcs": "Q9999"}, "no product record for HCPCS 'Q9999'", id="unknown-product"),
         pytest.param({"hcpcs": None, "category": None}, "neither a product", id="no-service"),
-        pytest.param({"hcpcs": None, "category": "crispr_magic"}, "unknown therapy category", id="unknown-category"),
+        pytest.param(
+            {"hcpcs": None, "category": "crispr_magic"}, "unknown therapy category", id="unknown-category"
+        ),
         pytest.param({"urgency": "whenever"}, "unknown urgency", id="unknown-urgency"),
-        pytest.param({"received_at": datetime.datetime(2026, 5, 20, 14)}, "UTC offset", id="naive-received-time"),
+        pytest.param(
+            {"received_at": datetime.datetime(2026, 5, 20, 14)}, "UTC offset", id="naive-received-time"
+        ),
     ],
 )
 def test_it_refuses_requests_it_cannot_decide(changes, message):
@@ -271,8 +353,16 @@ def test_it_never_reads_the_diagnoses():
 
 
 def test_it_writes_the_decision_line():
-    line = decision_as_json(decide(facts(received_at=datetime.datetime(2026, 5, 20, 10, tzinfo=datetime.timezone(
-        datetime.timedelta(hours=-4)))), snapshot()))
+    line = decision_as_json(
+        decide(
+            facts(
+                received_at=datetime.datetime(
+                    2026, 5, 20, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=-4))
+                )
+            ),
+            snapshot(),
+        )
+    )
     assert {key: value for key, value in line.items() if key != "trace"} == {
         "outcome": "routed",
         "routing_key": "pharmacy-policy",

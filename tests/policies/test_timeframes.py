@@ -28,19 +28,39 @@ def rule_for(state: str, urgency: str) -> TimeframeRecord:
     ("start", "unit", "amount", "holidays", "expected"),
     [
         pytest.param(at(22, 15), "hours", 72, (), at(25, 15), id="hours-run-through-the-weekend"),
-        pytest.param(at(20, 14), "calendar_days", 15, (), at(4, 14, month=6), id="calendar-days-are-24-hours"),
+        pytest.param(
+            at(20, 14), "calendar_days", 15, (), at(4, 14, month=6), id="calendar-days-are-24-hours"
+        ),
         pytest.param(at(20, 14), "business_hours", 24, (), at(21, 14), id="business-hours-midweek"),
         pytest.param(at(22, 15), "business_hours", 24, (), at(25, 15), id="business-hours-skip-the-weekend"),
         pytest.param(
-            at(22, 15), "business_hours", 24, {MEMORIAL_DAY}, at(26, 15), id="business-hours-skip-a-monday-holiday"
+            at(22, 15),
+            "business_hours",
+            24,
+            {MEMORIAL_DAY},
+            at(26, 15),
+            id="business-hours-skip-a-monday-holiday",
         ),
-        pytest.param(at(22, 15), "business_hours", 48, (), at(26, 15), id="indiana-48-business-hours-from-friday"),
-        pytest.param(at(23, 10), "business_hours", 24, (), at(26, 0), id="received-on-saturday-starts-monday"),
-        pytest.param(at(22, 15), "business_days", 1, (), at(25, 15), id="one-business-day-is-24-business-hours"),
         pytest.param(
-            at(22, 15), "business_days", 2, {MEMORIAL_DAY}, at(27, 15), id="business-days-skip-weekend-and-holiday"
+            at(22, 15), "business_hours", 48, (), at(26, 15), id="indiana-48-business-hours-from-friday"
         ),
-        pytest.param(at(22, 10, tz=EASTERN), "business_hours", 24, (), at(25, 15), id="offset-converted-to-utc"),
+        pytest.param(
+            at(23, 10), "business_hours", 24, (), at(26, 0), id="received-on-saturday-starts-monday"
+        ),
+        pytest.param(
+            at(22, 15), "business_days", 1, (), at(25, 15), id="one-business-day-is-24-business-hours"
+        ),
+        pytest.param(
+            at(22, 15),
+            "business_days",
+            2,
+            {MEMORIAL_DAY},
+            at(27, 15),
+            id="business-days-skip-weekend-and-holiday",
+        ),
+        pytest.param(
+            at(22, 10, tz=EASTERN), "business_hours", 24, (), at(25, 15), id="offset-converted-to-utc"
+        ),
         pytest.param(at(22, 20, tz=EASTERN), "business_hours", 1, (), at(25, 1), id="weekday-judged-in-utc"),
         pytest.param(at(20, 14), "hours", 0, (), at(20, 14), id="zero-timeframe-is-the-start"),
     ],
@@ -73,42 +93,71 @@ BOTH = TimeframeRecord("standard", "GA", "calendar_days", 7, clock="complete", p
     [
         pytest.param(FEDERAL_STANDARD, at(20, 14), [], at(4, 14, month=6), id="no-pend-due-from-receipt"),
         pytest.param(
-            FEDERAL_STANDARD, at(20, 14), [(at(21, 9), at(23, 9))], at(6, 14, month=6),
+            FEDERAL_STANDARD,
+            at(20, 14),
+            [(at(21, 9), at(23, 9))],
+            at(6, 14, month=6),
             id="federal-standard-pause-adds-the-time-pended",
         ),
         pytest.param(
-            FEDERAL_STANDARD, at(20, 14), [(at(21), at(24)), (at(23), at(26))], at(9, 14, month=6),
+            FEDERAL_STANDARD,
+            at(20, 14),
+            [(at(21), at(24)), (at(23), at(26))],
+            at(9, 14, month=6),
             id="overlapping-pends-count-once",
         ),
         pytest.param(
-            FEDERAL_STANDARD, at(20, 14), [(at(19), at(20, 20))], at(4, 20, month=6),
+            FEDERAL_STANDARD,
+            at(20, 14),
+            [(at(19), at(20, 20))],
+            at(4, 20, month=6),
             id="pend-before-receipt-counts-only-after-receipt",
         ),
         pytest.param(
-            FEDERAL_STANDARD, at(20, 14), [(at(10, month=6), at(12, month=6))], at(4, 14, month=6),
+            FEDERAL_STANDARD,
+            at(20, 14),
+            [(at(10, month=6), at(12, month=6))],
+            at(4, 14, month=6),
             id="pend-after-the-due-time-does-not-move-it",
         ),
         pytest.param(
-            rule_for("OH", "standard"), at(20, 14), [(at(21), at(23))], at(30, 14),
+            rule_for("OH", "standard"),
+            at(20, 14),
+            [(at(21), at(23))],
+            at(30, 14),
             id="ohio-rule-neither-restarts-nor-pauses",
         ),
         pytest.param(
-            rule_for("OH", "standard"), at(20, 14), [(at(21), None)], at(30, 14),
+            rule_for("OH", "standard"),
+            at(20, 14),
+            [(at(21), None)],
+            at(30, 14),
             id="ohio-rule-runs-through-an-open-pend",
         ),
         pytest.param(
-            rule_for("GA", "standard"), at(20, 14), [(at(21, 9), at(23, 10))], at(30, 10),
+            rule_for("GA", "standard"),
+            at(20, 14),
+            [(at(21, 9), at(23, 10))],
+            at(30, 10),
             id="georgia-complete-clock-restarts-at-the-answer",
         ),
         pytest.param(
-            rule_for("GA", "standard"), at(20, 14), [(at(21), at(22)), (at(24), at(26, 8))], at(2, 8, month=6),
+            rule_for("GA", "standard"),
+            at(20, 14),
+            [(at(21), at(22)), (at(24), at(26, 8))],
+            at(2, 8, month=6),
             id="georgia-restarts-from-the-last-answer",
         ),
         pytest.param(
-            PAUSING_BUSINESS, at(21, 9), [(at(22, 17), at(25, 9))], at(26, 1),
+            PAUSING_BUSINESS,
+            at(21, 9),
+            [(at(22, 17), at(25, 9))],
+            at(26, 1),
             id="business-pause-adds-only-business-time-pended",
         ),
-        pytest.param(BOTH, at(20, 14), [(at(21), at(23))], at(30), id="restart-and-pause-restarts-at-the-answer"),
+        pytest.param(
+            BOTH, at(20, 14), [(at(21), at(23))], at(30), id="restart-and-pause-restarts-at-the-answer"
+        ),
     ],
 )
 def test_it_moves_due_times_as_the_rule_allows(rule, received, pends, expected):
@@ -147,36 +196,68 @@ def test_it_rejects_a_naive_received_time():
     ("rules", "received", "pends", "expected_due", "expected_rule"),
     [
         pytest.param(
-            [FEDERAL_STANDARD, rule_for("OH", "standard")], at(20, 14), [], at(30, 14), rule_for("OH", "standard"),
+            [FEDERAL_STANDARD, rule_for("OH", "standard")],
+            at(20, 14),
+            [],
+            at(30, 14),
+            rule_for("OH", "standard"),
             id="ohio-stricter-than-federal-wins",
         ),
         pytest.param(
-            [FEDERAL_EXPEDITED, rule_for("IN", "expedited")], at(22, 15), [], at(25, 15), FEDERAL_EXPEDITED,
+            [FEDERAL_EXPEDITED, rule_for("IN", "expedited")],
+            at(22, 15),
+            [],
+            at(25, 15),
+            FEDERAL_EXPEDITED,
             id="federal-72-hours-beats-indiana-over-a-holiday-weekend",
         ),
         pytest.param(
-            [FEDERAL_EXPEDITED, rule_for("GA", "expedited")], at(20, 14), [], at(23, 14), rule_for("GA", "expedited"),
+            [FEDERAL_EXPEDITED, rule_for("GA", "expedited")],
+            at(20, 14),
+            [],
+            at(23, 14),
+            rule_for("GA", "expedited"),
             id="tie-goes-to-the-state-rule",
         ),
         pytest.param(
-            [rule_for("GA", "expedited"), FEDERAL_EXPEDITED], at(20, 14), [], at(23, 14), rule_for("GA", "expedited"),
+            [rule_for("GA", "expedited"), FEDERAL_EXPEDITED],
+            at(20, 14),
+            [],
+            at(23, 14),
+            rule_for("GA", "expedited"),
             id="tie-goes-to-the-state-rule-whatever-the-order",
         ),
         pytest.param(
-            [FEDERAL_STANDARD, rule_for("OH", "standard")], at(20, 14), [(at(21), None)], at(30, 14),
-            rule_for("OH", "standard"), id="running-clock-wins-over-a-stopped-one",
+            [FEDERAL_STANDARD, rule_for("OH", "standard")],
+            at(20, 14),
+            [(at(21), None)],
+            at(30, 14),
+            rule_for("OH", "standard"),
+            id="running-clock-wins-over-a-stopped-one",
         ),
         pytest.param(
-            [FEDERAL_STANDARD, rule_for("GA", "standard")], at(20, 14), [(at(21), None)], None,
-            rule_for("GA", "standard"), id="every-clock-stopped-names-the-rule-earliest-at-receipt",
+            [FEDERAL_STANDARD, rule_for("GA", "standard")],
+            at(20, 14),
+            [(at(21), None)],
+            None,
+            rule_for("GA", "standard"),
+            id="every-clock-stopped-names-the-rule-earliest-at-receipt",
         ),
         pytest.param(
-            [FEDERAL_STANDARD, rule_for("OH", "standard")], at(20, 14), [(at(21), at(29))], at(30, 14),
-            rule_for("OH", "standard"), id="long-pend-federal-paused-ohio-still-earlier",
+            [FEDERAL_STANDARD, rule_for("OH", "standard")],
+            at(20, 14),
+            [(at(21), at(29))],
+            at(30, 14),
+            rule_for("OH", "standard"),
+            id="long-pend-federal-paused-ohio-still-earlier",
         ),
         pytest.param(
-            [FEDERAL_STANDARD, rule_for("GA", "standard")], at(20, 14), [(at(21), at(29))], at(5, month=6),
-            rule_for("GA", "standard"), id="georgia-restarted-still-earlier-than-paused-federal",
+            [FEDERAL_STANDARD, rule_for("GA", "standard")],
+            at(20, 14),
+            [(at(21), at(29))],
+            at(5, month=6),
+            rule_for("GA", "standard"),
+            id="georgia-restarted-still-earlier-than-paused-federal",
         ),
     ],
 )
