@@ -107,7 +107,9 @@ def _attach(
 
 
 def _locked(request_id: int) -> PriorAuthRequest:
-    return PriorAuthRequest.objects.select_for_update().select_related("member__plan", "product").get(pk=request_id)
+    return PriorAuthRequest.objects.select_for_update(of=("self",)).select_related("member__plan", "product").get(
+        pk=request_id
+    )
 
 
 @transaction.atomic
