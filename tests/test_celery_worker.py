@@ -22,7 +22,9 @@ from priorauth.tasks import count_policies_in_effect
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is unset: no broker to test against"),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"), reason="REDIS_URL is unset: no broker to test against"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -18,8 +18,19 @@ def login(client: Client, user: User) -> None:
 
 def test_it_says_what_the_product_is_and_for_whom(client, db):
     page = client.get("/").content.decode()
-    for phrase in ("CAR-T", "gene therapy", "MP-AD-1623", "Marketplace", "Georgia", "Indiana", "Ohio",
-                   "West Virginia", "Provider offices", "Reviewers", "Policy administrators"):
+    for phrase in (
+        "CAR-T",
+        "gene therapy",
+        "MP-AD-1623",
+        "Marketplace",
+        "Georgia",
+        "Indiana",
+        "Ohio",
+        "West Virginia",
+        "Provider offices",
+        "Reviewers",
+        "Policy administrators",
+    ):
         assert phrase in page, phrase
 
 

@@ -42,7 +42,12 @@ print(json.dumps({
 def import_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), **env}
     return subprocess.run(
-        [sys.executable, "-c", _PRINT_SETTINGS], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", _PRINT_SETTINGS],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -7,7 +7,7 @@ import argparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from priorauth.members.demo import DemoLogin, DemoResult, ORGANIZATIONS, demo_seed
+from priorauth.members.demo import ORGANIZATIONS, DemoLogin, DemoResult, demo_seed
 
 _COLUMNS = ("Username", "Password", "Role", "Organization")
 
