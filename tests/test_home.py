@@ -62,9 +62,17 @@ def test_it_links_the_admin_for_a_policy_administrator(client, policy_admin):
     assert 'href="/admin/"' in page
 
 
-def test_it_shows_provider_staff_their_organization(client, provider_staff):
+def test_it_shows_provider_staff_their_organization_and_the_way_to_their_requests(client, provider_staff):
     login(client, provider_staff)
-    assert "Buckeye Oncology" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "Buckeye Oncology" in page
+    assert 'href="/members/lookup/"' in page
+    assert 'href="/requests/"' in page
+
+
+def test_it_offers_reviewers_no_provider_intake_links(client, physician):
+    login(client, physician)
+    assert 'href="/members/lookup/"' not in client.get("/").content.decode()
 
 
 def test_it_logs_out_with_a_csrf_protected_post(provider_staff):
