@@ -10,7 +10,10 @@ from priorauth.policies import vocab
 
 
 def member_find(*, member_id: str, date_of_birth: datetime.date) -> Member | None:
-    """Return the member with this ID and date of birth, or None (both must match, so IDs cannot be probed)."""
+    """Return the member with this ID and date of birth, or None.
+
+    Both must match, so a member ID alone reveals nothing.
+    """
     return (
         Member.objects.select_related("plan")
         .prefetch_related("coverage_periods")

@@ -109,7 +109,7 @@ def member_ticket(user: User, member: Member, date_of_service: datetime.date | N
 
 
 def member_from_ticket(user: User, ticket: str) -> MemberTicket:
-    """Return the member a ticket proves the user looked up, or raise Http404 (forged, stale or not theirs)."""
+    """Return the member a ticket proves the user looked up; a forged, stale or borrowed one is Http404."""
     try:
         payload = signing.loads(ticket, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE)
     except signing.BadSignature as error:

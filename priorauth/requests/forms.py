@@ -52,8 +52,12 @@ class YesNoField(forms.TypedChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            choices=YES_NO, coerce=lambda v: v == "yes", empty_value=None, required=False,
-            widget=forms.RadioSelect, **kwargs,
+            choices=YES_NO,
+            coerce=lambda v: v == "yes",
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
         )
 
     def prepare_value(self, value: Any) -> Any:
@@ -80,13 +84,17 @@ def check_uploads(files: list[UploadedFile]) -> tuple[list[Upload], list[str]]:
     limit = max_upload_bytes()
     for upload in files:
         if upload.size > limit:
-            errors.append(f"{upload.name} is {upload.size / 1048576:.1f} MB; each document may be at most "
-                          f"{limit / 1048576:.0f} MB.")
+            errors.append(
+                f"{upload.name} is {upload.size / 1048576:.1f} MB; each document may be at most "
+                f"{limit / 1048576:.0f} MB."
+            )
             continue
         upload.seek(0)
         content_type = validation.detect_content_type(upload.read(8))
         if content_type is None:
-            errors.append(f"{upload.name} is not a PDF, PNG or JPEG file (we check the content, not the name).")
+            errors.append(
+                f"{upload.name} is not a PDF, PNG or JPEG file (we check the content, not the name)."
+            )
             continue
         upload.seek(0)
         accepted.append(Upload(upload, content_type, validation.sha256_of(upload.chunks())))
@@ -97,18 +105,24 @@ class IntakeForm(forms.Form):
     date_of_service = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ChoiceField(
         label="What is being requested",
-        choices=[(SERVICE_PRODUCT, "A therapy from the product catalog"),
-                 (SERVICE_TRANSPLANT, "A stem cell transplant (no product)")],
-        initial=SERVICE_PRODUCT, widget=forms.RadioSelect, required=False,
+        choices=[
+            (SERVICE_PRODUCT, "A therapy from the product catalog"),
+            (SERVICE_TRANSPLANT, "A stem cell transplant (no product)"),
+        ],
+        initial=SERVICE_PRODUCT,
+        widget=forms.RadioSelect,
+        required=False,
     )
     product = forms.CharField(
-        label="Therapy", required=False,
+        label="Therapy",
+        required=False,
         help_text="Type the brand, generic name or HCPCS code and pick it from the list.",
         widget=forms.TextInput(attrs={"list": "product-catalog", "autocomplete": "off"}),
     )
     genetically_modified = YesNoField(label="Are the donor cells genetically manipulated?")
     diagnoses = forms.CharField(
-        label="Diagnoses (ICD-10-CM)", required=False,
+        label="Diagnoses (ICD-10-CM)",
+        required=False,
         help_text="One or more codes separated by commas, for example C83.30, C85.10.",
     )
     ordering_name = forms.CharField(label="Ordering provider name", required=False, max_length=200)
@@ -117,42 +131,55 @@ class IntakeForm(forms.Form):
     facility_name = forms.CharField(label="Treating facility", required=False, max_length=200)
     facility_npi = forms.CharField(label="Treating facility NPI", required=False, max_length=10)
     facility_accreditation = forms.ChoiceField(
-        label="Facility accreditation", required=False,
+        label="Facility accreditation",
+        required=False,
         choices=[("", "Not stated"), *Accreditation.choices],
     )
     urgency = forms.ChoiceField(
         choices=[("standard", "Standard"), ("expedited", "Expedited (urgent)")],
-        initial="standard", widget=forms.RadioSelect, required=False,
+        initial="standard",
+        widget=forms.RadioSelect,
+        required=False,
     )
     expedited_statement = forms.CharField(
-        label="Why the standard timeframe could seriously jeopardize the member", required=False,
+        label="Why the standard timeframe could seriously jeopardize the member",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for an expedited review: how waiting the standard timeframe could seriously "
         "jeopardize the member's life, health or ability to regain maximum function.",
     )
     clinical_summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    prior_lines_of_therapy = forms.IntegerField(label="Prior lines of therapy", required=False,
-                                                min_value=0, max_value=30)
-    ecog = forms.TypedChoiceField(label="ECOG performance status", required=False, coerce=int,
-                                  empty_value=None, choices=[("", "Choose..."), *Ecog.choices])
+    prior_lines_of_therapy = forms.IntegerField(
+        label="Prior lines of therapy", required=False, min_value=0, max_value=30
+    )
+    ecog = forms.TypedChoiceField(
+        label="ECOG performance status",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Choose..."), *Ecog.choices],
+    )
     active_cns_disease = YesNoField(label="Active CNS disease?")
     active_infection = YesNoField(label="Active infection?")
     prior_car_t_or_gene_therapy = YesNoField(label="Prior CAR-T or gene therapy?")
     genetic_test_name = forms.CharField(label="Confirming genetic test", required=False, max_length=200)
     genetic_test_result = forms.CharField(label="Test result", required=False, max_length=500)
-    genetic_test_date = forms.DateField(label="Test date", required=False,
-                                        widget=forms.DateInput(attrs={"type": "date"}))
+    genetic_test_date = forms.DateField(
+        label="Test date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     prior_gene_therapy = YesNoField(label="Prior gene therapy?")
     attachments = MultipleFileField(
         label="Clinical documents",
         help_text="PDF, PNG or JPEG, up to 20 MB each. You can choose several files.",
     )
     confirm_eligibility_review = forms.BooleanField(
-        required=False, label="Submit anyway: I understand the request will go to an eligibility review.",
+        required=False,
+        label="Submit anyway: I understand the request will go to an eligibility review.",
     )
     attestation = forms.BooleanField(
         required=False,
-        label="I attest that the information in this request is accurate and complete to the best of my knowledge.",
+        label="I attest that the information in this request is accurate and complete "
+        "to the best of my knowledge.",
     )
 
     def __init__(self, *args: Any, member: Member, action: str = SAVE, **kwargs: Any) -> None:
@@ -167,7 +194,9 @@ class IntakeForm(forms.Form):
     def initial_for(cls, pa: PriorAuthRequest) -> dict[str, Any]:
         """Return the form's initial values for a saved draft."""
         initial = {name: getattr(pa, name) for name in _MODEL_FIELDS}
-        initial["service"] = SERVICE_TRANSPLANT if not pa.product_id and pa.category == TRANSPLANT else SERVICE_PRODUCT
+        initial["service"] = (
+            SERVICE_TRANSPLANT if not pa.product_id and pa.category == TRANSPLANT else SERVICE_PRODUCT
+        )
         initial["product"] = pa.product.hcpcs if pa.product else ""
         initial["diagnoses"] = ", ".join(pa.diagnoses)
         return initial
@@ -185,7 +214,9 @@ class IntakeForm(forms.Form):
         text = self.cleaned_data["product"].strip()
         if not text:
             return None
-        found = Product.objects.filter(Q(hcpcs__iexact=text) | Q(brand__iexact=text) | Q(generic__iexact=text)).first()
+        found = Product.objects.filter(
+            Q(hcpcs__iexact=text) | Q(brand__iexact=text) | Q(generic__iexact=text)
+        ).first()
         if found is None:
             raise forms.ValidationError(
                 f"We could not find “{text}” in the product catalog. Type the brand, generic name or "
@@ -194,7 +225,9 @@ class IntakeForm(forms.Form):
         return found
 
     def clean_diagnoses(self) -> list[str]:
-        codes = [validation.normalise_code(code) for code in validation.split_codes(self.cleaned_data["diagnoses"])]
+        codes = [
+            validation.normalise_code(code) for code in validation.split_codes(self.cleaned_data["diagnoses"])
+        ]
         errors = [message for code in codes if (message := validation.diagnosis_error(code))]
         if errors:
             raise forms.ValidationError(errors)
@@ -236,24 +269,45 @@ class IntakeForm(forms.Form):
         return data
 
     def _clean_for_submission(self, data: dict[str, Any], transplant: bool) -> None:
-        self._require("date_of_service", "diagnoses", "ordering_name", "ordering_npi", "rendering_npi",
-                      "facility_name", "facility_npi", "clinical_summary")
+        self._require(
+            "date_of_service",
+            "diagnoses",
+            "ordering_name",
+            "ordering_npi",
+            "rendering_npi",
+            "facility_name",
+            "facility_npi",
+            "clinical_summary",
+        )
         if transplant:
             self._require("genetically_modified")
         elif "product" not in self.errors:
             self._require("product")
         category = TRANSPLANT if transplant else getattr(data.get("product"), "category", "")
         if category in CELL_IMMUNOTHERAPY_CATEGORIES:
-            self._require("prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
-                          "prior_car_t_or_gene_therapy")
+            self._require(
+                "prior_lines_of_therapy",
+                "ecog",
+                "active_cns_disease",
+                "active_infection",
+                "prior_car_t_or_gene_therapy",
+            )
         if category in GENE_THERAPY_CATEGORIES:
-            self._require("genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy")
+            self._require(
+                "genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy"
+            )
         self._check_coverage(data.get("date_of_service"))
         if not data.get("attestation"):
-            self.add_error("attestation", "Please confirm that the information is accurate before submitting.")
+            self.add_error(
+                "attestation", "Please confirm that the information is accurate before submitting."
+            )
 
     def _check_coverage(self, day: datetime.date | None) -> None:
-        if day is None or self.member.coverage_on(day) is not None or self.cleaned_data.get("confirm_eligibility_review"):
+        if (
+            day is None
+            or self.member.coverage_on(day) is not None
+            or self.cleaned_data.get("confirm_eligibility_review")
+        ):
             return
         periods = ", ".join(str(p) for p in self.member.coverage_periods.all()) or "none on file"
         self.add_error(
@@ -277,10 +331,26 @@ class IntakeForm(forms.Form):
 
 
 _MODEL_FIELDS = (
-    "date_of_service", "genetically_modified", "diagnoses", "ordering_name", "ordering_npi", "rendering_npi",
-    "facility_name", "facility_npi", "facility_accreditation", "urgency", "expedited_statement",
-    "clinical_summary", "prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
-    "prior_car_t_or_gene_therapy", "genetic_test_name", "genetic_test_result", "genetic_test_date",
+    "date_of_service",
+    "genetically_modified",
+    "diagnoses",
+    "ordering_name",
+    "ordering_npi",
+    "rendering_npi",
+    "facility_name",
+    "facility_npi",
+    "facility_accreditation",
+    "urgency",
+    "expedited_statement",
+    "clinical_summary",
+    "prior_lines_of_therapy",
+    "ecog",
+    "active_cns_disease",
+    "active_infection",
+    "prior_car_t_or_gene_therapy",
+    "genetic_test_name",
+    "genetic_test_result",
+    "genetic_test_date",
     "prior_gene_therapy",
 )
 
@@ -290,32 +360,73 @@ def _helper() -> FormHelper:
     helper.form_id = "intake-form"
     helper.attrs = {"novalidate": ""}
     helper.layout = Layout(
-        Fieldset("Service", "date_of_service", "service",
-                 Div("product", HTML('{% include "requests/_product_card.html" %}'), css_id="product-picker"),
-                 Div("genetically_modified", css_id="transplant-question")),
+        Fieldset(
+            "Service",
+            "date_of_service",
+            "service",
+            Div("product", HTML('{% include "requests/_product_card.html" %}'), css_id="product-picker"),
+            Div("genetically_modified", css_id="transplant-question"),
+        ),
         Fieldset("Diagnoses", "diagnoses", HTML('{% include "requests/_diagnoses.html" %}')),
-        Fieldset("Providers and facility",
-                 Div(Div("ordering_name", css_class="col-md-6"), Div("ordering_npi", css_class="col-md-3"),
-                     Div("rendering_npi", css_class="col-md-3"), css_class="row"),
-                 Div(Div("facility_name", css_class="col-md-6"), Div("facility_npi", css_class="col-md-3"),
-                     Div("facility_accreditation", css_class="col-md-3"), css_class="row")),
+        Fieldset(
+            "Providers and facility",
+            Div(
+                Div("ordering_name", css_class="col-md-6"),
+                Div("ordering_npi", css_class="col-md-3"),
+                Div("rendering_npi", css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(
+                Div("facility_name", css_class="col-md-6"),
+                Div("facility_npi", css_class="col-md-3"),
+                Div("facility_accreditation", css_class="col-md-3"),
+                css_class="row",
+            ),
+        ),
         Fieldset("Urgency", "urgency", Div("expedited_statement", css_id="expedited-statement")),
-        Fieldset("Clinical information", "clinical_summary",
-                 Div(HTML("<h3 class='h6'>CAR-T and other T-cell therapies</h3>"),
-                     Div(Div("prior_lines_of_therapy", css_class="col-md-4"), Div("ecog", css_class="col-md-8"),
-                         css_class="row"),
-                     Div(Div("active_cns_disease", css_class="col-md-4"), Div("active_infection", css_class="col-md-4"),
-                         Div("prior_car_t_or_gene_therapy", css_class="col-md-4"), css_class="row"),
-                     css_id="car-t-facts", css_class="border rounded p-3 mb-3"),
-                 Div(HTML("<h3 class='h6'>Gene therapy</h3>"),
-                     Div(Div("genetic_test_name", css_class="col-md-4"), Div("genetic_test_result", css_class="col-md-5"),
-                         Div("genetic_test_date", css_class="col-md-3"), css_class="row"),
-                     "prior_gene_therapy", css_id="gene-facts", css_class="border rounded p-3 mb-3")),
+        Fieldset(
+            "Clinical information",
+            "clinical_summary",
+            Div(
+                HTML("<h3 class='h6'>CAR-T and other T-cell therapies</h3>"),
+                Div(
+                    Div("prior_lines_of_therapy", css_class="col-md-4"),
+                    Div("ecog", css_class="col-md-8"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("active_cns_disease", css_class="col-md-4"),
+                    Div("active_infection", css_class="col-md-4"),
+                    Div("prior_car_t_or_gene_therapy", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                css_id="car-t-facts",
+                css_class="border rounded p-3 mb-3",
+            ),
+            Div(
+                HTML("<h3 class='h6'>Gene therapy</h3>"),
+                Div(
+                    Div("genetic_test_name", css_class="col-md-4"),
+                    Div("genetic_test_result", css_class="col-md-5"),
+                    Div("genetic_test_date", css_class="col-md-3"),
+                    css_class="row",
+                ),
+                "prior_gene_therapy",
+                css_id="gene-facts",
+                css_class="border rounded p-3 mb-3",
+            ),
+        ),
         Fieldset("Documents", HTML('{% include "requests/_attachments.html" %}'), Field("attachments")),
-        Fieldset("Attestation", Div("confirm_eligibility_review", css_id="eligibility-override"), "attestation"),
+        Fieldset(
+            "Attestation", Div("confirm_eligibility_review", css_id="eligibility-override"), "attestation"
+        ),
         Div(
-            StrictButton("Save draft", type="submit", name="action", value=SAVE, css_class="btn btn-outline-secondary"),
-            StrictButton("Submit request", type="submit", name="action", value=SUBMIT, css_class="btn btn-primary"),
+            StrictButton(
+                "Save draft", type="submit", name="action", value=SAVE, css_class="btn btn-outline-secondary"
+            ),
+            StrictButton(
+                "Submit request", type="submit", name="action", value=SUBMIT, css_class="btn btn-primary"
+            ),
             css_class="d-flex gap-2 mt-3",
         ),
     )
@@ -324,7 +435,8 @@ def _helper() -> FormHelper:
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for withdrawing", widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for withdrawing",
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please give the reason for withdrawing the request."},
     )
 
@@ -359,8 +471,11 @@ class AnswerForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "Request number, member name or ID, therapy"}))
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Request number, member name or ID, therapy"}),
+    )
     status = forms.ChoiceField(required=False)
     category = forms.ChoiceField(label="Therapy category", required=False)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -105,7 +105,9 @@ class PriorAuthRequest(models.Model):
 
     # CAR-T (and other T-cell therapies): the facts every criteria policy asks.
     prior_lines_of_therapy = models.PositiveSmallIntegerField(null=True, blank=True)
-    ecog = models.PositiveSmallIntegerField("ECOG performance status", choices=Ecog.choices, null=True, blank=True)
+    ecog = models.PositiveSmallIntegerField(
+        "ECOG performance status", choices=Ecog.choices, null=True, blank=True
+    )
     active_cns_disease = models.BooleanField("active CNS disease", null=True, blank=True)
     active_infection = models.BooleanField(null=True, blank=True)
     prior_car_t_or_gene_therapy = models.BooleanField("prior CAR-T or gene therapy", null=True, blank=True)
@@ -228,10 +230,6 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def to_status_label(self) -> str:
-        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
-
     def save(self, *args: object, **kwargs: object) -> None:
         # The timeline is an audit record: a line, once written, stays as written.
         if self.pk is not None:
@@ -241,11 +239,17 @@ class RequestEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValidationError("A request event is never deleted.")
 
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+
 
 class InformationRequest(models.Model):
     """What a reviewer asked the provider for when pending a request, and the provider's answer."""
 
-    request = models.ForeignKey(PriorAuthRequest, on_delete=models.PROTECT, related_name="information_requests")
+    request = models.ForeignKey(
+        PriorAuthRequest, on_delete=models.PROTECT, related_name="information_requests"
+    )
     needed = models.TextField("information needed")
     respond_by = models.DateTimeField(null=True, blank=True)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -279,7 +283,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A clinical document, stored under MEDIA_ROOT (outside the web root) and served by access-checked views."""
+    """A clinical document, stored under MEDIA_ROOT (outside the web root), served only by checked views."""
 
     request = models.ForeignKey(PriorAuthRequest, on_delete=models.PROTECT, related_name="attachments")
     information_request = models.ForeignKey(
@@ -290,7 +294,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    purpose = models.CharField(max_length=20, choices=AttachmentPurpose.choices, default=AttachmentPurpose.INITIAL)
+    purpose = models.CharField(
+        max_length=20, choices=AttachmentPurpose.choices, default=AttachmentPurpose.INITIAL
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -50,7 +50,9 @@ class ListFilters:
     date_to: datetime.date | None = None
 
 
-def requests_for_organization(organization: ProviderOrganization, filters: ListFilters) -> QuerySet[PriorAuthRequest]:
+def requests_for_organization(
+    organization: ProviderOrganization, filters: ListFilters
+) -> QuerySet[PriorAuthRequest]:
     """Return the organization's requests matching the filters, newest first.
 
     The search term matches the request number, the member's ID or name, and the therapy's
@@ -93,8 +95,11 @@ def trace_lines(decision: dict | None) -> list[TraceLine]:
     if not decision:
         return []
     return [
-        TraceLine(STEP_LABELS.get(step.get("step", ""), step.get("step", "").replace("_", " ").capitalize()),
-                  step.get("result", ""), step.get("cites", ""))
+        TraceLine(
+            STEP_LABELS.get(step.get("step", ""), step.get("step", "").replace("_", " ").capitalize()),
+            step.get("result", ""),
+            step.get("cites", ""),
+        )
         for step in decision.get("trace", [])
     ]
 

@@ -33,13 +33,29 @@ from priorauth.requests.models import (
 # The fields office staff fill on the intake form; nothing else is written from form input.
 EDITABLE_FIELDS = frozenset(
     {
-        "product", "category", "genetically_modified", "diagnoses", "date_of_service",
-        "ordering_npi", "ordering_name", "rendering_npi",
-        "facility_name", "facility_npi", "facility_accreditation",
-        "urgency", "expedited_statement", "clinical_summary",
-        "prior_lines_of_therapy", "ecog", "active_cns_disease", "active_infection",
+        "product",
+        "category",
+        "genetically_modified",
+        "diagnoses",
+        "date_of_service",
+        "ordering_npi",
+        "ordering_name",
+        "rendering_npi",
+        "facility_name",
+        "facility_npi",
+        "facility_accreditation",
+        "urgency",
+        "expedited_statement",
+        "clinical_summary",
+        "prior_lines_of_therapy",
+        "ecog",
+        "active_cns_disease",
+        "active_infection",
         "prior_car_t_or_gene_therapy",
-        "genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy",
+        "genetic_test_name",
+        "genetic_test_result",
+        "genetic_test_date",
+        "prior_gene_therapy",
     }
 )
 
@@ -66,7 +82,13 @@ class Upload:
 
 
 def _event(
-    pa: PriorAuthRequest, *, actor: User | None, kind: str, to_status: str = "", from_status: str = "", reason: str = ""
+    pa: PriorAuthRequest,
+    *,
+    actor: User | None,
+    kind: str,
+    to_status: str = "",
+    from_status: str = "",
+    reason: str = "",
 ) -> RequestEvent:
     return RequestEvent.objects.create(
         request=pa, actor=actor, kind=kind, from_status=from_status, to_status=to_status, reason=reason
@@ -107,8 +129,10 @@ def _attach(
 
 
 def _locked(request_id: int) -> PriorAuthRequest:
-    return PriorAuthRequest.objects.select_for_update(of=("self",)).select_related("member__plan", "product").get(
-        pk=request_id
+    return (
+        PriorAuthRequest.objects.select_for_update(of=("self",))
+        .select_related("member__plan", "product")
+        .get(pk=request_id)
     )
 
 
@@ -127,8 +151,11 @@ def request_start(
         try:
             with transaction.atomic():
                 pa = PriorAuthRequest.objects.create(
-                    submission_token=token, organization_id=user.organization_id, member=member,
-                    submitted_by=user, date_of_service=date_of_service,
+                    submission_token=token,
+                    organization_id=user.organization_id,
+                    member=member,
+                    submitted_by=user,
+                    date_of_service=date_of_service,
                 )
         except IntegrityError:
             existing = PriorAuthRequest.objects.get(submission_token=token)
@@ -169,7 +196,9 @@ def request_save_draft(
 def _facts(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.RequestFacts:
     member = pa.member
     if pa.date_of_service is None or (pa.product is None and not pa.category):
-        raise IntakeError("The date of service and the therapy are needed before the request can be submitted.")
+        raise IntakeError(
+            "The date of service and the therapy are needed before the request can be submitted."
+        )
     return deferral.RequestFacts(
         plan=member.plan.code,
         coverage=tuple(deferral.Coverage(start=c.start, end=c.end) for c in member.coverage_periods.all()),
@@ -229,14 +258,32 @@ def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthR
     pa.submitted_by = user
     pa.status = Status.NO_AUTH_REQUIRED if decision.outcome == "no_auth_required" else Status.IN_REVIEW
     pa.save()
-    _event(pa, actor=user, kind=EventKind.SUBMITTED, from_status=Status.DRAFT, to_status=Status.SUBMITTED,
-           reason="Submitted with the attestation that the information is accurate.")
+    _event(
+        pa,
+        actor=user,
+        kind=EventKind.SUBMITTED,
+        from_status=Status.DRAFT,
+        to_status=Status.SUBMITTED,
+        reason="Submitted with the attestation that the information is accurate.",
+    )
     if pa.status == Status.NO_AUTH_REQUIRED:
-        _event(pa, actor=None, kind=EventKind.NO_AUTH_REQUIRED, from_status=Status.SUBMITTED,
-               to_status=pa.status, reason=decision.trace[-1].result)
+        _event(
+            pa,
+            actor=None,
+            kind=EventKind.NO_AUTH_REQUIRED,
+            from_status=Status.SUBMITTED,
+            to_status=pa.status,
+            reason=decision.trace[-1].result,
+        )
     else:
-        _event(pa, actor=None, kind=EventKind.ROUTED, from_status=Status.SUBMITTED, to_status=pa.status,
-               reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).")
+        _event(
+            pa,
+            actor=None,
+            kind=EventKind.ROUTED,
+            from_status=Status.SUBMITTED,
+            to_status=pa.status,
+            reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).",
+        )
     _queue_acknowledgement(pa.pk)
     return pa
 
@@ -249,7 +296,9 @@ def _due_after_pends(pa: PriorAuthRequest) -> datetime.datetime | None:
     """
     snapshot = policy_snapshot()
     state = pa.member.plan.state
-    rules = [r for r in snapshot.timeframes if r.urgency == pa.urgency and r.state in (state, vocab.ANY_STATE)]
+    rules = [
+        r for r in snapshot.timeframes if r.urgency == pa.urgency and r.state in (state, vocab.ANY_STATE)
+    ]
     if not rules or pa.received_at is None:
         return pa.due_at
     pends = [(asked.asked_at, asked.answered_at) for asked in pa.information_requests.all()]
@@ -271,7 +320,9 @@ def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRe
         raise IntakeError("Please give the reason for withdrawing the request.")
     pa = _locked(request_id)
     if not pa.can_withdraw:
-        raise IntakeError(f"Request {pa} is {pa.get_status_display().lower()} and can no longer be withdrawn.")
+        raise IntakeError(
+            f"Request {pa} is {pa.get_status_display().lower()} and can no longer be withdrawn."
+        )
     previous = pa.status
     pa.status, pa.withdrawn_at, pa.withdrawal_reason = Status.WITHDRAWN, timezone.now(), reason
     pa.save()
@@ -283,13 +334,15 @@ def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRe
 def request_answer_information(
     *, user: User, request_id: int, information_request_id: int, answer: str, uploads: Iterable[Upload] = ()
 ) -> PriorAuthRequest:
-    """Return the request with the reviewer's question answered; with none left open it goes back to review."""
+    """Return the request with the reviewer's question answered; with none left open, it is back in review."""
     uploads = list(uploads)
     answer = answer.strip()
     if not answer and not uploads:
         raise IntakeError("Please write an answer or attach at least one document.")
     pa = _locked(request_id)
-    asked = InformationRequest.objects.select_for_update().filter(pk=information_request_id, request=pa).first()
+    asked = (
+        InformationRequest.objects.select_for_update().filter(pk=information_request_id, request=pa).first()
+    )
     if asked is None or pa.status != Status.PENDED or not asked.is_open:
         raise IntakeError("This request is not waiting for that information any more.")
     now = timezone.now()
@@ -300,6 +353,12 @@ def request_answer_information(
         pa.status, pa.information_received_at = Status.IN_REVIEW, now
         pa.due_at = _due_after_pends(pa)
         pa.save()
-    _event(pa, actor=user, kind=EventKind.INFORMATION_RECEIVED, from_status=Status.PENDED, to_status=pa.status,
-           reason=answer)
+    _event(
+        pa,
+        actor=user,
+        kind=EventKind.INFORMATION_RECEIVED,
+        from_status=Status.PENDED,
+        to_status=pa.status,
+        reason=answer,
+    )
     return pa

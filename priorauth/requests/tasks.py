@@ -45,6 +45,8 @@ def send_submission_acknowledgement(request_id: int) -> None:
         )
         if claimed:
             RequestEvent.objects.create(
-                request=pa, kind=EventKind.ACKNOWLEDGED, reason=f"Acknowledgement emailed to {pa.submitted_by.email}."
+                request=pa,
+                kind=EventKind.ACKNOWLEDGED,
+                reason=f"Acknowledgement emailed to {pa.submitted_by.email}.",
             )
     log.info("acknowledgement sent for request %s", pa.pk)

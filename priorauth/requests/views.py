@@ -41,7 +41,10 @@ def request_start(request: HttpRequest) -> HttpResponse:
     ticket = member_from_ticket(request.user, request.POST.get("ticket", ""))
     try:
         pa = services.request_start(
-            user=request.user, member=ticket.member, token=ticket.token, date_of_service=ticket.date_of_service
+            user=request.user,
+            member=ticket.member,
+            token=ticket.token,
+            date_of_service=ticket.date_of_service,
         )
     except services.IntakeError as error:
         messages.error(request, error.message)
@@ -68,7 +71,9 @@ def _keep_documents(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm
     if not form.uploads:
         return
     services.request_save_draft(user=request.user, request_id=pa.pk, details={}, uploads=form.uploads)
-    messages.info(request, f"{len(form.uploads)} document(s) were saved with the draft; no need to attach them again.")
+    messages.info(
+        request, f"{len(form.uploads)} document(s) were saved with the draft; no need to attach them again."
+    )
 
 
 @provider_required
@@ -84,12 +89,15 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             _keep_documents(request, pa, form)
             return _render_edit(request, pa, form)
-        pa = services.request_save_draft(user=request.user, request_id=pa.pk, details=form.details(),
-                                         uploads=form.uploads)
+        pa = services.request_save_draft(
+            user=request.user, request_id=pa.pk, details=form.details(), uploads=form.uploads
+        )
         if action != SUBMIT:
             messages.success(request, "Draft saved. It has not been submitted yet.")
             return redirect("requests:edit", pk=pa.pk)
-        pa = services.request_submit(user=request.user, request_id=pa.pk, attested=form.cleaned_data["attestation"])
+        pa = services.request_submit(
+            user=request.user, request_id=pa.pk, attested=form.cleaned_data["attestation"]
+        )
     except services.NotEditable as error:
         messages.info(request, error.message)
         return redirect("requests:detail", pk=pa.pk)
@@ -156,8 +164,11 @@ def request_answer(request: HttpRequest, pk: int, information_pk: int) -> HttpRe
     if form.is_valid():
         try:
             services.request_answer_information(
-                user=request.user, request_id=pa.pk, information_request_id=information_pk,
-                answer=form.cleaned_data["answer"], uploads=form.uploads,
+                user=request.user,
+                request_id=pa.pk,
+                information_request_id=information_pk,
+                answer=form.cleaned_data["answer"],
+                uploads=form.uploads,
             )
         except services.IntakeError as error:
             form.add_error(None, error.message)

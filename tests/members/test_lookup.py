@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from priorauth.members.models import CoveragePeriod, Member, Plan
 from priorauth.requests.models import PriorAuthRequest
 from tests.conftest import PASSWORD
-from tests.requests.conftest import fast_passwords, media_root, member, records  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(db) -> Member:
+    plan = Plan.objects.create(
+        code="OH-MKT-SILVER", name="Ohio Marketplace Silver", line_of_business="marketplace", state="OH"
+    )
+    member = Member.objects.create(
+        member_id="OH1000001",
+        first_name="Ada",
+        last_name="Lovelace",
+        date_of_birth=datetime.date(1961, 4, 21),
+        plan=plan,
+    )
+    CoveragePeriod.objects.create(
+        member=member, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 12, 31)
+    )
+    return member
 
 
 @pytest.fixture
@@ -26,7 +51,7 @@ def test_it_shows_plan_state_and_coverage_on_the_date_of_service(staff_client, m
     page = lookup(staff_client).content.decode()
     assert "Ohio Marketplace Silver" in page and "Ohio" in page
     assert "Coverage active" in page
-    assert "01/01/2026 – 12/31/2027" in page
+    assert "01/01/2026 \u2013 12/31/2027" in page
 
 
 def test_it_warns_when_coverage_is_not_active_on_the_date_of_service(staff_client, member):

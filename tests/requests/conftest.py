@@ -40,57 +40,112 @@ def records(db) -> dict[str, Any]:
     queues = {
         code: ReviewQueue.objects.create(code=code, name=name)
         for code, name in [
-            ("triage", "Intake triage"), ("eligibility", "Eligibility review"), ("benefits", "Benefits review"),
-            ("transplant", "Transplant review"), ("mn-car-t", "Medical necessity: CAR-T"),
-            ("mn-general", "Medical necessity: general"), ("mn-medical-policy", "Medical policy review"),
+            ("triage", "Intake triage"),
+            ("eligibility", "Eligibility review"),
+            ("benefits", "Benefits review"),
+            ("transplant", "Transplant review"),
+            ("mn-car-t", "Medical necessity: CAR-T"),
+            ("mn-general", "Medical necessity: general"),
+            ("mn-medical-policy", "Medical policy review"),
         ]
     }
     for key, category, queue in [
-        ("triage", "", "triage"), ("eligibility", "", "eligibility"), ("benefits", "", "benefits"),
-        ("transplant", "", "transplant"), ("medical-necessity", "", "mn-general"),
-        ("medical-necessity", "car_t", "mn-car-t"), ("medical-policy", "", "mn-medical-policy"),
+        ("triage", "", "triage"),
+        ("eligibility", "", "eligibility"),
+        ("benefits", "", "benefits"),
+        ("transplant", "", "transplant"),
+        ("medical-necessity", "", "mn-general"),
+        ("medical-necessity", "car_t", "mn-car-t"),
+        ("medical-policy", "", "mn-medical-policy"),
     ]:
         RoutingEntry.objects.create(key=key, category=category, queue=queues[queue])
     Policy.objects.create(
-        number="MP-AD-1623", title="Cellular, Gene, and Cell-Based Gene Therapy", type="administrative",
-        lines_of_business=["marketplace"], states=["GA", "IN", "OH", "WV"], effective=datetime.date(2026, 5, 1),
-        categories=["car_t", "tcr_t", "til", "gene_therapy", "cell_based_gene_therapy", "cell_therapy",
-                    "stem_cell_transplant"],
+        number="MP-AD-1623",
+        title="Cellular, Gene, and Cell-Based Gene Therapy",
+        type="administrative",
+        lines_of_business=["marketplace"],
+        states=["GA", "IN", "OH", "WV"],
+        effective=datetime.date(2026, 5, 1),
+        categories=[
+            "car_t",
+            "tcr_t",
+            "til",
+            "gene_therapy",
+            "cell_based_gene_therapy",
+            "cell_therapy",
+            "stem_cell_transplant",
+        ],
     )
     products = {
-        "yescarta": Product.objects.create(hcpcs="Q2041", brand="Yescarta", generic="axicabtagene ciloleucel",
-                                           category="car_t"),
-        "zolgensma": Product.objects.create(hcpcs="J3399", brand="Zolgensma", generic="onasemnogene abeparvovec-xioi",
-                                            category="gene_therapy"),
-        "provenge": Product.objects.create(hcpcs="Q2043", brand="Provenge", generic="sipuleucel-T",
-                                           category="cell_therapy", genetically_modified=False,
-                                           requires_prior_auth=False),
+        "yescarta": Product.objects.create(
+            hcpcs="Q2041", brand="Yescarta", generic="axicabtagene ciloleucel", category="car_t"
+        ),
+        "zolgensma": Product.objects.create(
+            hcpcs="J3399", brand="Zolgensma", generic="onasemnogene abeparvovec-xioi", category="gene_therapy"
+        ),
+        "provenge": Product.objects.create(
+            hcpcs="Q2043",
+            brand="Provenge",
+            generic="sipuleucel-T",
+            category="cell_therapy",
+            genetically_modified=False,
+            requires_prior_auth=False,
+        ),
     }
-    TimeframeRule.objects.create(urgency="standard", state="*", unit="calendar_days", amount=15,
-                                 pauses_when_pended=True, source="29 CFR 2560.503-1(f)(2)(iii)(A)")
-    TimeframeRule.objects.create(urgency="expedited", state="*", unit="hours", amount=72, source="45 CFR 147.136")
-    TimeframeRule.objects.create(urgency="standard", state="OH", unit="calendar_days", amount=10, source="ORC 1751.72")
-    plan = Plan.objects.create(code="OH-MKT-SILVER", name="Ohio Marketplace Silver", line_of_business="marketplace",
-                               state="OH")
+    TimeframeRule.objects.create(
+        urgency="standard",
+        state="*",
+        unit="calendar_days",
+        amount=15,
+        pauses_when_pended=True,
+        source="29 CFR 2560.503-1(f)(2)(iii)(A)",
+    )
+    TimeframeRule.objects.create(
+        urgency="expedited", state="*", unit="hours", amount=72, source="45 CFR 147.136"
+    )
+    TimeframeRule.objects.create(
+        urgency="standard", state="OH", unit="calendar_days", amount=10, source="ORC 1751.72"
+    )
+    plan = Plan.objects.create(
+        code="OH-MKT-SILVER", name="Ohio Marketplace Silver", line_of_business="marketplace", state="OH"
+    )
     return {"queues": queues, "products": products, "plan": plan}
 
 
 @pytest.fixture
 def member(records) -> Member:
-    member = Member.objects.create(member_id="OH1000001", first_name="Ada", last_name="Lovelace",
-                                   date_of_birth=datetime.date(1961, 4, 21), plan=records["plan"])
-    CoveragePeriod.objects.create(member=member, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 12, 31))
+    member = Member.objects.create(
+        member_id="OH1000001",
+        first_name="Ada",
+        last_name="Lovelace",
+        date_of_birth=datetime.date(1961, 4, 21),
+        plan=records["plan"],
+    )
+    CoveragePeriod.objects.create(
+        member=member, start=datetime.date(2026, 1, 1), end=datetime.date(2027, 12, 31)
+    )
     return member
 
 
 def car_t_details(records: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """Return a complete CAR-T request's intake details (model values)."""
     details = {
-        "product": records["products"]["yescarta"], "category": "car_t", "diagnoses": ["C83.30"],
-        "date_of_service": DATE_OF_SERVICE, "ordering_name": "Dr. Grace Hopper", "ordering_npi": "1234567893",
-        "rendering_npi": "1245319599", "facility_name": "Buckeye Cancer Center", "facility_npi": "1234567893",
-        "facility_accreditation": "fact", "urgency": "standard", "clinical_summary": "DLBCL, relapsed after 2 lines.",
-        "prior_lines_of_therapy": 2, "ecog": 1, "active_cns_disease": False, "active_infection": False,
+        "product": records["products"]["yescarta"],
+        "category": "car_t",
+        "diagnoses": ["C83.30"],
+        "date_of_service": DATE_OF_SERVICE,
+        "ordering_name": "Dr. Grace Hopper",
+        "ordering_npi": "1234567893",
+        "rendering_npi": "1245319599",
+        "facility_name": "Buckeye Cancer Center",
+        "facility_npi": "1234567893",
+        "facility_accreditation": "fact",
+        "urgency": "standard",
+        "clinical_summary": "DLBCL, relapsed after 2 lines.",
+        "prior_lines_of_therapy": 2,
+        "ecog": 1,
+        "active_cns_disease": False,
+        "active_infection": False,
         "prior_car_t_or_gene_therapy": False,
     }
     details.update(changes)
@@ -110,12 +165,24 @@ def draft(provider_staff, member, records) -> PriorAuthRequest:
 def form_data(**changes: Any) -> dict[str, Any]:
     """Return a complete CAR-T intake form POST."""
     data = {
-        "date_of_service": DATE_OF_SERVICE.isoformat(), "service": "product", "product": "Q2041",
-        "diagnoses": "C83.30", "ordering_name": "Dr. Grace Hopper", "ordering_npi": "1234567893",
-        "rendering_npi": "1245319599", "facility_name": "Buckeye Cancer Center", "facility_npi": "1234567893",
-        "facility_accreditation": "fact", "urgency": "standard", "expedited_statement": "",
-        "clinical_summary": "DLBCL, relapsed after 2 lines.", "prior_lines_of_therapy": "2", "ecog": "1",
-        "active_cns_disease": "no", "active_infection": "no", "prior_car_t_or_gene_therapy": "no",
+        "date_of_service": DATE_OF_SERVICE.isoformat(),
+        "service": "product",
+        "product": "Q2041",
+        "diagnoses": "C83.30",
+        "ordering_name": "Dr. Grace Hopper",
+        "ordering_npi": "1234567893",
+        "rendering_npi": "1245319599",
+        "facility_name": "Buckeye Cancer Center",
+        "facility_npi": "1234567893",
+        "facility_accreditation": "fact",
+        "urgency": "standard",
+        "expedited_statement": "",
+        "clinical_summary": "DLBCL, relapsed after 2 lines.",
+        "prior_lines_of_therapy": "2",
+        "ecog": "1",
+        "active_cns_disease": "no",
+        "active_infection": "no",
+        "prior_car_t_or_gene_therapy": "no",
         "attestation": "on",
     }
     data.update(changes)

@@ -30,7 +30,7 @@ def run_together(*calls):
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()

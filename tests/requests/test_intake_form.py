@@ -43,7 +43,9 @@ def test_it_shows_the_descriptions_of_valid_codes(member):
 
 
 def test_it_refuses_a_pdf_that_is_really_text(member):
-    form = bound(member, files={"attachments": [SimpleUploadedFile("notes.pdf", b"just some text", "application/pdf")]})
+    form = bound(
+        member, files={"attachments": [SimpleUploadedFile("notes.pdf", b"just some text", "application/pdf")]}
+    )
     assert "notes.pdf is not a PDF, PNG or JPEG" in form.errors["attachments"][0]
 
 
@@ -83,7 +85,9 @@ def test_it_requires_the_car_t_facts_on_submission(member):
 
 def test_it_requires_the_genetic_test_for_a_gene_therapy(member):
     form = bound(member, product="zolgensma")
-    assert {"genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy"} <= set(form.errors)
+    assert {"genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy"} <= set(
+        form.errors
+    )
 
 
 def test_it_asks_about_genetic_manipulation_for_a_transplant_without_product(member):

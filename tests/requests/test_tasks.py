@@ -35,7 +35,11 @@ def test_it_sends_the_acknowledgement_only_once(provider_staff, draft, django_ca
     assert len(mail.outbox) == 1
 
 
-def test_it_queues_nothing_for_a_draft_that_is_only_saved(provider_staff, draft, django_capture_on_commit_callbacks):
+def test_it_queues_nothing_for_a_draft_that_is_only_saved(
+    provider_staff, draft, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_save_draft(user=provider_staff, request_id=draft.pk, details={"clinical_summary": "More."})
+        services.request_save_draft(
+            user=provider_staff, request_id=draft.pk, details={"clinical_summary": "More."}
+        )
     assert mail.outbox == []

@@ -40,8 +40,14 @@ def test_it_refuses_unknown_codes_and_headings(code, words):
 
 @pytest.mark.parametrize(
     ("head", "content_type"),
-    [(b"%PDF-1.4", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff\xe0", "image/jpeg"),
-     (b"hello wo", None), (b"GIF89a", None), (b"", None)],
+    [
+        (b"%PDF-1.4", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff\xe0", "image/jpeg"),
+        (b"hello wo", None),
+        (b"GIF89a", None),
+        (b"", None),
+    ],
 )
 def test_it_recognises_documents_by_their_first_bytes(head, content_type):
     assert validation.detect_content_type(head) == content_type

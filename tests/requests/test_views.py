@@ -72,8 +72,12 @@ def test_it_keeps_everything_typed_and_the_good_documents_on_an_error(staff_clie
     pa = start_draft(provider_staff, member)
     response = staff_client.post(
         reverse("requests:edit", args=[pa.pk]),
-        {**form_data(action="submit", ordering_npi="1234567890", clinical_summary="Relapsed DLBCL, bulky."),
-         "attachments": [pdf("pathology.pdf"), SimpleUploadedFile("notes.pdf", b"plain text")]},
+        {
+            **form_data(
+                action="submit", ordering_npi="1234567890", clinical_summary="Relapsed DLBCL, bulky."
+            ),
+            "attachments": [pdf("pathology.pdf"), SimpleUploadedFile("notes.pdf", b"plain text")],
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -120,8 +124,10 @@ def test_it_answers_a_pend_from_the_request_page(staff_client, provider_staff, n
     PriorAuthRequest.objects.filter(pk=draft.pk).update(status=Status.PENDED)
     page = staff_client.get(reverse("requests:detail", args=[draft.pk])).content.decode()
     assert "Send the PET-CT." in page and "Send answer" in page
-    staff_client.post(reverse("requests:answer", args=[draft.pk, asked.pk]),
-                      {"answer": "Attached.", "attachments": [pdf("pet-ct.pdf")]})
+    staff_client.post(
+        reverse("requests:answer", args=[draft.pk, asked.pk]),
+        {"answer": "Attached.", "attachments": [pdf("pet-ct.pdf")]},
+    )
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
     assert draft.attachments.filter(purpose="pend_answer").count() == 1
@@ -138,7 +144,9 @@ def test_it_searches_and_filters_the_list(staff_client, provider_staff, member, 
     gene = submitted_request(provider_staff, member, records, product=records["products"]["zolgensma"])
     listed = lambda **q: staff_client.get(reverse("requests:list"), q).content.decode()  # noqa: E731
     assert car_t.number in listed(q="yescarta") and gene.number not in listed(q="yescarta")
-    assert gene.number in listed(category="gene_therapy") and car_t.number not in listed(category="gene_therapy")
+    assert gene.number in listed(category="gene_therapy") and car_t.number not in listed(
+        category="gene_therapy"
+    )
     assert car_t.number in listed(q=car_t.number) and gene.number not in listed(q=car_t.number)
     assert car_t.number in listed(q="lovelace") and car_t.number in listed(q="OH1000001")
     assert car_t.number not in listed(status="withdrawn")
