@@ -264,8 +264,6 @@ class IntakeForm(forms.Form):
             data["product"] = None
         if self.submitting:
             self._clean_for_submission(data, transplant)
-        if data.get("urgency") == "expedited" and not data.get("expedited_statement", "").strip():
-            self.add_error("expedited_statement", JEOPARDY)
         return data
 
     def _clean_for_submission(self, data: dict[str, Any], transplant: bool) -> None:
@@ -296,6 +294,8 @@ class IntakeForm(forms.Form):
             self._require(
                 "genetic_test_name", "genetic_test_result", "genetic_test_date", "prior_gene_therapy"
             )
+        if data.get("urgency") == "expedited" and not data.get("expedited_statement", "").strip():
+            self.add_error("expedited_statement", JEOPARDY)
         self._check_coverage(data.get("date_of_service"))
         if not data.get("attestation"):
             self.add_error(

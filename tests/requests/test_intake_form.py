@@ -126,3 +126,7 @@ def test_it_still_checks_formats_when_saving_a_draft(member):
 def test_it_finds_the_product_by_code_brand_or_generic_name(member, name):
     typed = {"product": "q2041", "brand": "YESCARTA", "generic": "axicabtagene ciloleucel"}[name]
     assert bound(member, product=typed).cleaned_data["product"].hcpcs == "Q2041"
+
+
+def test_it_lets_a_draft_be_expedited_before_the_statement_is_written(member):
+    assert bound(member, action=SAVE, urgency="expedited", expedited_statement="").errors == {}
