@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +20,7 @@ from priorauth.members.models import Member
 from priorauth.policies import vocab
 from priorauth.policies.models import Product
 from priorauth.requests import validation
+from priorauth.requests.layouts import SAVE, SUBMIT, intake_helper
 from priorauth.requests.models import (
     CELL_IMMUNOTHERAPY_CATEGORIES,
     GENE_THERAPY_CATEGORIES,
@@ -32,7 +31,6 @@ from priorauth.requests.models import (
 )
 from priorauth.requests.services import Upload
 
-SAVE, SUBMIT = "save", "submit"
 SERVICE_PRODUCT, SERVICE_TRANSPLANT = "product", "transplant"
 TRANSPLANT = "stem_cell_transplant"
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -188,7 +186,7 @@ class IntakeForm(forms.Form):
         self.action = action
         self.uploads: list[Upload] = []
         self.diagnosis_descriptions: list[tuple[str, str]] = []
-        self.helper = _helper()
+        self.helper = intake_helper()
 
     @classmethod
     def initial_for(cls, pa: PriorAuthRequest) -> dict[str, Any]:
@@ -353,84 +351,6 @@ _MODEL_FIELDS = (
     "genetic_test_date",
     "prior_gene_therapy",
 )
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_id = "intake-form"
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(
-        Fieldset(
-            "Service",
-            "date_of_service",
-            "service",
-            Div("product", HTML('{% include "requests/_product_card.html" %}'), css_id="product-picker"),
-            Div("genetically_modified", css_id="transplant-question"),
-        ),
-        Fieldset("Diagnoses", "diagnoses", HTML('{% include "requests/_diagnoses.html" %}')),
-        Fieldset(
-            "Providers and facility",
-            Div(
-                Div("ordering_name", css_class="col-md-6"),
-                Div("ordering_npi", css_class="col-md-3"),
-                Div("rendering_npi", css_class="col-md-3"),
-                css_class="row",
-            ),
-            Div(
-                Div("facility_name", css_class="col-md-6"),
-                Div("facility_npi", css_class="col-md-3"),
-                Div("facility_accreditation", css_class="col-md-3"),
-                css_class="row",
-            ),
-        ),
-        Fieldset("Urgency", "urgency", Div("expedited_statement", css_id="expedited-statement")),
-        Fieldset(
-            "Clinical information",
-            "clinical_summary",
-            Div(
-                HTML("<h3 class='h6'>CAR-T and other T-cell therapies</h3>"),
-                Div(
-                    Div("prior_lines_of_therapy", css_class="col-md-4"),
-                    Div("ecog", css_class="col-md-8"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("active_cns_disease", css_class="col-md-4"),
-                    Div("active_infection", css_class="col-md-4"),
-                    Div("prior_car_t_or_gene_therapy", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                css_id="car-t-facts",
-                css_class="border rounded p-3 mb-3",
-            ),
-            Div(
-                HTML("<h3 class='h6'>Gene therapy</h3>"),
-                Div(
-                    Div("genetic_test_name", css_class="col-md-4"),
-                    Div("genetic_test_result", css_class="col-md-5"),
-                    Div("genetic_test_date", css_class="col-md-3"),
-                    css_class="row",
-                ),
-                "prior_gene_therapy",
-                css_id="gene-facts",
-                css_class="border rounded p-3 mb-3",
-            ),
-        ),
-        Fieldset("Documents", HTML('{% include "requests/_attachments.html" %}'), Field("attachments")),
-        Fieldset(
-            "Attestation", Div("confirm_eligibility_review", css_id="eligibility-override"), "attestation"
-        ),
-        Div(
-            StrictButton(
-                "Save draft", type="submit", name="action", value=SAVE, css_class="btn btn-outline-secondary"
-            ),
-            StrictButton(
-                "Submit request", type="submit", name="action", value=SUBMIT, css_class="btn btn-primary"
-            ),
-            css_class="d-flex gap-2 mt-3",
-        ),
-    )
-    return helper
 
 
 class WithdrawForm(forms.Form):
