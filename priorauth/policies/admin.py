@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from priorauth.policies import vocab
-from priorauth.policies.forms import PolicyAdminForm, RoutingEntryAdminForm, TimeframeRuleAdminForm
+from priorauth.policies.forms import (
+    PolicyAdminForm,
+    ProductAdminForm,
+    RoutingEntryAdminForm,
+    TimeframeRuleAdminForm,
+)
 from priorauth.policies.models import (
     Holiday,
     Policy,
@@ -88,6 +95,7 @@ class PolicyRevisionInline(admin.TabularInline):
     model = PolicyRevision
     extra = 1
     fields = ("date", "action")
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 90})}}
     verbose_name = "review/revision history entry"
     verbose_name_plural = "H. Review/revision history"
 
@@ -140,6 +148,7 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Product)
 class ProductAdmin(SimpleHistoryAdmin):
+    form = ProductAdminForm
     list_display = ("brand", "generic", "hcpcs", "category", "benefit", "requires_prior_auth")
     search_fields = ("brand", "generic", "hcpcs")
     list_filter = ("category", "benefit", "requires_prior_auth", "genetically_modified")

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from priorauth.policies import vocab
-from priorauth.policies.models import Policy, RoutingEntry, TimeframeRule
+from priorauth.policies.models import Policy, Product, RoutingEntry, TimeframeRule
 
 _STATE_CHOICES = sorted(vocab.US_STATES.items())
 
@@ -48,7 +48,20 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class PolicyAdminForm(forms.ModelForm):
+class UnixNewlinesMixin(forms.BaseForm):
+    """Store multi-line text with \\n line ends: browsers submit textareas with \\r\\n."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field.widget, forms.Textarea) and isinstance(value, str):
+                # Otherwise every save from a browser would rewrite every section in the history.
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
+class PolicyAdminForm(UnixNewlinesMixin, forms.ModelForm):
     lines_of_business = code_checkboxes(vocab.LINES_OF_BUSINESS, what="line of business")
     states = code_checkboxes(_STATE_CHOICES, what="state")
     categories = code_checkboxes(vocab.CATEGORIES, what="therapy category", required=False)
@@ -64,6 +77,12 @@ class PolicyAdminForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),
             "subject": forms.Textarea(attrs={"rows": 2}),
+            "background": forms.Textarea(attrs={"rows": 20}),
+            "definitions": forms.Textarea(attrs={"rows": 8}),
+            "policy": forms.Textarea(attrs={"rows": 6}),
+            "state_specific": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "references": forms.Textarea(attrs={"rows": 20}),
         }
 
 
@@ -77,6 +96,12 @@ class RoutingEntryAdminForm(forms.ModelForm):
                 "category: change that entry's queue instead of adding another.",
             },
         }
+
+
+class ProductAdminForm(UnixNewlinesMixin, forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = "__all__"
 
 
 class TimeframeRuleAdminForm(forms.ModelForm):

@@ -89,6 +89,20 @@ def test_it_saves_an_edit_with_a_history_record_by_the_editor(admin_client, poli
     assert latest.prev_record.conditions == "N/A"
 
 
+def test_it_keeps_line_ends_as_the_browser_sends_them_unchanged(admin_client):
+    policy = _policy()
+    data = form_data(admin_client.get(_url(Policy, "change", policy.pk)))
+    for section in ("background", "definitions", "references"):
+        data[section] = data[section].replace("\n", "\r\n")
+
+    admin_client.post(_url(Policy, "change", policy.pk), data)
+
+    saved = _policy()
+    assert (saved.background, saved.references) == (policy.background, policy.references)
+    changes = saved.history.latest().diff_against(saved.history.earliest()).changed_fields
+    assert changes == []
+
+
 def test_it_saves_a_new_version_and_keeps_the_old(admin_client):
     policy = _policy()
     data = form_data(admin_client.get(_url(Policy, "change", policy.pk)))
