@@ -56,3 +56,9 @@ def supervisor(db) -> User:
 @pytest.fixture
 def policy_admin(db) -> User:
     return make_user("paula", Role.POLICY_ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Hashing strength is Django's concern, not ours: keep persona creation quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

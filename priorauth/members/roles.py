@@ -20,6 +20,7 @@ _POLICY_RECORDS = [
     ("policies", "timeframerule"),
     ("policies", "holiday"),
     ("members", "plan"),
+    ("requests", "queueassignment"),
 ]
 
 ADMIN_PERMISSIONS: dict[str, list[tuple[str, str]]] = {

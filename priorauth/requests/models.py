@@ -145,6 +145,22 @@ class PriorAuthRequest(models.Model):
     withdrawal_reason = models.TextField(blank=True)
     acknowledgement_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # Review: who works it now, and whether a physician must decide (review issue).
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    needs_physician = models.BooleanField(default=False)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    # The timeframe rules that matched at submission (the due time is always recomputed from
+    # these, not from whatever the records say later), and the one that gives the due time now.
+    timeframe_rules = models.JSONField(default=list, blank=True)
+    due_rule = models.JSONField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "prior-authorization request"
@@ -210,6 +226,14 @@ class EventKind(models.TextChoices):
     INFORMATION_RECEIVED = "information_received", "Information sent"
     WITHDRAWN = "withdrawn", "Withdrawn"
     ACKNOWLEDGED = "acknowledged", "Acknowledgement sent"
+    CLAIMED = "claimed", "Claimed for review"
+    RELEASED = "released", "Released to the queue"
+    REASSIGNED = "reassigned", "Reassigned"
+    MOVED = "moved", "Moved to another queue"
+    ESCALATED = "escalated", "Escalated for physician review"
+    NOTE_ADDED = "note_added", "Internal note added"
+    DETERMINED = "determined", "Determination made"
+    DEEMED_APPROVED = "deemed_approved", "Approved by operation of law"
 
 
 class RequestEvent(models.Model):
@@ -222,6 +246,9 @@ class RequestEvent(models.Model):
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
     reason = models.TextField(blank=True)
+    internal = models.BooleanField(
+        default=False, help_text="Seen by reviewers only (claims, notes); the provider's timeline omits it."
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -312,3 +339,30 @@ class Attachment(models.Model):
     @property
     def is_inline_safe(self) -> bool:
         return self.content_type in {"application/pdf", "image/png", "image/jpeg"}
+
+
+# The review side's models live in their own module; importing them here registers them.
+from priorauth.requests.review_models import (  # noqa: E402
+    DenialCode,
+    Determination,
+    InternalNote,
+    Outcome,
+    QueueAssignment,
+)
+
+__all__ = [
+    "Accreditation",
+    "Attachment",
+    "AttachmentPurpose",
+    "DenialCode",
+    "Determination",
+    "Ecog",
+    "EventKind",
+    "InformationRequest",
+    "InternalNote",
+    "Outcome",
+    "PriorAuthRequest",
+    "QueueAssignment",
+    "RequestEvent",
+    "Status",
+]

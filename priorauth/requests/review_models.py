@@ -1,0 +1,122 @@
+"""Review-side records: who works which queue, internal notes, and determinations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from priorauth.policies.models import ReviewQueue
+
+
+class QueueAssignment(models.Model):
+    """A reviewer works a queue (set by a policy administrator or a supervisor)."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_assignments"
+    )
+    queue = models.ForeignKey(ReviewQueue, on_delete=models.CASCADE, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["queue__code", "reviewer__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "queue"], name="queue_assignment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} works {self.queue.code}"
+
+
+class InternalNote(models.Model):
+    """A reviewer's note on a request: never shown to the provider, never edited or deleted."""
+
+    request = models.ForeignKey("requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on request {self.request_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValidationError("An internal note is never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError("An internal note is never deleted.")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PARTIALLY_APPROVED = "partially_approved", "Partially approved"
+    MODIFIED = "modified", "Approved with changes"
+    DENIED = "denied", "Denied"
+
+
+# Outcomes only a physician reviewer may record (adverse determinations: NCQA UM 4, URAC).
+ADVERSE_OUTCOMES = frozenset({Outcome.PARTIALLY_APPROVED, Outcome.MODIFIED, Outcome.DENIED})
+
+
+class DenialCode(models.TextChoices):
+    NOT_MEDICALLY_NECESSARY = "MN01", "The request does not meet the medical necessity criteria"
+    EXPERIMENTAL = "EI02", "The service is experimental or investigational for this condition"
+    NOT_COVERED = "NC03", "The service is not a covered benefit under the member's plan"
+    INSUFFICIENT_INFORMATION = "IN04", "The information needed to decide was not provided"
+    SITE_OF_CARE = "SC05", "The treating facility or site of care does not meet the criteria"
+    DOSE_OR_UNITS = "DU06", "The requested units, dose or dates exceed what the criteria support"
+
+
+class Determination(models.Model):
+    """The decision on a request, with everything its notice carries. One per request."""
+
+    request = models.OneToOneField(
+        "requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="determination"
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for an approval by operation of law (a missed state deadline).",
+    )
+    decided_at = models.DateTimeField()
+    by_operation_of_law = models.BooleanField(default=False)
+    # What is approved (approvals, partial approvals and modifications).
+    approved_service = models.CharField(max_length=300, blank=True)
+    approved_units = models.PositiveIntegerField(null=True, blank=True)
+    approved_start = models.DateField(null=True, blank=True)
+    approved_end = models.DateField(null=True, blank=True)
+    # Why: required in plain language for adverse determinations.
+    reason = models.TextField(blank=True)
+    criteria_policy = models.CharField("criteria policy applied", max_length=300, blank=True)
+    criteria_section = models.CharField("section applied", max_length=100, blank=True)
+    denial_code = models.CharField(max_length=4, choices=DenialCode.choices, blank=True)
+    peer_to_peer_offered = models.BooleanField(default=False)
+    peer_to_peer_instructions = models.TextField(blank=True)
+    alternatives = models.TextField("suggested alternatives", blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on request {self.request_id}"
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.outcome in ADVERSE_OUTCOMES
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A determination is a legal record: corrections are new determinations on appeal.
+        if self.pk is not None:
+            raise ValidationError("A determination is never edited.")
+        super().save(*args, **kwargs)
