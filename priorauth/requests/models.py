@@ -160,6 +160,8 @@ class PriorAuthRequest(models.Model):
     # these, not from whatever the records say later), and the one that gives the due time now.
     timeframe_rules = models.JSONField(default=list, blank=True)
     due_rule = models.JSONField(null=True, blank=True)
+    # When three quarters of the timeframe are used: kept beside due_at so queues can filter on it.
+    at_risk_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -170,6 +172,7 @@ class PriorAuthRequest(models.Model):
             models.Index(fields=["organization", "category"], name="request_org_category"),
             models.Index(fields=["organization", "date_of_service"], name="request_org_dos"),
             models.Index(fields=["status", "due_at"], name="request_status_due"),
+            models.Index(fields=["queue", "status", "due_at"], name="request_queue_status_due"),
         ]
 
     def __str__(self) -> str:
