@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from priorauth.celery import app as celery_app
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role
 
@@ -62,3 +65,18 @@ def policy_admin(db) -> User:
 def _fast_password_hashing(settings) -> None:
     # Hashing strength is Django's concern, not ours: keep persona creation quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_marked_redis(request) -> Iterator[None]:
+    # With REDIS_URL set (CI), tasks would go to the broker with no worker to run them; only
+    # tests marked `redis` start a real worker. Every other test runs its tasks in-process.
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous

@@ -20,12 +20,6 @@ from priorauth.members.roles import ADMIN_PERMISSIONS
 STATES = ("GA", "IN", "OH", "WV")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings) -> None:
-    # Seven users hashed per seed: the production hasher would make this module take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def plans(db) -> list[Plan]:
     return [
