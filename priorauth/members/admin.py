@@ -13,26 +13,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
-from stdnum import luhn
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role
+from priorauth.members.validation import npi_error
 from priorauth.policies import vocab
 from priorauth.policies.forms import code_checkboxes
-
-# The NPI check digit is a Luhn digit computed over the NPI prefixed with 80840, the
-# card-issuer prefix the NPI standard borrows from ISO 7812.
-NPI_LUHN_PREFIX = "80840"
-
-
-def npi_problem(npi: str) -> str | None:
-    """Return why a National Provider Identifier is invalid, or None when it is valid."""
-    if len(npi) != 10 or not npi.isdigit():
-        return "An NPI is exactly 10 digits."
-    if not luhn.is_valid(NPI_LUHN_PREFIX + npi):
-        return "This NPI's check digit is wrong: check it for a typing error."
-    return None
-
 
 class ProviderOrganizationAdminForm(forms.ModelForm):
     class Meta:
@@ -41,7 +27,7 @@ class ProviderOrganizationAdminForm(forms.ModelForm):
 
     def clean_npi(self) -> str:
         npi = self.cleaned_data["npi"].strip()
-        problem = npi_problem(npi)
+        problem = npi_error(npi)
         if problem:
             raise forms.ValidationError(problem, code="invalid_npi")
         return npi

@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 
 import simple_icd_10_cm as icd10
-from stdnum import luhn
+
+from priorauth.members.validation import npi_error
 
 # The content types we accept, recognised by their first bytes (never by the file name).
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -20,14 +21,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
-
-def npi_error(npi: str) -> str | None:
-    """Return why an NPI is not valid, or None: 10 digits whose Luhn check (prefix 80840) holds."""
-    if not re.fullmatch(r"\d{10}", npi):
-        return "An NPI is exactly 10 digits."
-    if not luhn.is_valid("80840" + npi):
-        return f"{npi} is not a valid NPI: its check digit does not match. Please check for a typo."
-    return None
+__all__ = ["npi_error"]  # re-exported: the intake form checks NPIs through this module
 
 
 def split_codes(text: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from priorauth.members.admin import npi_problem
+from priorauth.members.validation import npi_error
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.policies.models import Product
 from priorauth.requests.models import PriorAuthRequest, RequestEvent
@@ -51,7 +51,7 @@ def member(plan) -> Member:
      ("12345678931", False), ("12345A7893", False)],
 )
 def test_it_checks_an_npi(npi, valid):
-    assert (npi_problem(npi) is None) is valid
+    assert (npi_error(npi) is None) is valid
 
 
 def test_it_refuses_an_organization_with_a_bad_npi(client: Client, superuser):
@@ -61,7 +61,7 @@ def test_it_refuses_an_organization_with_a_bad_npi(client: Client, superuser):
     response = client.post(_url(ProviderOrganization, "add"), data)
 
     assert response.status_code == 200
-    assert "check digit is wrong" in response.content.decode()
+    assert "check digit does not match" in response.content.decode()
     assert not ProviderOrganization.objects.filter(name="Mountain Cancer Care").exists()
 
 
