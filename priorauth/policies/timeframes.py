@@ -144,21 +144,42 @@ def due_at_for(
     `clock: complete` rule starts from the last answer (the request is complete again); a
     `pauses_when_pended` rule does not count the time pended (only its business time, under
     business units). Either kind is stopped while a pend is open. A rule that neither restarts
-    nor pauses ignores pends.
+    nor pauses ignores pends. A pend that begins at or after the due time then in effect moves
+    nothing: the deadline was already missed, and asking for information cannot revive it.
     """
     received = _aware(received_at, "received_at")
     span = _span(rule.unit, rule.amount)
     business = rule.unit in BUSINESS_UNITS
-    answered = _answered(pends)
+    holidays = frozenset(holidays)
+    _answered(pends)  # validates every pend, open or answered
+    due = _advance(received, span, business, holidays, ())
     if rule.clock != "complete" and not rule.pauses_when_pended:
-        return _advance(received, span, business, frozenset(holidays), ())
-    if answered is None:
-        return None
+        return due
+    counted: list[Interval] = []
+    for pended_at, answered_at in sorted(pends, key=lambda pend: _aware(pend[0], "pended_at")):
+        pended = _aware(pended_at, "pended_at")
+        if pended >= due:
+            continue
+        if answered_at is None:
+            return None
+        counted.append((pended, _aware(answered_at, "answered_at")))
+        due = _due_with(rule, received, counted, span, holidays)
+    return due
+
+
+def _due_with(
+    rule: TimeframeRecord,
+    received: datetime.datetime,
+    counted: Sequence[Interval],
+    span: datetime.timedelta,
+    holidays: frozenset[datetime.date],
+) -> datetime.datetime:
+    """Return the rule's due time given the answered pends that count against its clock."""
     start = received
     if rule.clock == "complete":
-        start = max([received, *(end for _, end in answered)])
-    stops = _pended_intervals(answered, start) if rule.pauses_when_pended else []
-    return _advance(start, span, business, frozenset(holidays), stops)
+        start = max([received, *(end for _, end in counted)])
+    stops = _pended_intervals(counted, start) if rule.pauses_when_pended else []
+    return _advance(start, span, rule.unit in BUSINESS_UNITS, holidays, stops)
 
 
 def earliest_due(

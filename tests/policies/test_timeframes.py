@@ -158,6 +158,20 @@ BOTH = TimeframeRecord("standard", "GA", "calendar_days", 7, clock="complete", p
         pytest.param(
             BOTH, at(20, 14), [(at(21), at(23))], at(30), id="restart-and-pause-restarts-at-the-answer"
         ),
+        pytest.param(
+            rule_for("GA", "standard"),
+            at(20, 14),
+            [(at(28), at(29))],
+            at(27, 14),
+            id="a-pend-after-a-missed-deadline-does-not-restart-the-clock",
+        ),
+        pytest.param(
+            rule_for("GA", "standard"),
+            at(20, 14),
+            [(at(26), at(29))],
+            at(5, 0, month=6),
+            id="a-pend-begun-in-time-restarts-even-if-answered-after-the-first-due-time",
+        ),
     ],
 )
 def test_it_moves_due_times_as_the_rule_allows(rule, received, pends, expected):
@@ -173,6 +187,18 @@ def test_it_moves_due_times_as_the_rule_allows(rule, received, pends, expected):
 )
 def test_it_stops_the_clock_while_a_pend_is_open(rule):
     assert due_at_for(rule, at(20, 14), [(at(21), at(22)), (at(23), None)], ()) is None
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        pytest.param(FEDERAL_STANDARD, id="pausing-rule"),
+        pytest.param(rule_for("GA", "standard"), id="complete-clock-rule"),
+    ],
+)
+def test_it_keeps_a_missed_deadline_missed_while_a_late_pend_is_open(rule):
+    missed = due_at_for(rule, at(20, 14), [], ())
+    assert due_at_for(rule, at(20, 14), [(missed, None)], ()) == missed
 
 
 @pytest.mark.parametrize(
