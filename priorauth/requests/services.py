@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from priorauth.members.models import Member, User
-from priorauth.policies import deferral, timeframes, vocab
-from priorauth.policies.models import ReviewQueue
+from priorauth.policies import deferral
+from priorauth.policies.models import Holiday, ReviewQueue
 from priorauth.policies.selectors import policy_snapshot
+from priorauth.requests import clock
 from priorauth.requests.models import (
     Attachment,
     AttachmentPurpose,
@@ -212,10 +213,21 @@ def _facts(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Req
     )
 
 
-def _store_decision(pa: PriorAuthRequest, decision: deferral.Decision) -> None:
+def _store_decision(
+    pa: PriorAuthRequest,
+    decision: deferral.Decision,
+    snapshot: deferral.Snapshot,
+    received_at: datetime.datetime,
+) -> None:
     pa.decision = deferral.decision_as_json(decision)
     pa.routing_key = decision.routing_key or ""
     pa.due_at = decision.due_at
+    if decision.due_at is not None and decision.timeframe is not None:
+        # The due time is recomputed from these rules after a pend, never from later records.
+        rules = clock.matching_rules(snapshot.timeframes, urgency=pa.urgency, state=pa.member.plan.state)
+        pa.timeframe_rules = [clock.rule_as_json(rule) for rule in rules]
+        pa.due_rule = clock.rule_as_json(decision.timeframe)
+        pa.at_risk_at = clock.at_risk_time(received_at, decision.due_at)
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
     if decision.governing is not None:
         pa.governing_policy_number = decision.governing.number
@@ -227,8 +239,9 @@ def _store_decision(pa: PriorAuthRequest, decision: deferral.Decision) -> None:
 
 def _route(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Decision:
     try:
-        decision = deferral.decide(_facts(pa, received_at), policy_snapshot())
-        _store_decision(pa, decision)
+        snapshot = policy_snapshot()
+        decision = deferral.decide(_facts(pa, received_at), snapshot)
+        _store_decision(pa, decision, snapshot, received_at)
     except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
         raise IntakeError(
             f"The request could not be routed for review ({error}). Your draft is saved; please check "
@@ -288,22 +301,19 @@ def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthR
     return pa
 
 
-def _due_after_pends(pa: PriorAuthRequest) -> datetime.datetime | None:
-    """Return the due time once every pend is answered, as the timeframe rules allow (DOMAIN.md step 8).
+def due_refresh(pa: PriorAuthRequest) -> None:
+    """Set the request's due time, its rule and its at-risk time from the rules stored at submission.
 
-    A rule whose clock starts at a complete request restarts now; one that pauses adds the time
-    pended; the others keep the due time given at receipt. The earliest still wins.
+    Every pend, open or answered, counts as DOMAIN.md step 8 allows (see `clock`). A request
+    with no stored rules (routed before they were stored) keeps the due time it has. The
+    caller saves the request.
     """
-    snapshot = policy_snapshot()
-    state = pa.member.plan.state
-    rules = [
-        r for r in snapshot.timeframes if r.urgency == pa.urgency and r.state in (state, vocab.ANY_STATE)
-    ]
-    if not rules or pa.received_at is None:
-        return pa.due_at
+    if pa.received_at is None or not pa.timeframe_rules:
+        return
     pends = [(asked.asked_at, asked.answered_at) for asked in pa.information_requests.all()]
-    due_at, _ = timeframes.earliest_due(rules, pa.received_at, pends, snapshot.holidays)
-    return due_at or pa.due_at
+    holidays = Holiday.objects.values_list("date", flat=True)
+    due = clock.due_now(rules=pa.timeframe_rules, received_at=pa.received_at, pends=pends, holidays=holidays)
+    pa.due_at, pa.due_rule, pa.at_risk_at = due.due_at, due.rule, due.at_risk_at
 
 
 def _queue_acknowledgement(request_id: int) -> None:
@@ -351,7 +361,7 @@ def request_answer_information(
     _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.PEND_ANSWER, information_request=asked)
     if not pa.information_requests.filter(answered_at__isnull=True).exists():
         pa.status, pa.information_received_at = Status.IN_REVIEW, now
-        pa.due_at = _due_after_pends(pa)
+        due_refresh(pa)
         pa.save()
     _event(
         pa,

@@ -1,0 +1,130 @@
+"""A request's due-time clock, as pure functions: state, time left, and the due time after pends.
+
+The rules a request is timed by are the timeframe rules that matched at submission, stored on
+the request as dicts (`timeframe_rules`), so a later edit of the records never moves a due
+time already given. After every pend and every answer the due time is recomputed from those
+stored rules (`due_now`), as DOMAIN.md step 8 allows: a `clock: complete` rule restarts at the
+answer, a `pauses_when_pended` rule adds the time pended, any other rule runs on.
+
+While a pend is open:
+
+- a rule that restarts or pauses is stopped and gives no due time; the others keep theirs, so
+  the earliest running rule gives the due time (an Ohio request stays due 10 days from receipt
+  even while the federal clock is paused);
+- when every rule is stopped (Georgia, West Virginia, or a federal-only request), the request
+  has no due time at all: `due_at` and `at_risk_at` are None, the state is "stopped", and
+  `due_rule` stays the rule that was earliest at receipt, so the screen can still name the
+  rule and its source ("clock stopped while waiting for information, under ...");
+- a pend begun after the due time had already passed moves nothing: the deadline stays
+  missed (see `priorauth.policies.timeframes.due_at_for`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from priorauth.policies import timeframes, vocab
+from priorauth.policies.snapshot import TimeframeRecord
+
+DueState = Literal["on_track", "at_risk", "overdue", "stopped"]
+# Three quarters of the timeframe used: the request is at risk of missing its due time.
+AT_RISK_FRACTION = 3 / 4
+
+
+@dataclass(frozen=True)
+class DueTime:
+    """The due time now, the rule that gives it (a dict, as stored), and when it turns at risk."""
+
+    due_at: datetime.datetime | None
+    rule: dict[str, Any] | None
+    at_risk_at: datetime.datetime | None
+
+
+def rule_as_json(rule: TimeframeRecord) -> dict[str, Any]:
+    """Return a timeframe rule as the dict stored on a request (every field, defaults included)."""
+    return asdict(rule)
+
+
+def rule_from_json(data: Mapping[str, Any]) -> TimeframeRecord:
+    """Return the rule a stored dict describes; unknown keys (added later) are ignored."""
+    known = TimeframeRecord.__dataclass_fields__
+    return TimeframeRecord(**{key: value for key, value in data.items() if key in known})
+
+
+def matching_rules(rules: Iterable[TimeframeRecord], *, urgency: str, state: str) -> list[TimeframeRecord]:
+    """Return the rules that time a request of this urgency in this state (the state's and federal)."""
+    return [rule for rule in rules if rule.urgency == urgency and rule.state in (state, vocab.ANY_STATE)]
+
+
+def at_risk_time(received_at: datetime.datetime, due_at: datetime.datetime) -> datetime.datetime:
+    """Return the moment three quarters of the time from receipt to the due time have passed."""
+    return received_at + (due_at - received_at) * AT_RISK_FRACTION
+
+
+def due_now(
+    *,
+    rules: Sequence[Mapping[str, Any]],
+    received_at: datetime.datetime,
+    pends: Sequence[timeframes.Pend],
+    holidays: Iterable[datetime.date] = (),
+) -> DueTime:
+    """Return the due time given the stored rules and every pend so far (open ones included).
+
+    With no stored rules there is nothing to time the request by: the result is all None.
+    """
+    if not rules:
+        return DueTime(None, None, None)
+    records = [rule_from_json(rule) for rule in rules]
+    due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays)
+    at_risk_at = at_risk_time(received_at, due_at) if due_at is not None else None
+    return DueTime(due_at, rule_as_json(rule), at_risk_at)
+
+
+def due_state(
+    *,
+    received_at: datetime.datetime | None,
+    due_at: datetime.datetime | None,
+    at_risk_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> DueState:
+    """Return where a request stands against its due time.
+
+    No due time means the clock is stopped (every rule waits for information). A missing
+    `at_risk_at` (a row from before it was stored) is derived from the receipt time.
+    """
+    if due_at is None:
+        return "stopped"
+    if now >= due_at:
+        return "overdue"
+    if at_risk_at is None and received_at is not None:
+        at_risk_at = at_risk_time(received_at, due_at)
+    if at_risk_at is not None and now >= at_risk_at:
+        return "at_risk"
+    return "on_track"
+
+
+def _parts(span: datetime.timedelta) -> list[str]:
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    named = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    parts = [f"{count} {unit}{'' if count == 1 else 's'}" for count, unit in named if count]
+    # Two units are precise enough for a queue ("2 days 4 hours"); minutes only when close.
+    return parts[:2] if days == 0 else [part for part in parts if "minute" not in part][:2]
+
+
+def time_left(due_at: datetime.datetime | None, now: datetime.datetime) -> str:
+    """Return the time to the due time in words: "2 days 4 hours left", "5 hours overdue".
+
+    No due time reads "clock stopped"; less than a minute either way reads "due now".
+    """
+    if due_at is None:
+        return "clock stopped"
+    span = due_at - now
+    parts = _parts(abs(span))
+    if not parts:
+        return "due now"
+    return f"{' '.join(parts)} {'left' if span > datetime.timedelta(0) else 'overdue'}"
