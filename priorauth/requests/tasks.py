@@ -50,3 +50,7 @@ def send_submission_acknowledgement(request_id: int) -> None:
                 reason=f"Acknowledgement emailed to {pa.submitted_by.email}.",
             )
     log.info("acknowledgement sent for request %s", pa.pk)
+
+
+# The review side's periodic tasks live in their own module; importing them here registers them.
+from priorauth.requests.review_tasks import record_deemed_approvals  # noqa: E402, F401

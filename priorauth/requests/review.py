@@ -1,0 +1,192 @@
+"""Services for the review side: claim, release, reassign, move, note, pend, escalate, decide.
+
+Every service runs in one transaction, locks the request row, checks who may do what (the
+rules of DOMAIN.md "Who uses it" and "The request's life") and records a timeline event; a
+refused action raises ReviewError and writes nothing. The determinations themselves, and the
+approvals by operation of law, are in `priorauth.requests.review_determinations`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from priorauth.members.models import Role, User
+from priorauth.policies.models import ReviewQueue
+from priorauth.requests.models import (
+    EventKind,
+    InformationRequest,
+    InternalNote,
+    PriorAuthRequest,
+    QueueAssignment,
+    RequestEvent,
+    Status,
+)
+from priorauth.requests.review_access import DECIDING_ROLES, is_supervisor, reviewer_may_see
+from priorauth.requests.review_common import (
+    OPEN,
+    ReviewError,
+    check_may_act,
+    event,
+    locked,
+    name_of,
+    require_open,
+    require_supervisor,
+    required,
+)
+from priorauth.requests.review_determinations import deemed_approvals_record, determination_record
+from priorauth.requests.services import due_refresh
+
+__all__ = [
+    "ReviewError",
+    "deemed_approvals_record",
+    "determination_record",
+    "review_add_note",
+    "review_claim",
+    "review_escalate",
+    "review_move",
+    "review_pend",
+    "review_reassign",
+    "review_release",
+]
+
+
+@transaction.atomic
+def review_claim(*, user: User, request_id: int) -> PriorAuthRequest:
+    """Return the request, now claimed by the user; claiming one's own claim again changes nothing.
+
+    The claim is one conditional update, so of two reviewers claiming at once exactly one
+    wins; the other is told who did. A reviewer claims only in the queues they work.
+    """
+    pa = PriorAuthRequest.objects.select_related("queue").filter(pk=request_id).first()
+    if pa is None or not reviewer_may_see(user, pa):
+        raise ReviewError("No such request.")
+    if not is_supervisor(user) and not QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists():
+        raise ReviewError(f"You are not assigned to the {pa.queue.name if pa.queue else 'request'}'s queue.")
+    now = timezone.now()
+    won = PriorAuthRequest.objects.filter(pk=pa.pk, claimed_by=None, status__in=OPEN).update(
+        claimed_by=user, claimed_at=now, updated_at=now
+    )
+    pa.refresh_from_db()
+    if not won:
+        if pa.claimed_by_id == user.pk:
+            return pa
+        require_open(pa)
+        raise ReviewError(f"Already claimed by {name_of(pa.claimed_by)}.")
+    event(pa, actor=user, kind=EventKind.CLAIMED, internal=True)
+    return pa
+
+
+@transaction.atomic
+def review_release(*, user: User, request_id: int) -> PriorAuthRequest:
+    """Return the request back in its queue, unclaimed. Only its claimer or a supervisor releases it."""
+    pa = locked(user, request_id)
+    if pa.claimed_by_id is None:
+        raise ReviewError(f"Request {pa} is not claimed.")
+    if pa.claimed_by_id != user.pk and not is_supervisor(user):
+        raise ReviewError(f"Request {pa} is claimed by {name_of(pa.claimed_by)}; only they or a supervisor can release it.")
+    reason = "" if pa.claimed_by_id == user.pk else f"Released from {name_of(pa.claimed_by)}."
+    pa.claimed_by, pa.claimed_at = None, None
+    pa.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    event(pa, actor=user, kind=EventKind.RELEASED, reason=reason, internal=True)
+    return pa
+
+
+@transaction.atomic
+def review_reassign(*, user: User, request_id: int, reviewer_id: int, reason: str) -> PriorAuthRequest:
+    """Return the request, now claimed by another reviewer who works its queue (supervisors only)."""
+    require_supervisor(user, "reassign a request")
+    reason = required(reason, "the reason for reassigning")
+    pa = locked(user, request_id)
+    require_open(pa)
+    reviewer = User.objects.filter(pk=reviewer_id, is_active=True, role__in=DECIDING_ROLES).first()
+    if reviewer is None:
+        raise ReviewError("Please choose a nurse or physician reviewer.")
+    if not QueueAssignment.objects.filter(reviewer=reviewer, queue=pa.queue_id).exists():
+        raise ReviewError(f"{name_of(reviewer)} is not assigned to the {pa.queue.name if pa.queue else ''} queue.")
+    if reviewer.pk == pa.claimed_by_id:
+        raise ReviewError(f"Request {pa} is already with {name_of(reviewer)}.")
+    previous = name_of(pa.claimed_by) if pa.claimed_by_id else "the queue"
+    pa.claimed_by, pa.claimed_at = reviewer, timezone.now()
+    pa.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    event(
+        pa,
+        actor=user,
+        kind=EventKind.REASSIGNED,
+        reason=f"From {previous} to {name_of(reviewer)}: {reason}",
+        internal=True,
+    )
+    return pa
+
+
+@transaction.atomic
+def review_move(*, user: User, request_id: int, queue_code: str, reason: str) -> PriorAuthRequest:
+    """Return the request in another queue, unclaimed, for that queue's reviewers (supervisors only)."""
+    require_supervisor(user, "move a request to another queue")
+    reason = required(reason, "the reason for moving the request")
+    pa = locked(user, request_id)
+    require_open(pa)
+    queue = ReviewQueue.objects.filter(code=queue_code).first()
+    if queue is None:
+        raise ReviewError(f"There is no queue {queue_code!r}.")
+    if queue.pk == pa.queue_id:
+        raise ReviewError(f"Request {pa} is already in the {queue.name} queue.")
+    previous = pa.queue.name if pa.queue else "no queue"
+    pa.queue, pa.claimed_by, pa.claimed_at = queue, None, None
+    pa.save(update_fields=["queue", "claimed_by", "claimed_at", "updated_at"])
+    event(pa, actor=user, kind=EventKind.MOVED, reason=f"From {previous} to {queue.name}: {reason}", internal=True)
+    return pa
+
+
+@transaction.atomic
+def review_add_note(*, user: User, request_id: int, text: str) -> InternalNote:
+    """Return the new internal note (reviewers only see it; it is never edited)."""
+    text = required(text, "the note's text")
+    pa = locked(user, request_id)
+    note = InternalNote.objects.create(request=pa, author=user, text=text)
+    event(pa, actor=user, kind=EventKind.NOTE_ADDED, internal=True)
+    return note
+
+
+@transaction.atomic
+def review_pend(
+    *, user: User, request_id: int, needed: str, respond_by: datetime.datetime | None
+) -> InformationRequest:
+    """Return the information request; the request is pended and its due time moves as the rules allow."""
+    needed = required(needed, "what information is needed")
+    now = timezone.now()
+    if respond_by is None or respond_by <= now:
+        raise ReviewError("Please give a date in the future by which the information is needed.")
+    pa = locked(user, request_id)
+    check_may_act(user, pa, "pend it for information", now=now)
+    asked = InformationRequest.objects.create(request=pa, needed=needed, respond_by=respond_by, asked_by=user)
+    pa.status, pa.pended_at = Status.PENDED, now
+    due_refresh(pa)
+    pa.save()
+    event(pa, actor=user, kind=EventKind.PENDED, reason=needed, from_status=Status.IN_REVIEW, to_status=pa.status)
+    return asked
+
+
+@transaction.atomic
+def review_escalate(*, user: User, request_id: int, reason: str) -> PriorAuthRequest:
+    """Return the request, released to its queue for a physician reviewer to decide."""
+    reason = required(reason, "the reason for physician review")
+    now = timezone.now()
+    pa = locked(user, request_id)
+    check_may_act(user, pa, "escalate it", now=now)
+    pa.needs_physician = True
+    pa.escalated_by, pa.escalated_at, pa.escalation_reason = user, now, reason
+    pa.claimed_by, pa.claimed_at = None, None
+    pa.save()
+    event(pa, actor=user, kind=EventKind.ESCALATED, reason=reason)
+    return pa
+
+
+# The determinations live in their own module (this one would pass 400 lines); import them last.
+from priorauth.requests.review_determinations import (  # noqa: E402
+    deemed_approvals_record,
+    determination_record,
+)
