@@ -21,7 +21,10 @@ seed: setup
 	DEBUG=1 $(PY) manage.py import_policies $(SEED_BUNDLE)
 	DEBUG=1 $(PY) manage.py seed_demo
 
+# The periodic jobs (notification relay, due-time watch, digests) run in a background process
+# that ends with this one; tasks themselves run in-process (no REDIS_URL).
 run: seed
+	DEBUG=1 $(PY) manage.py run_periodic & periodic=$$!; trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

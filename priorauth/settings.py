@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "priorauth.policies",
     "priorauth.members",
     "priorauth.requests",
+    "priorauth.notifications",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "priorauth.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -133,6 +135,8 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "prior-auth@example.org")
+# The site's address, for links in emails (e.g. https://pa.example.org); unset, links are paths.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 # Celery: through Redis when REDIS_URL is set, otherwise in-process (eager).
 REDIS_URL = env_str("REDIS_URL")

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from priorauth.members.models import Member, User
+from priorauth.notifications.models import Event as NotificationEvent
+from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
 from priorauth.policies.selectors import policy_snapshot
@@ -297,7 +299,10 @@ def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthR
             to_status=pa.status,
             reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).",
         )
-    _queue_acknowledgement(pa.pk)
+    # The acknowledgement (and the queue's reviewers' notice) is written with the submission.
+    notify_request_event(request=pa, event=NotificationEvent.SUBMITTED, actor=user)
+    if pa.status == Status.IN_REVIEW:
+        notify_request_event(request=pa, event=NotificationEvent.ROUTED)
     return pa
 
 
@@ -314,12 +319,6 @@ def due_refresh(pa: PriorAuthRequest) -> None:
     holidays = Holiday.objects.values_list("date", flat=True)
     due = clock.due_now(rules=pa.timeframe_rules, received_at=pa.received_at, pends=pends, holidays=holidays)
     pa.due_at, pa.due_rule, pa.at_risk_at = due.due_at, due.rule, due.at_risk_at
-
-
-def _queue_acknowledgement(request_id: int) -> None:
-    from priorauth.requests.tasks import send_submission_acknowledgement
-
-    transaction.on_commit(lambda: send_submission_acknowledgement.delay(request_id))
 
 
 @transaction.atomic
@@ -371,4 +370,5 @@ def request_answer_information(
         to_status=pa.status,
         reason=answer,
     )
+    notify_request_event(request=pa, event=NotificationEvent.INFORMATION_RECEIVED, actor=user)
     return pa

@@ -1,0 +1,127 @@
+"""What a notification says and where it links: the context its templates render, built at delivery.
+
+Each recipient reads only what they may already see: the provider their own request's
+number, status, due time and the question asked; reviewers and supervisors request numbers,
+queues and due times. Nothing here names the member, a diagnosis or the therapy.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from priorauth.members.models import Role, User
+from priorauth.notifications.models import Event, Notification
+from priorauth.policies.models import ReviewQueue
+from priorauth.requests import clock
+from priorauth.requests.models import InformationRequest, PriorAuthRequest, Status
+
+# A request is open (its clock may run) until it is decided, withdrawn or needs no authorization.
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
+DIGEST_OLDEST = 10
+
+
+def request_path(user: User, request_id: int) -> str:
+    """Return the request's page for this person: the provider's page or the reviewer's."""
+    if user.role == Role.PROVIDER_STAFF:
+        return reverse("requests:detail", args=[request_id])
+    return _path_or("review:request", [request_id], f"/review/requests/{request_id}/")
+
+
+def letter_path(request_id: int) -> str:
+    """Return the determination letter's page."""
+    return _path_or("letters:letter", [request_id], f"/letters/{request_id}/")
+
+
+def _path_or(name: str, args: list[Any], fallback: str) -> str:
+    # The review side names its URLs in its own module; the paths themselves are the contract.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def absolute(path: str) -> str:
+    """Return a link for an email: SITE_URL and the path (just the path when SITE_URL is unset)."""
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
+def email_context(notification: Notification) -> dict[str, Any]:
+    """Return the template context of a notification's email."""
+    context: dict[str, Any] = {"notification": notification, "subject": notification.subject}
+    pa = notification.request
+    if pa is not None:
+        now = timezone.now()
+        context.update(
+            pa=pa,
+            link=absolute(request_path(notification.recipient, pa.pk)),
+            time_left=clock.time_left(pa.due_at, now),
+        )
+    if notification.event == Event.DETERMINED and pa is not None:
+        context["letter_link"] = absolute(letter_path(pa.pk))
+    if notification.event == Event.PENDED:
+        context["asked"] = _information_request(notification)
+    if notification.event == Event.DIGEST:
+        context["digest"] = digest(notification.recipient, timezone.now())
+        context["link"] = absolute("/review/")
+    return context
+
+
+def _information_request(notification: Notification) -> InformationRequest | None:
+    asked_id = notification.context.get("information_request_id")
+    return InformationRequest.objects.filter(pk=asked_id, request_id=notification.request_id).first()
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    name: str
+    open: int
+    at_risk: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class DueItem:
+    number: str
+    queue: str
+    due_at: datetime.datetime
+    time_left: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    queues: list[QueueCounts]
+    oldest: list[DueItem]
+
+
+def digest(user: User, now: datetime.datetime) -> Digest:
+    """Return the reviewer's queues with their open, at-risk and overdue counts, and the items due first."""
+    queue_ids = list(user.queue_assignments.values_list("queue_id", flat=True))
+    open_requests = PriorAuthRequest.objects.filter(queue_id__in=queue_ids, status__in=OPEN_STATUSES)
+    mine = Q(priorauthrequest__status__in=OPEN_STATUSES)
+    queues = (
+        ReviewQueue.objects.filter(pk__in=queue_ids)
+        .annotate(
+            open_count=Count("priorauthrequest", filter=mine),
+            at_risk_count=Count(
+                "priorauthrequest",
+                filter=mine & Q(priorauthrequest__at_risk_at__lte=now, priorauthrequest__due_at__gt=now),
+            ),
+            overdue_count=Count("priorauthrequest", filter=mine & Q(priorauthrequest__due_at__lte=now)),
+        )
+        .order_by("name")
+    )
+    oldest = open_requests.filter(due_at__isnull=False).select_related("queue").order_by("due_at", "pk")
+    return Digest(
+        queues=[QueueCounts(q.name, q.open_count, q.at_risk_count, q.overdue_count) for q in queues],
+        oldest=[
+            DueItem(pa.number or "", pa.queue.name, pa.due_at, clock.time_left(pa.due_at, now))
+            for pa in oldest[:DIGEST_OLDEST]
+        ],
+    )

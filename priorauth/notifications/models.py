@@ -1,0 +1,112 @@
+"""The notification outbox: one row per message per recipient and channel, written with its cause.
+
+A row is written in the same transaction as the change that causes it, then delivered by a
+task that claims it with a conditional update (healthchecks' outbox). Rows hold ids and event
+kinds, never health information: the message is rendered from the request at delivery.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Event(models.TextChoices):
+    SUBMITTED = "submitted", "Request received"
+    ROUTED = "routed", "New request in your queue"
+    REASSIGNED = "reassigned", "Request assigned to you"
+    PENDED = "pended", "More information needed"
+    INFORMATION_RECEIVED = "information_received", "Information received"
+    DETERMINED = "determined", "Decision made"
+    AT_RISK = "at_risk", "Due time at risk"
+    OVERDUE = "overdue", "Overdue"
+    DIGEST = "digest", "Daily review digest"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    IN_APP = "in_app", "In-app"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+# Subjects name the request number and the event, nothing about the member or the therapy.
+SUBJECTS: dict[str, str] = {
+    Event.SUBMITTED: "Request {number}: received",
+    Event.ROUTED: "Request {number}: new in your queue",
+    Event.REASSIGNED: "Request {number}: assigned to you",
+    Event.PENDED: "Request {number}: more information needed",
+    Event.INFORMATION_RECEIVED: "Request {number}: information received",
+    Event.DETERMINED: "Request {number}: decision made",
+    Event.AT_RISK: "Request {number}: due time at risk",
+    Event.OVERDUE: "Request {number}: overdue",
+    Event.DIGEST: "Your review queues on {day}",
+}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    request = models.ForeignKey(
+        "requests.PriorAuthRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="Empty for a digest, which covers several requests.",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
+    # Which occurrence of the event this is (a timeline line's id, a day): part of the dedupe key.
+    occurrence = models.CharField(max_length=40, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    context = models.JSONField(
+        default=dict, blank=True, help_text="Ids and dates the message needs; never health information."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(
+        max_length=200, blank=True, help_text="The error's class and SMTP code only, never a message body."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the row was last handed to the broker, or when its retry is due: the relay waits past it.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="notification_outbox"),
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_unread"),
+            models.Index(fields=["request", "event", "occurrence"], name="notification_occurrence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} to {self.recipient_id} by {self.channel}"
+
+    @property
+    def subject(self) -> str:
+        """Return the subject line: the request number and the event, no health information."""
+        number = self.request.number if self.request_id and self.request else ""
+        return SUBJECTS[self.event].format(number=number, day=self.context.get("day", ""))
+
+    @property
+    def is_unread(self) -> bool:
+        return self.channel == Channel.IN_APP and self.read_at is None
+
+
+def dedupe_key(
+    *, event: str, request_id: int | None, occurrence: str, recipient_id: int, channel: str
+) -> str:
+    """Return the key that makes one event's notification to one person by one channel unique."""
+    return f"{event}:{request_id or '-'}:{occurrence or '-'}:{recipient_id}:{channel}"

@@ -1,0 +1,231 @@
+"""Write notifications: who hears of an event, by which channel, once, in the caller's transaction.
+
+`notify_request_event` is called by the services that change a request, inside their
+transaction, so a notification exists exactly when its cause does. Email rows are handed to
+the broker after the commit; if the broker is down the change still stands and the relay
+(`delivery.notifications_relay`) hands them over later. In-app rows need no delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from priorauth.members.models import Role, User
+from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification, dedupe_key
+from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment
+
+log = logging.getLogger(__name__)
+
+CHANNELS: dict[str, tuple[str, ...]] = {
+    Event.SUBMITTED: (Channel.EMAIL, Channel.IN_APP),
+    Event.ROUTED: (Channel.IN_APP,),
+    Event.REASSIGNED: (Channel.IN_APP,),
+    Event.PENDED: (Channel.EMAIL, Channel.IN_APP),
+    Event.INFORMATION_RECEIVED: (Channel.IN_APP,),
+    Event.DETERMINED: (Channel.EMAIL, Channel.IN_APP),
+    Event.AT_RISK: (Channel.EMAIL, Channel.IN_APP),
+    Event.OVERDUE: (Channel.EMAIL, Channel.IN_APP),
+    Event.DIGEST: (Channel.EMAIL,),
+}
+# Events that can happen more than once on a request: each occurrence is its timeline line.
+TIMELINE_KINDS: dict[str, tuple[str, ...]] = {
+    Event.ROUTED: (EventKind.ROUTED, EventKind.MOVED),
+    Event.REASSIGNED: (EventKind.REASSIGNED,),
+    Event.PENDED: (EventKind.PENDED,),
+    Event.INFORMATION_RECEIVED: (EventKind.INFORMATION_RECEIVED,),
+}
+
+
+def notify_request_event(
+    *,
+    request: PriorAuthRequest,
+    event: str,
+    actor: User | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> list[Notification]:
+    """Return the notifications written for an event on a request (none already written are repeated).
+
+    Call it inside the transaction that makes the change, after its timeline line is written.
+    `extra` may name `occurrence` (the overdue watch passes the day) and, on a reassignment,
+    `reviewer_id`. The person who acted is not told of their own action, except the submitter's
+    acknowledgement.
+    """
+    extra = dict(extra or {})
+    occurrence = str(extra.pop("occurrence", "") or _occurrence(request, event))
+    people = _recipients(request, event, extra)
+    if actor is not None and event != Event.SUBMITTED:
+        people = [person for person in people if person.pk != actor.pk]
+    return notifications_write(
+        event=event,
+        request=request,
+        occurrence=occurrence,
+        recipients=people,
+        context=_context(request, event),
+    )
+
+
+def digest_notify(*, user: User, day: str) -> list[Notification]:
+    """Return the daily digest row for a reviewer and a day (written once, however often asked)."""
+    return notifications_write(
+        event=Event.DIGEST, request=None, occurrence=day, recipients=[user], context={"day": day}
+    )
+
+
+def notifications_write(
+    *,
+    event: str,
+    request: PriorAuthRequest | None,
+    occurrence: str,
+    recipients: Iterable[User],
+    context: Mapping[str, Any],
+) -> list[Notification]:
+    """Return the rows for these recipients, writing those not yet written; email rows go out on commit.
+
+    The unique dedupe key settles a race between two writers: both find the row afterwards,
+    both queue it, and the delivery's conditional claim sends it once.
+    """
+    rows = _rows(event, request, occurrence, recipients, dict(context))
+    if not rows:
+        return []
+    keys = [row.dedupe_key for row in rows]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    written = list(Notification.objects.filter(dedupe_key__in=keys, status=DeliveryStatus.PENDING))
+    queue_delivery([row.pk for row in written if row.channel == Channel.EMAIL])
+    return list(Notification.objects.filter(dedupe_key__in=keys))
+
+
+def _rows(
+    event: str,
+    request: PriorAuthRequest | None,
+    occurrence: str,
+    recipients: Iterable[User],
+    context: dict[str, Any],
+) -> list[Notification]:
+    now = timezone.now()
+    request_id = request.pk if request is not None else None
+    unique = {person.pk: person for person in recipients if person.is_active}
+    rows = []
+    for person in unique.values():
+        for channel in CHANNELS[event]:
+            if channel == Channel.EMAIL and not person.email:
+                continue
+            in_app = channel == Channel.IN_APP
+            rows.append(
+                Notification(
+                    recipient=person,
+                    event=event,
+                    request=request,
+                    channel=channel,
+                    occurrence=occurrence,
+                    dedupe_key=dedupe_key(
+                        event=event,
+                        request_id=request_id,
+                        occurrence=occurrence,
+                        recipient_id=person.pk,
+                        channel=channel,
+                    ),
+                    context=context,
+                    # An in-app row is delivered by being written; an email row waits for the task.
+                    status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING,
+                    sent_at=now if in_app else None,
+                    queued_at=None if in_app else now,
+                )
+            )
+    return rows
+
+
+def queue_delivery(notification_ids: list[int]) -> None:
+    """Hand the email rows to the broker once the transaction commits (ids only)."""
+    if notification_ids:
+        transaction.on_commit(lambda: send_to_broker(notification_ids))
+
+
+def send_to_broker(notification_ids: Iterable[int]) -> None:
+    """Queue a delivery task per row; a broker that is down is logged, never raised.
+
+    The rows stay pending, so the relay queues them once the broker is back. The first
+    failure stops the loop: the broker is down for the rest too.
+    """
+    from priorauth.notifications.tasks import deliver_notification
+
+    for notification_id in notification_ids:
+        try:
+            deliver_notification.apply_async((notification_id,), retry=False)
+        except Exception as error:  # noqa: BLE001  (any broker failure must leave the change standing)
+            log.warning(
+                "notification %s not queued (%s); the relay will queue it",
+                notification_id,
+                type(error).__name__,
+            )
+            return
+
+
+def _occurrence(request: PriorAuthRequest, event: str) -> str:
+    kinds = TIMELINE_KINDS.get(event)
+    if not kinds:
+        return ""
+    latest = request.events.filter(kind__in=kinds).order_by("-pk").values_list("pk", flat=True).first()
+    return str(latest or "")
+
+
+def _context(request: PriorAuthRequest, event: str) -> dict[str, Any]:
+    if event != Event.PENDED:
+        return {}
+    asked = request.information_requests.filter(answered_at=None).order_by("-pk").first()
+    return {"information_request_id": asked.pk} if asked else {}
+
+
+def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) -> list[User]:
+    if event in (Event.SUBMITTED, Event.DETERMINED):
+        return [request.submitted_by]
+    if event == Event.ROUTED:
+        return queue_reviewers(request.queue_id)
+    if event == Event.REASSIGNED:
+        reviewer_id = extra.get("reviewer_id") or request.claimed_by_id
+        return list(User.objects.filter(pk=reviewer_id))
+    if event == Event.PENDED:
+        staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)
+        return [request.submitted_by, *staff]
+    if event == Event.INFORMATION_RECEIVED:
+        if request.claimed_by_id:
+            return list(User.objects.filter(pk=request.claimed_by_id))
+        return queue_reviewers(request.queue_id)
+    if event in (Event.AT_RISK, Event.OVERDUE):
+        return queue_supervisors(request.queue_id)
+    raise ValueError(f"not a request event: {event}")
+
+
+def queue_reviewers(queue_id: int | None) -> list[User]:
+    """Return the people assigned to a queue (QueueAssignment), in a stable order."""
+    if queue_id is None:
+        return []
+    assigned = QueueAssignment.objects.filter(queue_id=queue_id).values("reviewer_id")
+    return list(User.objects.filter(pk__in=assigned, is_active=True).order_by("pk"))
+
+
+def queue_supervisors(queue_id: int | None) -> list[User]:
+    """Return the supervisors assigned to a queue; with none assigned, every supervisor.
+
+    Supervisors see every queue, so a queue nobody supervises by name still warns someone.
+    """
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk")
+    assigned = supervisors.filter(queue_assignments__queue_id=queue_id) if queue_id else supervisors.none()
+    return list(assigned) or list(supervisors)
+
+
+def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Return how many of the user's unread in-app notifications were marked read (one, or all)."""
+    unread = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def unread_count(user: User) -> int:
+    """Return the number of the user's unread in-app notifications."""
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()

@@ -1,0 +1,68 @@
+"""The periodic jobs' work: the due-time watch and the daily digests (the tasks only call these).
+
+At risk: three quarters of the timeframe used (`at_risk_at <= now < due_at`), no decision,
+warned once. Overdue: the due time passed with no decision, warned once a day (an Eastern
+calendar day, the plans' working day) until the request is decided. A request whose clock is
+stopped by a pend has no due time and is never warned.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from priorauth.members.models import Role, User
+from priorauth.notifications.messages import OPEN_STATUSES
+from priorauth.notifications.models import Event, Notification
+from priorauth.notifications.services import digest_notify, notify_request_event
+from priorauth.requests.models import PriorAuthRequest
+
+EASTERN = ZoneInfo("America/New_York")
+REVIEWER_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER, Role.SUPERVISOR)
+
+
+def watch_day(now: datetime.datetime) -> str:
+    """Return the Eastern calendar day of a moment, as YYYY-MM-DD (the overdue warning's period)."""
+    return now.astimezone(EASTERN).date().isoformat()
+
+
+def due_times_watch(*, now: datetime.datetime) -> dict[str, int]:
+    """Return how many requests were warned as at risk and as overdue, writing their notifications."""
+    warned = Notification.objects.filter(request=OuterRef("pk"))
+    open_requests = PriorAuthRequest.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
+    at_risk = open_requests.filter(at_risk_at__lte=now, due_at__gt=now).exclude(
+        Exists(warned.filter(event=Event.AT_RISK))
+    )
+    day = watch_day(now)
+    overdue = open_requests.filter(due_at__lte=now).exclude(
+        Exists(warned.filter(event=Event.OVERDUE, occurrence=day))
+    )
+    counts = {"at_risk": 0, "overdue": 0}
+    for pa in at_risk.order_by("due_at"):
+        counts["at_risk"] += _warn(pa, Event.AT_RISK, occurrence="")
+    for pa in overdue.order_by("due_at"):
+        counts["overdue"] += _warn(pa, Event.OVERDUE, occurrence=day)
+    return counts
+
+
+def _warn(pa: PriorAuthRequest, event: str, *, occurrence: str) -> int:
+    # One transaction per request: a failure on one leaves the others warned.
+    with transaction.atomic():
+        written = notify_request_event(request=pa, event=event, extra={"occurrence": occurrence})
+    return 1 if written else 0
+
+
+def digests_record(*, now: datetime.datetime) -> int:
+    """Return how many reviewers (anyone assigned to a queue) were given today's digest."""
+    day = watch_day(now)
+    reviewers = User.objects.filter(
+        is_active=True, role__in=REVIEWER_ROLES, queue_assignments__isnull=False
+    ).distinct()
+    count = 0
+    for reviewer in reviewers.order_by("pk"):
+        with transaction.atomic():
+            count += 1 if digest_notify(user=reviewer, day=day) else 0
+    return count
