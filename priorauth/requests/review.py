@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
+from priorauth.notifications.models import Event as NotificationEvent
+from priorauth.notifications.services import notify_request_event
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import (
     EventKind,
@@ -119,6 +121,9 @@ def review_reassign(*, user: User, request_id: int, reviewer_id: int, reason: st
         reason=f"From {previous} to {name_of(reviewer)}: {reason}",
         internal=True,
     )
+    notify_request_event(
+        request=pa, event=NotificationEvent.REASSIGNED, actor=user, extra={"reviewer_id": reviewer.pk}
+    )
     return pa
 
 
@@ -138,6 +143,7 @@ def review_move(*, user: User, request_id: int, queue_code: str, reason: str) ->
     pa.queue, pa.claimed_by, pa.claimed_at = queue, None, None
     pa.save(update_fields=["queue", "claimed_by", "claimed_at", "updated_at"])
     event(pa, actor=user, kind=EventKind.MOVED, reason=f"From {previous} to {queue.name}: {reason}", internal=True)
+    notify_request_event(request=pa, event=NotificationEvent.ROUTED, actor=user)
     return pa
 
 
@@ -167,6 +173,7 @@ def review_pend(
     due_refresh(pa)
     pa.save()
     event(pa, actor=user, kind=EventKind.PENDED, reason=needed, from_status=Status.IN_REVIEW, to_status=pa.status)
+    notify_request_event(request=pa, event=NotificationEvent.PENDED, actor=user)
     return asked
 
 

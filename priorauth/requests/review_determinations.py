@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
+from priorauth.notifications.models import Event as NotificationEvent
+from priorauth.notifications.services import notify_request_event
 from priorauth.policies import vocab
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.requests.review_models import ADVERSE_OUTCOMES, DenialCode, Determination, Outcome
@@ -173,6 +175,7 @@ def _close(pa: PriorAuthRequest, *, user: User | None, determination: Determinat
     pa.claimed_by, pa.claimed_at = None, None
     pa.save()
     event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=_summary(determination))
+    notify_request_event(request=pa, event=NotificationEvent.DETERMINED, actor=user)
 
 
 def deemed_reason(rule: dict[str, object]) -> str:
