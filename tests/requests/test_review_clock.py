@@ -1,0 +1,119 @@
+"""The due-time clock as pure functions: at-risk time, state, time left, due time after pends."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from priorauth.policies.snapshot import TimeframeRecord
+from priorauth.requests.clock import (
+    at_risk_time,
+    due_now,
+    due_state,
+    matching_rules,
+    rule_as_json,
+    rule_from_json,
+    time_left,
+)
+
+UTC = datetime.UTC
+RECEIVED = datetime.datetime(2026, 6, 1, 14, 0, tzinfo=UTC)  # a Monday
+
+FEDERAL = TimeframeRecord("standard", "*", "calendar_days", 15, pauses_when_pended=True, source="29 CFR")
+OHIO = TimeframeRecord("standard", "OH", "calendar_days", 10, source="ORC 1751.72")
+GEORGIA = TimeframeRecord(
+    "standard", "GA", "calendar_days", 7, clock="complete", missed="deemed_approved", source="O.C.G.A."
+)
+WEST_VIRGINIA = TimeframeRecord("standard", "WV", "calendar_days", 5, clock="complete", source="W. Va.")
+OHIO_EXPEDITED = TimeframeRecord("expedited", "OH", "hours", 48)
+
+
+def days(n: float) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def stored(*rules: TimeframeRecord) -> list[dict]:
+    return [rule_as_json(rule) for rule in rules]
+
+
+def test_it_puts_the_at_risk_time_three_quarters_of_the_way_to_the_due_time():
+    assert at_risk_time(RECEIVED, RECEIVED + days(10)) == RECEIVED + days(7.5)
+    assert at_risk_time(RECEIVED, RECEIVED + datetime.timedelta(hours=48)) == RECEIVED + days(1.5)
+
+
+@pytest.mark.parametrize(
+    ("due_at", "at_risk_at", "now", "expected"),
+    [
+        pytest.param(None, None, RECEIVED, "stopped", id="no-due-time-is-a-stopped-clock"),
+        pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(1), "on_track", id="early"),
+        pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(7.5), "at_risk", id="at-risk"),
+        pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(10), "overdue", id="due-now"),
+        pytest.param(RECEIVED + days(10), None, RECEIVED + days(8), "at_risk", id="at-risk-derived"),
+        pytest.param(RECEIVED + days(10), None, RECEIVED + days(7), "on_track", id="derived-not-yet"),
+    ],
+)
+def test_it_tells_where_a_request_stands(due_at, at_risk_at, now, expected):
+    assert due_state(received_at=RECEIVED, due_at=due_at, at_risk_at=at_risk_at, now=now) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "expected"),
+    [
+        pytest.param(days(2) + datetime.timedelta(hours=4), "2 days 4 hours left", id="days-and-hours"),
+        pytest.param(days(2) + datetime.timedelta(hours=4, minutes=30), "2 days 4 hours left", id="no-minutes"),
+        pytest.param(days(1), "1 day left", id="one-day"),
+        pytest.param(datetime.timedelta(hours=1, minutes=30), "1 hour 30 minutes left", id="close"),
+        pytest.param(datetime.timedelta(minutes=45), "45 minutes left", id="minutes"),
+        pytest.param(-datetime.timedelta(hours=5), "5 hours overdue", id="overdue"),
+        pytest.param(-days(3), "3 days overdue", id="days-overdue"),
+        pytest.param(datetime.timedelta(seconds=20), "due now", id="under-a-minute"),
+    ],
+)
+def test_it_says_the_time_left_in_words(left, expected):
+    assert time_left(RECEIVED + left, RECEIVED) == expected
+
+
+def test_it_says_a_stopped_clock_has_no_time_left():
+    assert time_left(None, RECEIVED) == "clock stopped"
+
+
+def test_it_matches_the_states_and_the_federal_rules_for_the_urgency():
+    rules = [FEDERAL, OHIO, GEORGIA, OHIO_EXPEDITED]
+    assert matching_rules(rules, urgency="standard", state="OH") == [FEDERAL, OHIO]
+    assert matching_rules(rules, urgency="standard", state="WV") == [FEDERAL]
+
+
+def test_it_reads_back_a_stored_rule_ignoring_keys_it_does_not_know():
+    assert rule_from_json({**rule_as_json(GEORGIA), "note": "added later"}) == GEORGIA
+
+
+def test_it_keeps_the_ohio_due_time_through_an_open_pend():
+    due = due_now(rules=stored(FEDERAL, OHIO), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)])
+    assert due.due_at == RECEIVED + days(10)
+    assert due.rule["state"] == "OH" and due.rule["source"] == "ORC 1751.72"
+    assert due.at_risk_at == RECEIVED + days(7.5)
+
+
+def test_it_stops_the_clock_when_every_rule_waits_for_the_information():
+    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)])
+    assert due.due_at is None and due.at_risk_at is None
+    assert due.rule == rule_as_json(GEORGIA)
+    assert due_state(received_at=RECEIVED, due_at=due.due_at, at_risk_at=due.at_risk_at, now=RECEIVED) == "stopped"
+
+
+def test_it_restarts_the_georgia_clock_at_the_answer_and_keeps_at_risk_in_step():
+    answered = RECEIVED + days(4)
+    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), answered)])
+    assert due.due_at == answered + days(7)
+    assert due.at_risk_at == RECEIVED + (days(11) * 3 / 4)
+
+
+def test_it_adds_the_time_pended_under_the_federal_rule_alone():
+    due = due_now(rules=stored(FEDERAL), received_at=RECEIVED, pends=[(RECEIVED + days(1), RECEIVED + days(4))])
+    assert due.due_at == RECEIVED + days(18) and due.rule["state"] == "*"
+
+
+def test_it_has_no_due_time_without_stored_rules():
+    due = due_now(rules=[], received_at=RECEIVED, pends=[])
+    assert (due.due_at, due.rule, due.at_risk_at) == (None, None, None)

@@ -1,0 +1,138 @@
+"""A pend and its answer move the due time only as the stored timeframe rules allow (step 8)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from priorauth.policies.models import TimeframeRule
+from priorauth.requests import services
+from priorauth.requests.models import EventKind, Status
+from priorauth.requests.review import ReviewError, review_pend
+from tests.requests.review_world import MONDAY, claimed, seed, submitted  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+
+def days(n: float) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+def pend(reviewer, pa, needed="Please send the latest PET-CT report."):
+    return review_pend(user=reviewer, request_id=pa.pk, needed=needed, respond_by=MONDAY + days(30))
+
+
+def answer(staff, asked):
+    return services.request_answer_information(
+        user=staff, request_id=asked.request_id, information_request_id=asked.pk, answer="Attached."
+    )
+
+
+def test_it_stores_the_matching_rules_at_submission(clock, provider_staff):
+    pa = submitted(provider_staff, "OH")
+    assert sorted(rule["state"] for rule in pa.timeframe_rules) == ["*", "OH"]
+    assert pa.due_rule["state"] == "OH" and pa.due_rule["source"] == "ORC 1751.72, 3923.041"
+    assert pa.due_at == MONDAY + days(10)
+    assert pa.at_risk_at == MONDAY + days(7.5)
+
+
+def test_it_pends_a_request_with_what_is_needed(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "OH"))
+    clock.move_to(MONDAY + days(2))
+    asked = pend(nurse, pa)
+    pa.refresh_from_db()
+    assert pa.status == Status.PENDED and pa.pended_at == MONDAY + days(2)
+    assert asked.needed == "Please send the latest PET-CT report." and asked.asked_by == nurse
+    line = pa.events.get(kind=EventKind.PENDED)
+    assert (line.actor, line.to_status, line.reason) == (nurse, Status.PENDED, asked.needed)
+    assert not line.internal
+
+
+def test_it_keeps_the_ohio_ten_days_through_a_pend_the_federal_rule_pauses_for(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "OH"))
+    clock.move_to(MONDAY + days(2))
+    asked = pend(nurse, pa)
+    pa.refresh_from_db()
+    assert pa.due_at == MONDAY + days(10) and pa.due_rule["state"] == "OH"
+    clock.move_to(MONDAY + days(8))
+    pa = answer(provider_staff, asked)
+    # The federal 15 days would pause to day 21; Ohio's 10 days from receipt still come first.
+    assert pa.status == Status.IN_REVIEW
+    assert pa.due_at == MONDAY + days(10) and pa.due_rule["state"] == "OH"
+    assert pa.at_risk_at == MONDAY + days(7.5)
+
+
+def test_it_stops_then_restarts_the_georgia_clock(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "GA"))
+    assert pa.due_at == MONDAY + days(7)
+    clock.move_to(MONDAY + days(2))
+    asked = pend(nurse, pa)
+    pa.refresh_from_db()
+    assert pa.due_at is None and pa.at_risk_at is None
+    assert pa.due_rule["state"] == "GA"  # the screen still names the rule whose clock is stopped
+    clock.move_to(MONDAY + days(4))
+    pa = answer(provider_staff, asked)
+    assert pa.due_at == MONDAY + days(11) and pa.due_rule["source"] == "O.C.G.A. 33-46-26, -27, -29"
+    assert pa.at_risk_at == MONDAY + days(11) * 3 / 4
+
+
+def test_it_restarts_the_west_virginia_clock_at_the_answer(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "WV"))
+    assert pa.due_at == MONDAY + days(5)
+    clock.move_to(MONDAY + days(1))
+    asked = pend(nurse, pa)
+    clock.move_to(MONDAY + days(3))
+    pa = answer(provider_staff, asked)
+    assert pa.due_at == MONDAY + days(8) and pa.due_rule["state"] == "WV"
+
+
+def test_it_keeps_a_missed_deadline_missed_after_a_late_pend(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "WV"))
+    clock.move_to(MONDAY + days(6))
+    asked = pend(nurse, pa)
+    pa.refresh_from_db()
+    assert pa.due_at == MONDAY + days(5)
+    clock.move_to(MONDAY + days(7))
+    pa = answer(provider_staff, asked)
+    assert pa.due_at == MONDAY + days(5) and pa.due_rule["state"] == "WV"
+
+
+def test_it_recomputes_from_the_rules_stored_at_submission(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "GA"))
+    TimeframeRule.objects.filter(state="GA").update(amount=30)
+    clock.move_to(MONDAY + days(1))
+    asked = pend(nurse, pa)
+    clock.move_to(MONDAY + days(2))
+    pa = answer(provider_staff, asked)
+    assert pa.due_at == MONDAY + days(9)
+
+
+@pytest.mark.parametrize(
+    ("needed", "respond_by", "message"),
+    [
+        ("", MONDAY + days(3), "what information is needed"),
+        ("PET-CT", MONDAY - days(1), "in the future"),
+        ("PET-CT", None, "in the future"),
+    ],
+)
+def test_it_refuses_a_pend_without_what_or_when(clock, provider_staff, nurse, needed, respond_by, message):
+    pa = claimed(nurse, submitted(provider_staff, "OH"))
+    with pytest.raises(ReviewError, match=message):
+        review_pend(user=nurse, request_id=pa.pk, needed=needed, respond_by=respond_by)
+    pa.refresh_from_db()
+    assert pa.status == Status.IN_REVIEW and not pa.information_requests.exists()
+
+
+def test_it_pends_only_a_request_in_review(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "OH"))
+    pend(nurse, pa)
+    with pytest.raises(ReviewError, match="only a request in review"):
+        pend(nurse, pa, needed="And the echo report.")
