@@ -99,7 +99,7 @@ def _summary(determination: Determination) -> str:
         f"{determination.approved_service}, {determination.approved_units} unit(s), "
         f"{determination.approved_start:%m/%d/%Y} to {determination.approved_end:%m/%d/%Y}"
     )
-    return f"{what}. {determination.reason}".strip() if determination.reason else what
+    return f"{what}. {determination.reason}" if determination.reason else what
 
 
 @transaction.atomic
@@ -164,17 +164,19 @@ def determination_record(
         peer_to_peer_instructions=peer_to_peer_instructions.strip(),
         alternatives=alternatives.strip(),
     )
-    _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED)
+    _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=_summary(determination))
     return determination
 
 
-def _close(pa: PriorAuthRequest, *, user: User | None, determination: Determination, kind: str) -> None:
+def _close(
+    pa: PriorAuthRequest, *, user: User | None, determination: Determination, kind: str, reason: str
+) -> None:
     """Give the request the determination's status, release its claim and record the event."""
     previous = pa.status
     pa.status, pa.decided_at = Status(determination.outcome), determination.decided_at
     pa.claimed_by, pa.claimed_at = None, None
     pa.save()
-    event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=_summary(determination))
+    event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=reason)
     notify_request_event(request=pa, event=NotificationEvent.DETERMINED, actor=user)
 
 
@@ -212,7 +214,9 @@ def _deem_approved(request_id: int, now: datetime.datetime) -> bool:
         approved_end=pa.date_of_service,
         reason=deemed_reason(pa.due_rule),
     )
-    _close(pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED)
+    _close(
+        pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=determination.reason
+    )
     return True
 
 
