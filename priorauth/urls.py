@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("priorauth.requests.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
+    path("", include("priorauth.requests.review_urls")),
 ]

@@ -117,7 +117,8 @@ def _render_detail(
 ) -> HttpResponse:
     context = {
         "pa": pa,
-        "events": pa.events.select_related("actor"),
+        # Internal events (claims, notes, reassignments) are for reviewers only.
+        "events": pa.events.filter(internal=False).select_related("actor"),
         "trace": selectors.trace_lines(pa.decision),
         "review_kind": selectors.review_kind(pa),
         "information_requests": pa.information_requests.prefetch_related("attachments"),

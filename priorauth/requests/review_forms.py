@@ -1,0 +1,252 @@
+"""The reviewers' forms: they normalise and validate input, the review services decide.
+
+Several forms share one review screen, so each has its own prefix (`pend-needed`,
+`adverse-reason`, ...): field names and ids never collide, and a refused form comes back
+with its own input and its own message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from priorauth.members.models import User
+from priorauth.policies import vocab
+from priorauth.policies.models import ReviewQueue
+from priorauth.requests.models import DenialCode, Outcome, PriorAuthRequest, Status
+from priorauth.requests.review_selectors import ASSIGNABLE_ROLES, CLAIM_MINE, CLAIM_UNCLAIMED, state_choices
+
+
+def _reviewers() -> Any:
+    return User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True).order_by("last_name", "username")
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
+class _ReviewForm(forms.Form):
+    """A form rendered by crispy inside the template's own <form> tag."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _text(label: str, required: str = "", rows: int = 3) -> forms.CharField:
+    """Return a textarea field; `required` is the message for an empty one (none: optional)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=bool(required),
+        error_messages={"required": required},
+    )
+
+
+class ClaimForm(_ReviewForm):
+    """No fields: the button is the whole form; a refusal (already claimed) shows beside it."""
+
+    prefix = "claim"
+
+
+class ReleaseForm(_ReviewForm):
+    prefix = "release"
+
+
+class NoteForm(_ReviewForm):
+    prefix = "note"
+    text = _text("Internal note (reviewers only)", "Please write the note.")
+
+
+class PendForm(_ReviewForm):
+    prefix = "pend"
+    needed = _text("Information needed from the provider", "Please say what information is needed.", rows=4)
+    respond_by = forms.DateTimeField(
+        label="Respond by",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        error_messages={"required": "Please give the date and time the provider should respond by."},
+        help_text="Eastern time.",
+    )
+
+    def clean_respond_by(self) -> datetime.datetime:
+        respond_by = self.cleaned_data["respond_by"]
+        if respond_by <= timezone.now():
+            raise forms.ValidationError("The respond-by time must be in the future.")
+        return respond_by
+
+
+class EscalateForm(_ReviewForm):
+    prefix = "escalate"
+    reason = _text("Why a physician should review it", "Please give the reason for escalating.")
+
+
+class _ApprovalFields(_ReviewForm):
+    approved_service = forms.CharField(label="Approved service", max_length=300, required=False)
+    approved_units = forms.IntegerField(label="Approved units", min_value=1, required=False)
+    approved_start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    approved_end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("approved_start"), data.get("approved_end")
+        if start and end and end < start:
+            self.add_error("approved_end", "The approved period cannot end before it starts.")
+        return data
+
+    @staticmethod
+    def initial_for(pa: PriorAuthRequest) -> dict[str, Any]:
+        """Return the approval as requested: the service, one unit, the date of service."""
+        service = pa.therapy_label + (f" (HCPCS {pa.product.hcpcs})" if pa.product else "")
+        return {
+            "approved_service": service,
+            "approved_units": 1,
+            "approved_start": pa.date_of_service,
+            "approved_end": pa.date_of_service,
+        }
+
+
+class ApproveForm(_ApprovalFields):
+    prefix = "approve"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("approved_service", "approved_units", "approved_start", "approved_end"):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = "Please fill this in to approve."
+
+    def determination(self) -> dict[str, Any]:
+        return {"outcome": Outcome.APPROVED, **self.cleaned_data}
+
+
+ADVERSE_CHOICES = [
+    (Outcome.DENIED, Outcome.DENIED.label),
+    (Outcome.PARTIALLY_APPROVED, Outcome.PARTIALLY_APPROVED.label),
+    (Outcome.MODIFIED, Outcome.MODIFIED.label),
+]
+
+
+class AdverseForm(_ApprovalFields):
+    """A physician's denial, partial approval or modification, with what its notice must carry."""
+
+    prefix = "adverse"
+    field_order = ["outcome", "reason", "criteria_policy", "criteria_section", "denial_code"]
+    outcome = forms.ChoiceField(label="Determination", choices=ADVERSE_CHOICES)
+    reason = _text(
+        "Specific reason, in plain language", "Please give the specific reason in plain language.", rows=4
+    )
+    criteria_policy = forms.CharField(
+        label="Criteria policy applied",
+        max_length=300,
+        error_messages={"required": "Please name the criteria policy applied."},
+    )
+    criteria_section = forms.CharField(
+        label="Section applied",
+        max_length=100,
+        error_messages={"required": "Please give the section of the criteria policy applied."},
+    )
+    denial_code = forms.ChoiceField(
+        label="Denial code",
+        choices=[("", "Choose a denial code"), *((c.value, f"{c.value}: {c.label}") for c in DenialCode)],
+        error_messages={"required": "Please choose a denial code."},
+    )
+    peer_to_peer_offered = forms.BooleanField(
+        label="A peer-to-peer discussion with the reviewer is offered", required=False, initial=True
+    )
+    peer_to_peer_instructions = _text("How to request the peer-to-peer discussion", rows=2)
+    alternatives = _text("Suggested alternatives (required for Indiana members)", rows=2)
+
+    @staticmethod
+    def initial_for(pa: PriorAuthRequest) -> dict[str, Any]:
+        """Return the criteria policy the request was routed to, and the approval as requested."""
+        initial = _ApprovalFields.initial_for(pa)
+        if pa.criteria_policy_number:
+            initial["criteria_policy"] = pa.criteria_policy_number
+        elif pa.governing_policy_number:
+            initial["criteria_policy"] = pa.governing_policy_number
+        initial["peer_to_peer_offered"] = True
+        initial["peer_to_peer_instructions"] = (
+            "Call Utilization Management at 1-800-555-0142, Monday to Friday 8 a.m. to 6 p.m. Eastern, "
+            "within 14 days of this notice, and ask for a peer-to-peer discussion with the reviewer."
+        )
+        return initial
+
+    def determination(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue page's filters: every value is a code, so no member data ever goes in a URL."""
+
+    urgency = forms.ChoiceField(required=False)
+    category = forms.ChoiceField(label="Therapy category", required=False)
+    state = forms.ChoiceField(label="Plan state", required=False)
+    status = forms.ChoiceField(required=False)
+    claim = forms.ChoiceField(label="Claimed", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["urgency"].choices = [("", "Any urgency"), *vocab.choices(vocab.URGENCIES)]
+        self.fields["category"].choices = [("", "Any therapy"), *vocab.choices(vocab.CATEGORIES)]
+        self.fields["state"].choices = [("", "Any state"), *state_choices()]
+        self.fields["status"].choices = [
+            ("", "Any open status"),
+            *((s.value, s.label) for s in (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)),
+        ]
+        self.fields["claim"].choices = [
+            ("", "Anyone or no one"),
+            (CLAIM_UNCLAIMED, "Not claimed"),
+            (CLAIM_MINE, "Claimed by me"),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ReassignForm(_ReviewForm):
+    prefix = "reassign"
+    reviewer = ReviewerChoiceField(
+        label="Give it to", queryset=User.objects.none(), error_messages={"required": "Please choose a reviewer."}
+    )
+    reason = _text("Reason", "Please give the reason for reassigning.", rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = _reviewers()
+
+
+class MoveForm(_ReviewForm):
+    prefix = "move"
+    queue = forms.ModelChoiceField(
+        label="Move to queue",
+        queryset=ReviewQueue.objects.all(),
+        to_field_name="code",
+        error_messages={"required": "Please choose a queue."},
+    )
+    reason = _text("Reason", "Please give the reason for moving it.", rows=2)
+
+    def __init__(self, *args: Any, exclude: ReviewQueue | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if exclude is not None:
+            self.fields["queue"].queryset = ReviewQueue.objects.exclude(pk=exclude.pk)
+
+
+class AssignmentForm(_ReviewForm):
+    prefix = "assign"
+    reviewer = ReviewerChoiceField(
+        label="Reviewer", queryset=User.objects.none(), error_messages={"required": "Please choose a reviewer."}
+    )
+    queue = forms.ModelChoiceField(
+        label="Queue", queryset=ReviewQueue.objects.all(), error_messages={"required": "Please choose a queue."}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = _reviewers()

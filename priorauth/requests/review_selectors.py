@@ -1,0 +1,215 @@
+"""Reads for the reviewers' pages: queues with their counts, a queue's page, the review screen's texts.
+
+Counts are one aggregate query over the queues; a queue page is two queries (the count and
+the page) whatever the number of requests, because every row's related records come in the
+same query (`select_related`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from priorauth.members.models import Role, User
+from priorauth.policies import vocab
+from priorauth.policies.models import Policy, ReviewQueue
+from priorauth.requests import clock
+from priorauth.requests.review_access import is_supervisor
+from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
+
+# The requests still waiting for a determination: what a queue holds.
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
+# Who may be assigned to a queue or given a request: the people who decide requests.
+ASSIGNABLE_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
+PAGE_SIZE = 25
+CLAIM_UNCLAIMED, CLAIM_MINE = "unclaimed", "mine"
+
+
+def _open(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": OPEN_STATUSES})
+
+
+def _with_counts(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> QuerySet[ReviewQueue]:
+    """Return the queues annotated with open, at-risk and overdue counts and the oldest due time.
+
+    At risk: three quarters of the timeframe used but not yet due. Overdue: past its due time.
+    A request whose clock is stopped (no due time) is open but neither.
+    """
+    is_open = _open("priorauthrequest__")
+    due_passed = Q(priorauthrequest__due_at__lte=now)
+    return queues.annotate(
+        open_count=Count("priorauthrequest", filter=is_open),
+        pended_count=Count("priorauthrequest", filter=is_open & Q(priorauthrequest__status=Status.PENDED)),
+        at_risk_count=Count(
+            "priorauthrequest",
+            filter=is_open & Q(priorauthrequest__at_risk_at__lte=now, priorauthrequest__due_at__gt=now),
+        ),
+        overdue_count=Count("priorauthrequest", filter=is_open & due_passed),
+        oldest_due=Min("priorauthrequest__due_at", filter=is_open),
+    ).order_by("code")
+
+
+def reviewer_queues(user: User, now: datetime.datetime | None = None) -> list[ReviewQueue]:
+    """Return the queues the reviewer works (every queue for a supervisor), with their counts."""
+    queues = ReviewQueue.objects.all()
+    if not is_supervisor(user):
+        queues = queues.filter(pk__in=user.queue_assignments.values("queue_id"))
+    return list(_with_counts(queues, now or timezone.now()))
+
+
+def supervisor_overview(now: datetime.datetime | None = None) -> list[ReviewQueue]:
+    """Return every queue with its open, at-risk and overdue counts and its oldest due time."""
+    return list(_with_counts(ReviewQueue.objects.all(), now or timezone.now()))
+
+
+def reviewer_workload() -> QuerySet[User]:
+    """Return the active reviewers with how many open requests each has claimed, busiest first."""
+    claimed = (
+        PriorAuthRequest.objects.filter(_open(), claimed_by=OuterRef("pk"))
+        .values("claimed_by")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
+        .annotate(claimed_count=Coalesce(Subquery(claimed), 0))
+        .order_by("-claimed_count", "username")
+    )
+
+
+def _rows() -> QuerySet[PriorAuthRequest]:
+    return PriorAuthRequest.objects.select_related("queue", "product", "member__plan", "claimed_by")
+
+
+def claimed_by(user: User) -> QuerySet[PriorAuthRequest]:
+    """Return the open requests the reviewer has claimed, most urgent first."""
+    return _rows().filter(_open(), claimed_by=user).order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """A queue page's filters; every value is a code (never member data), empty for any."""
+
+    urgency: str = ""
+    category: str = ""
+    state: str = ""
+    status: str = ""
+    claim: str = ""
+
+
+def queue_requests(queue: ReviewQueue, filters: QueueFilters, user: User | None = None) -> QuerySet[PriorAuthRequest]:
+    """Return the queue's open requests matching the filters, the earliest due first.
+
+    A request with no due time (its clock stopped while pended) comes last. The state is the
+    member's plan's state.
+    """
+    found = _rows().filter(queue=queue)
+    found = found.filter(status=filters.status) if filters.status else found.filter(_open())
+    if filters.urgency:
+        found = found.filter(urgency=filters.urgency)
+    if filters.category:
+        found = found.filter(category=filters.category)
+    if filters.state:
+        found = found.filter(member__plan__state=filters.state)
+    if filters.claim == CLAIM_UNCLAIMED:
+        found = found.filter(claimed_by__isnull=True)
+    elif filters.claim == CLAIM_MINE and user is not None:
+        found = found.filter(claimed_by=user)
+    return found.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A request as a queue lists it, with where it stands against its due time."""
+
+    pa: PriorAuthRequest
+    due_state: clock.DueState
+    time_left: str
+
+
+def queue_page(
+    queue: ReviewQueue,
+    filters: QueueFilters,
+    page: str | int | None,
+    *,
+    user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Page, list[QueueRow]]:
+    """Return one page of the queue (25 requests) and its rows: two queries, whatever the size."""
+    now = now or timezone.now()
+    found = Paginator(queue_requests(queue, filters, user), PAGE_SIZE).get_page(page)
+    return found, [row_for(pa, now) for pa in found.object_list]
+
+
+def row_for(pa: PriorAuthRequest, now: datetime.datetime) -> QueueRow:
+    """Return a request's row: its due state and the time left, judged at `now`."""
+    state = clock.due_state(received_at=pa.received_at, due_at=pa.due_at, at_risk_at=pa.at_risk_at, now=now)
+    return QueueRow(pa=pa, due_state=state, time_left=clock.time_left(pa.due_at, now))
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Return the states a plan may be in, the served ones first."""
+    served = [(code, vocab.US_STATES[code]) for code in vocab.SERVED_STATES]
+    return served + [(c, n) for c, n in sorted(vocab.US_STATES.items()) if c not in vocab.SERVED_STATES]
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    label: str
+    text: str = ""
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyText:
+    """A policy version's statement, sections A to I, as a review screen shows it."""
+
+    policy: Policy
+    sections: tuple[PolicySection, ...]
+    in_effect: bool
+
+
+def policy_text(number: str, effective: datetime.date | None, on: datetime.date | None) -> PolicyText | None:
+    """Return the statement of the policy version a request was decided under, or None.
+
+    The version is the one stored with the request (number and effective date). A request
+    stored without the effective date gets the version of that number in effect on `on`.
+    """
+    if not number:
+        return None
+    versions = Policy.objects.filter(number=number).prefetch_related("revisions")
+    chosen = next((p for p in versions if p.effective == effective), None) if effective else None
+    if chosen is None and on is not None:
+        chosen = next((p for p in versions if p.is_in_effect(on)), None)
+    if chosen is None:
+        return None
+    return PolicyText(
+        policy=chosen,
+        sections=_sections(chosen),
+        in_effect=on is not None and chosen.is_in_effect(on),
+    )
+
+
+def _sections(policy: Policy) -> tuple[PolicySection, ...]:
+    """Return sections A to I in order: G lists related policies, H the revision history."""
+    text = {name: getattr(policy, name) for name in vocab.TEXT_SECTIONS}
+    before = [PolicySection(label, text[name]) for name, label in vocab.TEXT_SECTIONS.items() if name != "references"]
+    related = PolicySection("G. Related Policies/Rules", lines=tuple(str(r) for r in policy.related or ()))
+    history = PolicySection(
+        "H. Review/Revision History",
+        lines=tuple(f"{r.date:%m/%d/%Y}: {r.action}" for r in policy.revisions.all()),
+    )
+    references = PolicySection(vocab.TEXT_SECTIONS["references"], text["references"])
+    return (*before, related, history, references)
+
+
+def assignments() -> QuerySet[QueueAssignment]:
+    """Return every reviewer-queue pair, by queue, with who set it."""
+    return QueueAssignment.objects.select_related("reviewer", "queue", "assigned_by").order_by(
+        "queue__code", "reviewer__username"
+    )
