@@ -77,7 +77,9 @@ def intake_helper() -> FormHelper:
         ),
         Fieldset("Documents", HTML('{% include "requests/_attachments.html" %}'), Field("attachments")),
         Fieldset(
-            "Attestation", Div("confirm_eligibility_review", css_id="eligibility-override"), "attestation"
+            # The override comes after the attestation: hidden, it must not take the spacing
+            # Bootstrap gives the first element after a legend.
+            "Attestation", "attestation", Div("confirm_eligibility_review", css_id="eligibility-override")
         ),
         Div(
             StrictButton(

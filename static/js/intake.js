@@ -65,11 +65,13 @@
     if (!panel || !line || !day) { return; }
     var periods = JSON.parse(panel.dataset.coverage || "[]");
     var active = periods.some(function (p) { return p.start <= day && day <= p.end; });
+    var parts = day.split("-");
+    var shown = parts.length === 3 ? parts[1] + "/" + parts[2] + "/" + parts[0] : day;
     var badge = document.createElement("span");
     badge.className = "badge " + (active ? "text-bg-success" : "text-bg-danger");
     badge.textContent = active ? "Coverage active" : "Coverage not active";
     line.replaceChildren(badge, document.createTextNode(
-      active ? " on " + day : " on " + day + ": the request would go to an eligibility review."));
+      active ? " on " + shown : " on " + shown + ": the request would go to an eligibility review."));
     show("eligibility-override", !active);
   }
 
