@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from priorauth.members.models import Role, User
+from priorauth.members.models import User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies.models import ReviewQueue
@@ -24,7 +23,6 @@ from priorauth.requests.models import (
     InternalNote,
     PriorAuthRequest,
     QueueAssignment,
-    RequestEvent,
     Status,
 )
 from priorauth.requests.review_access import DECIDING_ROLES, is_supervisor, reviewer_may_see
@@ -66,7 +64,8 @@ def review_claim(*, user: User, request_id: int) -> PriorAuthRequest:
     pa = PriorAuthRequest.objects.select_related("queue").filter(pk=request_id).first()
     if pa is None or not reviewer_may_see(user, pa):
         raise ReviewError("No such request.")
-    if not is_supervisor(user) and not QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists():
+    works_queue = QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists()
+    if not is_supervisor(user) and not works_queue:
         raise ReviewError(f"You are not assigned to the {pa.queue.name if pa.queue else 'request'}'s queue.")
     now = timezone.now()
     won = PriorAuthRequest.objects.filter(pk=pa.pk, claimed_by=None, status__in=OPEN).update(
@@ -89,7 +88,9 @@ def review_release(*, user: User, request_id: int) -> PriorAuthRequest:
     if pa.claimed_by_id is None:
         raise ReviewError(f"Request {pa} is not claimed.")
     if pa.claimed_by_id != user.pk and not is_supervisor(user):
-        raise ReviewError(f"Request {pa} is claimed by {name_of(pa.claimed_by)}; only they or a supervisor can release it.")
+        raise ReviewError(
+            f"Request {pa} is claimed by {name_of(pa.claimed_by)}; only they or a supervisor can release it."
+        )
     reason = "" if pa.claimed_by_id == user.pk else f"Released from {name_of(pa.claimed_by)}."
     pa.claimed_by, pa.claimed_at = None, None
     pa.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
@@ -108,7 +109,8 @@ def review_reassign(*, user: User, request_id: int, reviewer_id: int, reason: st
     if reviewer is None:
         raise ReviewError("Please choose a nurse or physician reviewer.")
     if not QueueAssignment.objects.filter(reviewer=reviewer, queue=pa.queue_id).exists():
-        raise ReviewError(f"{name_of(reviewer)} is not assigned to the {pa.queue.name if pa.queue else ''} queue.")
+        queue = pa.queue.name if pa.queue else "request's"
+        raise ReviewError(f"{name_of(reviewer)} is not assigned to the {queue} queue.")
     if reviewer.pk == pa.claimed_by_id:
         raise ReviewError(f"Request {pa} is already with {name_of(reviewer)}.")
     previous = name_of(pa.claimed_by) if pa.claimed_by_id else "the queue"
@@ -142,7 +144,8 @@ def review_move(*, user: User, request_id: int, queue_code: str, reason: str) ->
     previous = pa.queue.name if pa.queue else "no queue"
     pa.queue, pa.claimed_by, pa.claimed_at = queue, None, None
     pa.save(update_fields=["queue", "claimed_by", "claimed_at", "updated_at"])
-    event(pa, actor=user, kind=EventKind.MOVED, reason=f"From {previous} to {queue.name}: {reason}", internal=True)
+    reason = f"From {previous} to {queue.name}: {reason}"
+    event(pa, actor=user, kind=EventKind.MOVED, reason=reason, internal=True)
     notify_request_event(request=pa, event=NotificationEvent.ROUTED, actor=user)
     return pa
 
@@ -172,7 +175,9 @@ def review_pend(
     pa.status, pa.pended_at = Status.PENDED, now
     due_refresh(pa)
     pa.save()
-    event(pa, actor=user, kind=EventKind.PENDED, reason=needed, from_status=Status.IN_REVIEW, to_status=pa.status)
+    event(
+        pa, actor=user, kind=EventKind.PENDED, reason=needed, from_status=Status.IN_REVIEW, to_status=pa.status
+    )
     notify_request_event(request=pa, event=NotificationEvent.PENDED, actor=user)
     return asked
 

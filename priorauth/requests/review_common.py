@@ -74,7 +74,9 @@ def check_may_act(user: User, pa: PriorAuthRequest, what: str, *, now: datetime.
     if user.role not in DECIDING_ROLES:
         raise ReviewError(f"Only a nurse or physician reviewer can {what}.")
     if pa.status != Status.IN_REVIEW:
-        raise ReviewError(f"Request {pa} is {pa.get_status_display().lower()}; only a request in review can be acted on.")
+        raise ReviewError(
+            f"Request {pa} is {pa.get_status_display().lower()}; only a request in review can be acted on."
+        )
     if pa.claimed_by_id != user.pk:
         raise ReviewError(f"Please claim request {pa} before you {what}.")
     if pa.submitted_by_id == user.pk:
@@ -82,7 +84,9 @@ def check_may_act(user: User, pa: PriorAuthRequest, what: str, *, now: datetime.
     if pa.escalated_by_id == user.pk:
         raise ReviewError(f"You escalated request {pa}; a different physician reviewer must decide it.")
     if pa.needs_physician and user.role != Role.PHYSICIAN_REVIEWER:
-        raise ReviewError(f"Request {pa} was escalated for physician review; a physician reviewer must decide it.")
+        raise ReviewError(
+            f"Request {pa} was escalated for physician review; a physician reviewer must decide it."
+        )
     if deemed_deadline_passed(pa, now):
         raise ReviewError(
             f"The deadline for request {pa} has passed and the law approves it: it is being recorded "

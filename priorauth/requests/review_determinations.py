@@ -164,7 +164,8 @@ def determination_record(
         peer_to_peer_instructions=peer_to_peer_instructions.strip(),
         alternatives=alternatives.strip(),
     )
-    _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=_summary(determination))
+    summary = _summary(determination)
+    _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=summary)
     return determination
 
 
@@ -188,7 +189,8 @@ def deemed_reason(rule: dict[str, object]) -> str:
     """
     unit = vocab.TIMEFRAME_UNITS.get(str(rule.get("unit")), str(rule.get("unit"))).lower()
     source = rule.get("source") or "state law"
-    return f"Approved by operation of law: no decision within {rule.get('amount')} {unit} as {source} requires."
+    within = f"{rule.get('amount')} {unit}"
+    return f"Approved by operation of law: no decision within {within} as {source} requires."
 
 
 @transaction.atomic
@@ -214,9 +216,8 @@ def _deem_approved(request_id: int, now: datetime.datetime) -> bool:
         approved_end=pa.date_of_service,
         reason=deemed_reason(pa.due_rule),
     )
-    _close(
-        pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=determination.reason
-    )
+    reason = determination.reason
+    _close(pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=reason)
     return True
 
 

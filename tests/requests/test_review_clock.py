@@ -47,7 +47,9 @@ def test_it_puts_the_at_risk_time_three_quarters_of_the_way_to_the_due_time():
     [
         pytest.param(None, None, RECEIVED, "stopped", id="no-due-time-is-a-stopped-clock"),
         pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(1), "on_track", id="early"),
-        pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(7.5), "at_risk", id="at-risk"),
+        pytest.param(
+            RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(7.5), "at_risk", id="at-risk"
+        ),
         pytest.param(RECEIVED + days(10), RECEIVED + days(7.5), RECEIVED + days(10), "overdue", id="due-now"),
         pytest.param(RECEIVED + days(10), None, RECEIVED + days(8), "at_risk", id="at-risk-derived"),
         pytest.param(RECEIVED + days(10), None, RECEIVED + days(7), "on_track", id="derived-not-yet"),
@@ -61,7 +63,9 @@ def test_it_tells_where_a_request_stands(due_at, at_risk_at, now, expected):
     ("left", "expected"),
     [
         pytest.param(days(2) + datetime.timedelta(hours=4), "2 days 4 hours left", id="days-and-hours"),
-        pytest.param(days(2) + datetime.timedelta(hours=4, minutes=30), "2 days 4 hours left", id="no-minutes"),
+        pytest.param(
+            days(2) + datetime.timedelta(hours=4, minutes=30), "2 days 4 hours left", id="no-minutes"
+        ),
         pytest.param(days(1), "1 day left", id="one-day"),
         pytest.param(datetime.timedelta(hours=1, minutes=30), "1 hour 30 minutes left", id="close"),
         pytest.param(datetime.timedelta(minutes=45), "45 minutes left", id="minutes"),
@@ -99,18 +103,21 @@ def test_it_stops_the_clock_when_every_rule_waits_for_the_information():
     due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)])
     assert due.due_at is None and due.at_risk_at is None
     assert due.rule == rule_as_json(GEORGIA)
-    assert due_state(received_at=RECEIVED, due_at=due.due_at, at_risk_at=due.at_risk_at, now=RECEIVED) == "stopped"
+    state = due_state(received_at=RECEIVED, due_at=due.due_at, at_risk_at=due.at_risk_at, now=RECEIVED)
+    assert state == "stopped"
 
 
 def test_it_restarts_the_georgia_clock_at_the_answer_and_keeps_at_risk_in_step():
     answered = RECEIVED + days(4)
-    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), answered)])
+    pends = [(RECEIVED + days(2), answered)]
+    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=pends)
     assert due.due_at == answered + days(7)
     assert due.at_risk_at == RECEIVED + (days(11) * 3 / 4)
 
 
 def test_it_adds_the_time_pended_under_the_federal_rule_alone():
-    due = due_now(rules=stored(FEDERAL), received_at=RECEIVED, pends=[(RECEIVED + days(1), RECEIVED + days(4))])
+    pends = [(RECEIVED + days(1), RECEIVED + days(4))]
+    due = due_now(rules=stored(FEDERAL), received_at=RECEIVED, pends=pends)
     assert due.due_at == RECEIVED + days(18) and due.rule["state"] == "*"
 
 

@@ -43,7 +43,8 @@ def test_it_approves_a_georgia_request_by_operation_of_law_at_its_due_time(clock
     determination = pa.determination
     assert determination.by_operation_of_law and determination.decided_by is None
     assert determination.reason == (
-        "Approved by operation of law: no decision within 7 calendar days as O.C.G.A. 33-46-26, -27, -29 requires."
+        "Approved by operation of law: no decision within 7 calendar days "
+        "as O.C.G.A. 33-46-26, -27, -29 requires."
     )
     assert determination.approved_service == "Yescarta (axicabtagene ciloleucel) (Q2041)"
     line = pa.events.get(kind=EventKind.DEEMED_APPROVED)
