@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     ListFlowable,
@@ -36,6 +37,7 @@ RULE = colors.HexColor("#cbd2d9")
 ADVERSE = colors.HexColor("#fdecea")
 FAVOURABLE = colors.HexColor("#e6f4ea")
 IMPORTANT = colors.HexColor("#fff4e5")
+SECTION_BREAK = 1.5 * inch
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -153,16 +155,18 @@ def _boxed(content: Flowable | list[Flowable], background: colors.Color) -> Tabl
 def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     body: list[Flowable] = [_p(text, styles["body"]) for text in section.paragraphs]
     if section.facts:
-        body += [Spacer(1, 4), _facts(section.facts, styles)]
+        body += [Spacer(1, 4)] if body else []
+        body.append(_facts(section.facts, styles))
     if section.steps:
         steps = [ListItem(_step(step, styles["body"]), leftIndent=16) for step in section.steps]
         body.append(ListFlowable(steps, bulletType="1", leftIndent=16, spaceBefore=4))
     if section.note:
         body += [Spacer(1, 4), _p(section.note, styles["small"])]
+    heading = _p(section.heading, styles["heading"])
+    # No section starts in the last SECTION_BREAK of a page, and a heading stays with what follows.
     if section.important:
-        body = [_boxed(body, IMPORTANT)]
-    # A section moves to the next page whole rather than leave its heading or its last line alone.
-    return [KeepTogether([_p(section.heading, styles["heading"]), *body])]
+        return [CondPageBreak(SECTION_BREAK), _boxed([heading, *body], IMPORTANT)]
+    return [CondPageBreak(SECTION_BREAK), KeepTogether([heading, body[0]]), *body[1:]]
 
 
 def _step(step: Fact, style: ParagraphStyle) -> Paragraph:

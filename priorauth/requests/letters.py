@@ -197,7 +197,8 @@ def _decision(
     facts = [Fact("Decision", Outcome(determination.outcome).label)]
     facts.append(Fact("Decision code (X12 278)", f"{code} - {X12_MEANING[code]}"))
     facts += _approved_facts(pa, determination)
-    facts.append(Fact("Decided", f"{moment(determination.decided_at)} by {person(determination.decided_by)}"))
+    decider = "operation of law" if determination.by_operation_of_law else person(determination.decided_by)
+    facts.append(Fact("Decided", f"{moment(determination.decided_at)} by {decider}"))
     return Section(slug="decision", heading="Our decision", paragraphs=tuple(paragraphs), facts=tuple(facts))
 
 
@@ -259,7 +260,8 @@ def _indiana_validity(pa: PriorAuthRequest, determination: Determination) -> lis
     until = max(one_year_after(approved), determination.approved_end or approved)
     return [
         "Indiana law says an approval stays valid for at least one year "
-        f"({notice_rights.INDIANA_SOURCE}). This approval is valid until at least {day(until)}."
+        f"({notice_rights.INDIANA_SOURCE}). You can use this approval until at least {day(until)}, "
+        "even if the dates below end sooner."
     ]
 
 

@@ -175,6 +175,7 @@ def test_it_says_a_deemed_approval_was_approved_because_the_deadline_was_missed(
     assert "Indiana law sets a deadline" in text and "approved by operation of law" in text
     assert f"48 business hours after we received the request ({INDIANA_RULE})" in text
     assert "Yescarta (axicabtagene ciloleucel), as requested" in text
+    assert "by operation of law" in text.split("Decided: ")[1]
     assert "Why we made this decision" not in text and "Your right to appeal" not in text
 
 
@@ -214,7 +215,7 @@ def test_it_says_an_indiana_approval_lasts_at_least_a_year(provider_staff, india
         approved_start=datetime.date(2027, 1, 10),
         approved_end=datetime.date(2027, 3, 10),
     )
-    assert "This approval is valid until at least January 5, 2028." in letter_text(pa)
+    assert "You can use this approval until at least January 5, 2028" in letter_text(pa)
 
 
 def test_it_renders_the_same_letter_as_a_pdf_named_after_the_request(
