@@ -192,7 +192,8 @@ def _decision(
     paragraphs = [_decision_sentence(pa, determination, state)]
     if determination.outcome != Outcome.DENIED:
         paragraphs += _indiana_validity(pa, determination)
-    if not determination.is_adverse and determination.reason:
+    # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
+    if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
         paragraphs.append(f"Reviewer's note: {determination.reason}")
     facts = [Fact("Decision", Outcome(determination.outcome).label)]
     facts.append(Fact("Decision code (X12 278)", f"{code} - {X12_MEANING[code]}"))

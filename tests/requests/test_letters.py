@@ -169,8 +169,16 @@ def test_it_says_a_deemed_approval_was_approved_because_the_deadline_was_missed(
     provider_staff, indiana_member, records
 ):
     pa = submit(provider_staff, indiana_member, records)
-    decide(pa, None, outcome=Outcome.APPROVED, by_operation_of_law=True, decided_at=pa.due_at)
+    decide(
+        pa,
+        None,
+        outcome=Outcome.APPROVED,
+        by_operation_of_law=True,
+        decided_at=pa.due_at,
+        reason=f"Not decided by the deadline ({INDIANA_RULE}).",
+    )
     text = flat(letter_text(pa))
+    assert "Reviewer's note" not in text
     assert "Your request is approved because we did not decide it in time." in text
     assert "Indiana law sets a deadline" in text and "approved by operation of law" in text
     assert f"48 business hours after we received the request ({INDIANA_RULE})" in text
