@@ -70,7 +70,8 @@ class QueueAssignmentAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "reviewer":
-            kwargs["queryset"] = User.objects.filter(role__in=DECIDING_ROLES, is_active=True).order_by("username")
+            reviewers = User.objects.filter(role__in=DECIDING_ROLES, is_active=True)
+            kwargs["queryset"] = reviewers.order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: QueueAssignment, form: Any, change: bool) -> None:

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from priorauth.members.models import User
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import QueueAssignment
-from priorauth.requests.review_access import DECIDING_ROLES, is_supervisor
 from priorauth.requests.review import ReviewError
+from priorauth.requests.review_access import DECIDING_ROLES, is_supervisor
 
 
 def _require_supervisor(user: User) -> None:
@@ -35,7 +35,9 @@ def queue_assignment_add(*, user: User, reviewer_id: int, queue_id: int) -> Queu
         with transaction.atomic():
             return QueueAssignment.objects.create(reviewer=reviewer, queue=queue, assigned_by=user)
     except IntegrityError as error:
-        raise ReviewError(f"{reviewer.get_full_name() or reviewer.username} already works the {queue.name} queue.") from error
+        raise ReviewError(
+            f"{reviewer.get_full_name() or reviewer.username} already works the {queue.name} queue."
+        ) from error
 
 
 @transaction.atomic

@@ -123,9 +123,6 @@ class ApproveForm(_ApprovalFields):
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = "Please fill this in to approve."
 
-    def determination(self) -> dict[str, Any]:
-        return {"outcome": Outcome.APPROVED, **self.cleaned_data}
-
 
 ADVERSE_CHOICES = [
     (Outcome.DENIED, Outcome.DENIED.label),
@@ -179,9 +176,6 @@ class AdverseForm(_ApprovalFields):
         )
         return initial
 
-    def determination(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
 
 class QueueFilterForm(forms.Form):
     """The queue page's filters: every value is a code, so no member data ever goes in a URL."""
@@ -213,7 +207,9 @@ class QueueFilterForm(forms.Form):
 class ReassignForm(_ReviewForm):
     prefix = "reassign"
     reviewer = ReviewerChoiceField(
-        label="Give it to", queryset=User.objects.none(), error_messages={"required": "Please choose a reviewer."}
+        label="Give it to",
+        queryset=User.objects.none(),
+        error_messages={"required": "Please choose a reviewer."},
     )
     reason = _text("Reason", "Please give the reason for reassigning.", rows=2)
 
@@ -241,10 +237,14 @@ class MoveForm(_ReviewForm):
 class AssignmentForm(_ReviewForm):
     prefix = "assign"
     reviewer = ReviewerChoiceField(
-        label="Reviewer", queryset=User.objects.none(), error_messages={"required": "Please choose a reviewer."}
+        label="Reviewer",
+        queryset=User.objects.none(),
+        error_messages={"required": "Please choose a reviewer."},
     )
     queue = forms.ModelChoiceField(
-        label="Queue", queryset=ReviewQueue.objects.all(), error_messages={"required": "Please choose a queue."}
+        label="Queue",
+        queryset=ReviewQueue.objects.all(),
+        error_messages={"required": "Please choose a queue."},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -19,8 +19,8 @@ from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import Policy, ReviewQueue
 from priorauth.requests import clock
-from priorauth.requests.review_access import is_supervisor
 from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
+from priorauth.requests.review_access import is_supervisor
 
 # The requests still waiting for a determination: what a queue holds.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
@@ -102,7 +102,9 @@ class QueueFilters:
     claim: str = ""
 
 
-def queue_requests(queue: ReviewQueue, filters: QueueFilters, user: User | None = None) -> QuerySet[PriorAuthRequest]:
+def queue_requests(
+    queue: ReviewQueue, filters: QueueFilters, user: User | None = None
+) -> QuerySet[PriorAuthRequest]:
     """Return the queue's open requests matching the filters, the earliest due first.
 
     A request with no due time (its clock stopped while pended) comes last. The state is the
@@ -198,7 +200,11 @@ def policy_text(number: str, effective: datetime.date | None, on: datetime.date 
 def _sections(policy: Policy) -> tuple[PolicySection, ...]:
     """Return sections A to I in order: G lists related policies, H the revision history."""
     text = {name: getattr(policy, name) for name in vocab.TEXT_SECTIONS}
-    before = [PolicySection(label, text[name]) for name, label in vocab.TEXT_SECTIONS.items() if name != "references"]
+    before = [
+        PolicySection(label, text[name])
+        for name, label in vocab.TEXT_SECTIONS.items()
+        if name != "references"
+    ]
     related = PolicySection("G. Related Policies/Rules", lines=tuple(str(r) for r in policy.related or ()))
     history = PolicySection(
         "H. Review/Revision History",

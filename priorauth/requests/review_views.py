@@ -7,6 +7,7 @@ service, and on a refused action shows the service's message next to that form, 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priorauth.members.models import Role, User
+from priorauth.policies import vocab
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock, review_selectors, selectors
-from priorauth.requests.models import Attachment, PriorAuthRequest, Status
+from priorauth.requests.models import Attachment, Outcome, PriorAuthRequest, Status
 from priorauth.requests.review import (
     ReviewError,
     determination_record,
@@ -33,13 +35,13 @@ from priorauth.requests.review import (
     review_reassign,
     review_release,
 )
-from priorauth.requests.review_assignments import queue_assignment_add, queue_assignment_remove
 from priorauth.requests.review_access import (
     assigned_queue_ids,
     get_request_for_reviewer,
     is_supervisor,
     reviewer_required,
 )
+from priorauth.requests.review_assignments import queue_assignment_add, queue_assignment_remove
 from priorauth.requests.review_forms import (
     AdverseForm,
     ApproveForm,
@@ -53,14 +55,6 @@ from priorauth.requests.review_forms import (
     ReassignForm,
     ReleaseForm,
 )
-
-# What a request's due rule says, in words, for the review screen.
-UNIT_WORDS = {
-    "hours": "hours",
-    "business_hours": "business hours",
-    "calendar_days": "calendar days",
-    "business_days": "business days",
-}
 
 
 @reviewer_required
@@ -87,7 +81,9 @@ def queue_detail(request: HttpRequest, code: str) -> HttpResponse:
     queue = _get_queue_for_reviewer(request, code)
     form = QueueFilterForm(request.GET or None)
     filters = (
-        review_selectors.QueueFilters(**form.cleaned_data) if form.is_valid() else review_selectors.QueueFilters()
+        review_selectors.QueueFilters(**form.cleaned_data)
+        if form.is_valid()
+        else review_selectors.QueueFilters()
     )
     page, rows = review_selectors.queue_page(queue, filters, request.GET.get("page"), user=request.user)
     query = request.GET.copy()
@@ -110,7 +106,7 @@ def _action_forms(pa: PriorAuthRequest) -> dict[str, Any]:
     }
 
 
-def _actions(user: Any, pa: PriorAuthRequest) -> set[str]:
+def _actions(user: User, pa: PriorAuthRequest) -> set[str]:
     """Return which action forms to show this user on this request now; the services still decide."""
     is_open = pa.status in review_selectors.OPEN_STATUSES
     mine = pa.claimed_by_id == user.pk
@@ -124,18 +120,21 @@ def _actions(user: Any, pa: PriorAuthRequest) -> set[str]:
     if mine and pa.status == Status.IN_REVIEW:
         if user.role == Role.PHYSICIAN_REVIEWER:
             shown |= {"approve", "pend", "adverse"}
-        elif user.role == Role.CLINICAL_REVIEWER:
-            shown |= {"approve", "pend"} if pa.needs_physician else {"approve", "pend", "escalate"}
+        elif user.role == Role.CLINICAL_REVIEWER and not pa.needs_physician:
+            # An escalated request waits for a physician: the nurse only reads and notes.
+            shown |= {"approve", "pend", "escalate"}
     return shown
 
 
-def _due(pa: PriorAuthRequest, now: Any) -> dict[str, Any]:
+def _due(pa: PriorAuthRequest, now: datetime.datetime) -> dict[str, Any]:
+    """Return where the request stands against its due time, and its rule in words."""
     rule = pa.due_rule or {}
-    words = ""
-    if rule:
-        words = f"{rule.get('amount')} {UNIT_WORDS.get(rule.get('unit', ''), rule.get('unit', ''))}"
+    unit = rule.get("unit", "")
+    words = f"{rule.get('amount')} {vocab.TIMEFRAME_UNITS.get(unit, unit).lower()}" if rule else ""
     return {
-        "state": clock.due_state(received_at=pa.received_at, due_at=pa.due_at, at_risk_at=pa.at_risk_at, now=now),
+        "state": clock.due_state(
+            received_at=pa.received_at, due_at=pa.due_at, at_risk_at=pa.at_risk_at, now=now
+        ),
         "time_left": clock.time_left(pa.due_at, now),
         "rule": rule,
         "rule_words": words,
@@ -159,7 +158,9 @@ def _render_review(
         "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),
         "coverage": pa.member.coverage_periods.all(),
         "coverage_on_service": pa.member.coverage_on(on) if on else None,
-        "governing": review_selectors.policy_text(pa.governing_policy_number, pa.governing_policy_effective, on),
+        "governing": review_selectors.policy_text(
+            pa.governing_policy_number, pa.governing_policy_effective, on
+        ),
         "criteria": review_selectors.policy_text(pa.criteria_policy_number, pa.criteria_policy_effective, on),
         "attachments": pa.attachments.select_related("uploaded_by"),
         "information_requests": pa.information_requests.select_related("asked_by", "answered_by"),
@@ -191,7 +192,9 @@ def _determine(user: User, pa: PriorAuthRequest, data: dict[str, Any]) -> object
 
 ACTIONS: dict[str, Action] = {
     "claim": Action(
-        ClaimForm, lambda user, pa, data: review_claim(user=user, request_id=pa.pk), "You claimed request {pa}."
+        ClaimForm,
+        lambda user, pa, data: review_claim(user=user, request_id=pa.pk),
+        "You claimed request {pa}.",
     ),
     "release": Action(
         ReleaseForm,
@@ -213,8 +216,14 @@ ACTIONS: dict[str, Action] = {
         lambda user, pa, data: review_escalate(user=user, request_id=pa.pk, **data),
         "Request {pa} is escalated for physician review.",
     ),
-    "approve": Action(ApproveForm, _determine, "Request {pa} is approved; the letter is ready."),
-    "adverse": Action(AdverseForm, _determine, "The determination on request {pa} is recorded; the letter is ready."),
+    "approve": Action(
+        ApproveForm,
+        lambda user, pa, data: _determine(user, pa, {"outcome": Outcome.APPROVED, **data}),
+        "Request {pa} is approved; the letter is ready.",
+    ),
+    "adverse": Action(
+        AdverseForm, _determine, "The determination on request {pa} is recorded; the letter is ready."
+    ),
     "reassign": Action(
         ReassignForm,
         lambda user, pa, data: review_reassign(
@@ -310,12 +319,16 @@ def assignments(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             added = queue_assignment_add(
-                user=request.user, reviewer_id=form.cleaned_data["reviewer"].pk, queue_id=form.cleaned_data["queue"].pk
+                user=request.user,
+                reviewer_id=form.cleaned_data["reviewer"].pk,
+                queue_id=form.cleaned_data["queue"].pk,
             )
         except ReviewError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"{added.reviewer.get_full_name() or added.reviewer} now works {added.queue.name}.")
+            messages.success(
+                request, f"{added.reviewer.get_full_name() or added.reviewer} now works {added.queue.name}."
+            )
             return redirect("review:assignments")
     return _render_assignments(request, form)
 

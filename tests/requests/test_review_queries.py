@@ -42,7 +42,9 @@ def test_it_costs_the_same_queries_for_10_and_1000_requests(
     client, nurse, supervisor, provider_staff, queue, page_name
 ):
     viewer = supervisor if page_name == "supervisor" else nurse
-    url = reverse("review:queue", args=[queue.code]) if page_name == "queue" else reverse(f"review:{page_name}")
+    url = (
+        reverse("review:queue", args=[queue.code]) if page_name == "queue" else reverse(f"review:{page_name}")
+    )
     login(client, viewer)
     fill(queue, provider_staff, 10, nurse)
     with_10 = queries_for(client, url)

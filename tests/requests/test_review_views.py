@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from priorauth.members.models import Plan
+from priorauth.members.models import Plan, Role
 from priorauth.policies.models import Policy, Product, ReviewQueue
 from priorauth.requests.models import (
     Attachment,
@@ -23,14 +23,13 @@ from priorauth.requests.models import (
     Status,
 )
 from priorauth.requests.review import review_add_note
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.requests.conftest import PDF
 from tests.requests.review_world import (  # noqa: F401 (fixtures)
     DATE_OF_SERVICE,
     assign,
     claimed,
     member_in,
-    other_nurse,
     seed,
     submitted,
 )
@@ -103,8 +102,13 @@ def test_it_answers_404_on_every_reviewer_url_to_providers_and_policy_admins(req
     user = request.getfixturevalue(persona)
     login(client, user)
     attachment = Attachment.objects.create(
-        request=pa, file="attachments/x.pdf", original_name="x.pdf", content_type="application/pdf",
-        size=3, sha256="0" * 64, uploaded_by=pa.submitted_by,
+        request=pa,
+        file="attachments/x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="0" * 64,
+        uploaded_by=pa.submitted_by,
     )
     for url in [*reviewer_urls(pa), reverse("review:document", args=[attachment.pk])]:
         assert client.get(url).status_code == 404, url
@@ -139,9 +143,7 @@ def test_it_marks_on_track_at_risk_and_overdue_requests_with_words(nurse_client,
     now = timezone.now()
     hour = datetime.timedelta(hours=1)
     [risky] = open_requests(pa.queue, provider_staff, 1, due_at=now + 5 * hour, at_risk_at=now - hour)
-    [late] = open_requests(
-        pa.queue, provider_staff, 1, due_at=now - 3 * hour, at_risk_at=now - 9 * hour
-    )
+    [late] = open_requests(pa.queue, provider_staff, 1, due_at=now - 3 * hour, at_risk_at=now - 9 * hour)
     page = nurse_client.get(reverse("review:queue", args=[pa.queue.code])).content.decode()
     assert f'data-request="{late.pk}" data-due-state="overdue"' in page
     assert f'data-request="{risky.pk}" data-due-state="at_risk"' in page
@@ -196,7 +198,9 @@ def criteria_policy(db):
         "states": ["OH"],
     }
     current = Policy.objects.create(
-        **fields, effective=datetime.date(2026, 1, 1), archived=datetime.date(2027, 6, 1),
+        **fields,
+        effective=datetime.date(2026, 1, 1),
+        archived=datetime.date(2027, 6, 1),
         policy="A.2.c ECOG performance status of 0 or 1.",
     )
     later = Policy.objects.create(
@@ -234,11 +238,16 @@ def test_it_shows_the_documents_to_reviewers_inline(nurse_client, pa, provider_s
     (tmp_path / "attachments").mkdir()
     (tmp_path / "attachments" / "p.pdf").write_bytes(PDF)
     attachment = Attachment.objects.create(
-        request=pa, file="attachments/p.pdf", original_name="pathology.pdf", content_type="application/pdf",
-        size=len(PDF), sha256="1" * 64, uploaded_by=provider_staff,
+        request=pa,
+        file="attachments/p.pdf",
+        original_name="pathology.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="1" * 64,
+        uploaded_by=provider_staff,
     )
     page = nurse_client.get(reverse("review:request", args=[pa.pk])).content.decode()
-    assert f'{reverse("review:document", args=[attachment.pk])}?view=1' in page
+    assert f"{reverse('review:document', args=[attachment.pk])}?view=1" in page
     response = nurse_client.get(reverse("review:document", args=[attachment.pk]), {"view": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline")
@@ -278,7 +287,8 @@ def test_it_keeps_the_input_and_shows_the_services_refusal_next_to_the_form(clie
     assert InformationRequest.objects.count() == 0
 
 
-def test_it_tells_the_second_claimer_who_has_the_request(client, nurse, other_nurse, pa):
+def test_it_tells_the_second_claimer_who_has_the_request(client, nurse, pa):
+    other_nurse = make_user("noah", Role.CLINICAL_REVIEWER)
     other_nurse.first_name, other_nurse.last_name = "Noah", "Adams"
     other_nurse.save()
     assign(nurse, pa)
@@ -330,14 +340,18 @@ def test_it_keeps_internal_notes_off_the_providers_page(client, nurse, provider_
     review_page = login(client, nurse).get(reverse("review:request", args=[pa.pk])).content.decode()
     assert "Tumour board minutes look incomplete." in review_page
     client.logout()
-    provider_page = login(client, provider_staff).get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    provider_page = (
+        login(client, provider_staff).get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    )
     assert "Tumour board minutes look incomplete." not in provider_page
     assert EventKind.NOTE_ADDED.label not in provider_page
     assert "Claimed for review" not in provider_page
 
 
 def test_it_adds_a_note_from_the_review_screen(nurse_client, pa):
-    response = nurse_client.post(reverse("review:act", args=[pa.pk, "note"]), {"note-text": "Called the office."})
+    response = nurse_client.post(
+        reverse("review:act", args=[pa.pk, "note"]), {"note-text": "Called the office."}
+    )
     assert response.status_code == 302
     assert pa.notes.get().text == "Called the office."
 
@@ -348,7 +362,8 @@ def test_it_refuses_a_post_without_the_csrf_token(nurse, pa):
     assert client.post(reverse("review:act", args=[pa.pk, "claim"])).status_code == 403
 
 
-def test_it_lets_a_supervisor_reassign_and_move_from_the_request(client, supervisor, nurse, other_nurse, pa):
+def test_it_lets_a_supervisor_reassign_and_move_from_the_request(client, supervisor, nurse, pa):
+    other_nurse = make_user("noah", Role.CLINICAL_REVIEWER)
     claimed(nurse, pa)
     assign(other_nurse, pa)
     login(client, supervisor)
@@ -376,7 +391,9 @@ def test_it_gives_nurses_no_supervisor_pages(nurse_client):
 
 def test_it_shows_the_supervisor_every_queues_counts_and_oldest_due(client, supervisor, pa, provider_staff):
     late_due = timezone.now() - datetime.timedelta(hours=2)
-    open_requests(pa.queue, provider_staff, 1, due_at=late_due, at_risk_at=late_due - datetime.timedelta(days=1))
+    open_requests(
+        pa.queue, provider_staff, 1, due_at=late_due, at_risk_at=late_due - datetime.timedelta(days=1)
+    )
     response = login(client, supervisor).get(reverse("review:supervisor"))
     row = next(q for q in response.context["queues"] if q.code == pa.queue.code)
     assert (row.open_count, row.overdue_count, row.oldest_due) == (2, 1, late_due)
@@ -386,11 +403,15 @@ def test_it_shows_the_supervisor_every_queues_counts_and_oldest_due(client, supe
 def test_it_lets_a_supervisor_assign_and_unassign_reviewers(client, supervisor, nurse):
     queue = ReviewQueue.objects.get(code="mn-car-t")
     login(client, supervisor)
-    response = client.post(reverse("review:assignments"), {"assign-reviewer": nurse.pk, "assign-queue": queue.pk})
+    response = client.post(
+        reverse("review:assignments"), {"assign-reviewer": nurse.pk, "assign-queue": queue.pk}
+    )
     assert response.status_code == 302
     assignment = QueueAssignment.objects.get(reviewer=nurse, queue=queue)
     assert assignment.assigned_by == supervisor
-    again = client.post(reverse("review:assignments"), {"assign-reviewer": nurse.pk, "assign-queue": queue.pk})
+    again = client.post(
+        reverse("review:assignments"), {"assign-reviewer": nurse.pk, "assign-queue": queue.pk}
+    )
     assert "already works" in again.content.decode()
     client.post(reverse("review:assignment_remove", args=[assignment.pk]))
     assert not QueueAssignment.objects.exists()
@@ -416,3 +437,54 @@ def test_it_shows_the_plan_and_coverage_on_the_date_of_service(nurse_client, pa)
     page = nurse_client.get(reverse("review:request", args=[pa.pk])).content.decode()
     plan = Plan.objects.get(code="OH-MKT-SILVER-2026")
     assert plan.code in page and "Coverage active" in page
+
+
+def test_it_lets_a_nurse_approve_as_requested(nurse_client, nurse, pa):
+    claimed(nurse, pa)
+    page = nurse_client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert 'value="Yescarta (axicabtagene ciloleucel) (HCPCS Q2041)"' in page  # filled in as requested
+    response = nurse_client.post(
+        reverse("review:act", args=[pa.pk, "approve"]),
+        {
+            "approve-approved_service": "Yescarta (Q2041)",
+            "approve-approved_units": "1",
+            "approve-approved_start": "2027-01-15",
+            "approve-approved_end": "2027-02-14",
+        },
+    )
+    assert response.status_code == 302
+    pa.refresh_from_db()
+    assert pa.status == Status.APPROVED
+    assert Determination.objects.get(request=pa).approved_end == datetime.date(2027, 2, 14)
+
+
+def test_it_offers_a_nurse_no_decision_on_an_escalated_request(nurse_client, nurse, pa):
+    claimed(nurse, pa)
+    nurse_client.post(reverse("review:act", args=[pa.pk, "escalate"]), {"escalate-reason": "ECOG 2."})
+    pa.refresh_from_db()
+    assert pa.needs_physician and pa.claimed_by is None
+    claimed(nurse, pa)
+    page = nurse_client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert 'id="approve-action"' not in page and 'id="pend-action"' not in page
+    assert 'data-testid="needs-physician"' in page
+
+
+def test_it_asks_for_alternatives_on_an_indiana_denial(client, physician, provider_staff):
+    pa = submitted(provider_staff, "IN")
+    claimed(physician, pa)
+    response = login(client, physician).post(
+        reverse("review:act", args=[pa.pk, "adverse"]),
+        {
+            "adverse-outcome": "denied",
+            "adverse-reason": "ECOG 3; the criteria require 0 or 1.",
+            "adverse-criteria_policy": "MP-AD-1623",
+            "adverse-criteria_section": "D.I",
+            "adverse-denial_code": "MN01",
+            "adverse-peer_to_peer_offered": "on",
+            "adverse-peer_to_peer_instructions": "Call 1-800-555-0100.",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "alternative" in page.lower()
+    assert "ECOG 3; the criteria require 0 or 1." in page  # the input is kept
+    assert not Determination.objects.exists()
