@@ -64,6 +64,8 @@ def review_claim(*, user: User, request_id: int) -> PriorAuthRequest:
     pa = PriorAuthRequest.objects.select_related("queue").filter(pk=request_id).first()
     if pa is None or not reviewer_may_see(user, pa):
         raise ReviewError("No such request.")
+    if pa.claimed_by_id == user.pk:
+        return pa
     works_queue = QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists()
     if not is_supervisor(user) and not works_queue:
         raise ReviewError(f"You are not assigned to the {pa.queue.name if pa.queue else 'request'}'s queue.")
