@@ -152,6 +152,7 @@ def _render_review(
         "forms": forms,
         # A refused form stays on screen with its message, even if the state no longer offers it.
         "actions": _actions(request.user, pa) | set(bound or {}),
+        "refused": next(iter(bound or {}), ""),
         "due": _due(pa, now),
         "trace": selectors.trace_lines(pa.decision),
         "review_kind": selectors.review_kind(pa),
