@@ -306,3 +306,18 @@ def test_it_prints_markup_in_a_reason_as_written(client, provider_staff, submitt
     response = client.get(reverse("letters:pdf", args=[submitted.pk]))
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "ECOG < 2 & no <b>active</b> infection." in flat(pdf_text)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_provider_the_decision_with_links_to_the_letter(
+    client, provider_staff, submitted, physician
+):
+    decide(submitted, physician, **denial(physician))
+    client.force_login(provider_staff)
+
+    page = client.get(reverse("requests:detail", args=[submitted.pk])).content.decode()
+
+    assert 'data-testid="decision">Denied<' in page
+    assert REASON in page
+    assert reverse("letters:letter", args=[submitted.pk]) in page
+    assert reverse("letters:pdf", args=[submitted.pk]) in page
