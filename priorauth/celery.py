@@ -14,6 +14,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The project package is not an installed app, so its own tasks module is named here.
 app.autodiscover_tasks(["priorauth"])
+# The review side's periodic task lives beside the request services, not in a `tasks` module.
+app.autodiscover_tasks(["priorauth.requests"], related_name="review_tasks")
 
 # Periodic work (run by `celery beat`). Each entry names a task by its registered name.
 app.conf.beat_schedule = {

@@ -9,7 +9,9 @@ from priorauth.notifications import delivery, watch
 from priorauth.notifications.services import send_to_broker
 
 
-@shared_task(bind=True, name="notifications.deliver", acks_late=True, max_retries=delivery.MAX_ATTEMPTS)
+@shared_task(
+    bind=True, name="notifications.deliver", acks_late=True, ignore_result=True, max_retries=delivery.MAX_ATTEMPTS
+)
 def deliver_notification(self: Task, notification_id: int) -> str:
     """Send one email row once; on a transient failure retry with backoff (the row says when).
 
@@ -21,7 +23,7 @@ def deliver_notification(self: Task, notification_id: int) -> str:
     return outcome.state
 
 
-@shared_task(name="notifications.relay", acks_late=True)
+@shared_task(name="notifications.relay", acks_late=True, ignore_result=True)
 def relay_pending_notifications() -> int:
     """Queue the email rows the commit hook could not hand over (broker down, message lost)."""
     ids = delivery.notifications_relay(now=timezone.now())
@@ -29,13 +31,13 @@ def relay_pending_notifications() -> int:
     return len(ids)
 
 
-@shared_task(name="notifications.watch_due_times", acks_late=True)
+@shared_task(name="notifications.watch_due_times", acks_late=True, ignore_result=True)
 def watch_due_times() -> dict[str, int]:
     """Warn supervisors of requests at risk of missing their due time, and of overdue ones daily."""
     return watch.due_times_watch(now=timezone.now())
 
 
-@shared_task(name="notifications.daily_digests", acks_late=True)
+@shared_task(name="notifications.daily_digests", acks_late=True, ignore_result=True)
 def send_daily_digests() -> int:
     """Write each reviewer's daily digest (delivered like every other email row)."""
     return watch.digests_record(now=timezone.now())

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run every entry once, then exit.")
 
     def handle(self, *args: object, **options: object) -> None:
+        app.loader.import_default_modules()  # the tasks modules, as a worker would load them
         entries = {
             name: maybe_schedule(entry["schedule"], app=app) for name, entry in self._entries().items()
         }
