@@ -1,5 +1,8 @@
 """The demo data: role groups, one login per role, provider organizations, members and coverage.
 
+The demo nurse and physician work every review queue the policy bundle defines, so that a
+request submitted in `make run` can be claimed and decided at once.
+
 Everything here is fictional and the passwords are published (README, `seed_demo` output):
 it exists so that `make run` shows a working product, never for a real installation.
 """
@@ -14,6 +17,8 @@ from django.db import transaction
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role, ensure_role_groups
+from priorauth.policies.models import ReviewQueue
+from priorauth.requests.models import QueueAssignment
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     organizations: int = 0
     members: int = 0
+    queues: int = 0  # the review queues the demo reviewers work
     warnings: list[str] = field(default_factory=list)
 
 
@@ -75,6 +81,9 @@ LOGINS = [
     DemoLogin("policy_admin", "silver-orchard-38-tide", "Paula", "Brennan", Role.POLICY_ADMIN),
     DemoLogin("admin", "granite-willow-92-dawn", "Ada", "Kessler", None),
 ]
+
+# The demo logins who claim and decide requests; supervisors see every queue without assignment.
+REVIEWER_ROLES = frozenset({Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER})
 
 _YEAR = (_d("2026-01-01"), _d("2026-12-31"))
 
@@ -121,9 +130,15 @@ def demo_seed() -> DemoResult:
     ensure_role_groups()
     organizations = {org.key: _organization_upsert(org) for org in ORGANIZATIONS}
     result = DemoResult(organizations=len(organizations))
+    users = []
     for login in LOGINS:
-        _login_upsert(login, organizations)
+        users.append(_login_upsert(login, organizations))
         result.logins.append(login)
+    result.queues = _reviewers_assign([user for user in users if user.role in REVIEWER_ROLES])
+    if not result.queues:
+        result.warnings.append(
+            "There are no review queues (import the policy bundle first): the demo reviewers work none."
+        )
     plans = {plan.code: plan for plan in Plan.objects.filter(code__in={m.plan for m in MEMBERS})}
     for missing in sorted({m.plan for m in MEMBERS} - plans.keys()):
         result.warnings.append(
@@ -160,6 +175,15 @@ def _login_upsert(login: DemoLogin, organizations: dict[str, ProviderOrganizatio
         user.is_superuser = False
         assign_role(user, login.role)
     return user
+
+
+def _reviewers_assign(reviewers: list[User]) -> int:
+    """Return how many queues there are, after assigning each reviewer to every one not yet theirs."""
+    queues = list(ReviewQueue.objects.all())
+    for reviewer in reviewers:
+        for queue in queues:
+            QueueAssignment.objects.get_or_create(reviewer=reviewer, queue=queue)
+    return len(queues)
 
 
 def _member_upsert(demo_member: DemoMember, plan: Plan) -> Member:

@@ -16,6 +16,8 @@ from stdnum.us import ein
 from priorauth.members.demo import LOGINS, MEMBERS, ORGANIZATIONS
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import ADMIN_PERMISSIONS
+from priorauth.policies.models import ReviewQueue
+from priorauth.requests.models import QueueAssignment
 
 STATES = ("GA", "IN", "OH", "WV")
 
@@ -102,11 +104,11 @@ def test_it_gives_one_member_lapsed_coverage_and_one_two_periods(plans):
 
 
 def row_counts() -> tuple[int, ...]:
-    models = (User, ProviderOrganization, Member, CoveragePeriod)
+    models = (User, ProviderOrganization, Member, CoveragePeriod, QueueAssignment)
     return tuple(model.objects.count() for model in models)
 
 
-def test_it_is_idempotent(plans):
+def test_it_is_idempotent(plans, queues):
     seed()
     first = row_counts()
     seed()
@@ -142,3 +144,31 @@ def test_it_runs_with_debug_off_when_forced(plans):
     with override_settings(DEBUG=False):
         call_command("seed_demo", "--force", stdout=io.StringIO())
     assert User.objects.filter(username="admin").exists()
+
+
+@pytest.fixture
+def queues(db) -> list[ReviewQueue]:
+    return [
+        ReviewQueue.objects.create(code="mn-car-t", name="Medical necessity: CAR-T"),
+        ReviewQueue.objects.create(code="mn-gene", name="Medical necessity: gene therapy"),
+    ]
+
+
+def test_it_assigns_the_demo_nurse_and_physician_to_every_queue_once(plans, queues):
+    seed()
+    seed()
+    assigned = set(QueueAssignment.objects.values_list("reviewer__username", "queue__code"))
+    assert assigned == {(user, q.code) for user in ("nurse", "physician") for q in queues}
+    assert QueueAssignment.objects.count() == 4
+
+
+def test_it_says_how_many_queues_the_reviewers_work(plans, queues):
+    out, err = seed()
+    assert "the demo nurse and physician work all 2 review queues" in out
+    assert "no review queues" not in err
+
+
+def test_it_warns_when_there_is_no_queue_to_work(plans):
+    _, err = seed()
+    assert "There are no review queues" in err
+    assert not QueueAssignment.objects.exists()

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             "",
             *_table([_row(login) for login in result.logins]),
             "",
-            f"{result.organizations} provider organizations, {result.members} members seeded.",
+            f"{result.organizations} provider organizations, {result.members} members seeded; "
+            f"the demo nurse and physician work all {result.queues} review queues.",
             "",
         ]
         return "\n".join(lines)
