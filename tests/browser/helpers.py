@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from priorauth.members.demo import LOGINS, MEMBERS, DemoLogin, DemoMember
+from priorauth.requests.models import Status
 
 SEED_BUNDLE = "policies/mp-ad-1623.bundle.json"
 # Set to a directory to keep full-page screenshots of the pages the tests check (never committed).
@@ -156,3 +157,84 @@ def submit_car_t_request(page: Page, member: DemoMember, request: CarTRequest) -
     expect(page).to_have_url(re.compile(rf"/requests/{pk}/$"))
     expect(page.locator("[data-testid=status]")).to_have_text("In review")
     return pk
+
+
+def log_out(page: Page) -> None:
+    """Press "Log out" in the navigation bar and wait until the app shows the "Log in" button."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+
+
+def open_queue(page: Page, queue_name: str) -> None:
+    """Open the reviewer's queues page, then the named queue from its table."""
+    page.goto("/review/")
+    page.locator("#queues").get_by_role("link", name=queue_name).click()
+    expect(page.locator("h1")).to_contain_text(queue_name)
+
+
+def press_review_action(page: Page, action: str) -> None:
+    """Press an action's button on the review screen and check the app said it was done."""
+    with page.expect_navigation():
+        page.locator(f"[data-testid={action}-submit]").click()
+    expect(page.locator("#refused")).to_have_count(0)
+    expect(page.locator(".messages .alert-success")).to_be_visible()
+
+
+def claim_request(page: Page, pk: int) -> None:
+    """Claim the request on its review screen; the screen then shows it claimed by the user."""
+    page.goto(f"/review/requests/{pk}/")
+    press_review_action(page, "claim")
+    expect(page.locator("[data-testid=claimed-by]")).to_contain_text("Claimed by you")
+
+
+def pend_request(page: Page, needed: str, respond_by: datetime.datetime) -> None:
+    """Pend the claimed request open on the review screen, asking the provider for `needed`."""
+    page.locator("#id_pend-needed").fill(needed)
+    page.locator("#id_pend-respond_by").fill(respond_by.strftime("%Y-%m-%dT%H:%M"))
+    press_review_action(page, "pend")
+    expect(page.locator("[data-testid=status]")).to_have_text(Status.PENDED.label)
+
+
+def answer_information_request(page: Page, pk: int, answer: str, attachments: list[Path]) -> None:
+    """Answer the open question on the provider's request page with text and documents."""
+    page.goto(f"/requests/{pk}/")
+    page.locator("#id_answer").fill(answer)
+    page.locator("#id_attachments").set_input_files(attachments)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send answer").click()
+    expect(page.locator("[data-testid=status]")).to_have_text(Status.IN_REVIEW.label)
+
+
+def escalate_request(page: Page, pk: int, reason: str) -> None:
+    """Escalate the request, claimed by the user, for physician review (this releases the claim)."""
+    page.goto(f"/review/requests/{pk}/")
+    page.locator("#id_escalate-reason").fill(reason)
+    press_review_action(page, "escalate")
+    expect(page.locator("[data-testid=needs-physician]")).to_be_visible()
+    expect(page.locator("[data-testid=claimed-by]")).to_contain_text("Not claimed")
+
+
+@dataclass(frozen=True)
+class AdverseDetermination:
+    """What a physician reviewer types into the "Deny, approve in part or modify" form."""
+
+    reason: str
+    criteria_section: str
+    denial_code: str = "MN01"
+    outcome: str = "denied"
+
+
+def record_adverse_determination(page: Page, decision: AdverseDetermination) -> None:
+    """Record the adverse determination on the claimed request open on the review screen.
+
+    The criteria policy and the peer-to-peer offer and instructions keep their prefilled values.
+    """
+    page.locator("#id_adverse-outcome").select_option(decision.outcome)
+    page.locator("#id_adverse-reason").fill(decision.reason)
+    expect(page.locator("#id_adverse-criteria_policy")).not_to_have_value("")
+    page.locator("#id_adverse-criteria_section").fill(decision.criteria_section)
+    page.locator("#id_adverse-denial_code").select_option(decision.denial_code)
+    expect(page.locator("#id_adverse-peer_to_peer_offered")).to_be_checked()
+    expect(page.locator("#id_adverse-peer_to_peer_instructions")).not_to_have_value("")
+    press_review_action(page, "adverse")
