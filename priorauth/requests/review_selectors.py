@@ -1,7 +1,7 @@
 """Reads for the reviewers' pages: queues with their counts, a queue's page, the review screen's texts.
 
-Counts are one aggregate query over the queues; a queue page is two queries (the count and
-the page) whatever the number of requests, because every row's related records come in the
+Counts are one aggregate query over the queues; a queue page is one query whatever the number
+of requests (no total count: see `QueuePage`), because every row's related records come in the
 same query (`select_related`).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -134,6 +133,51 @@ class QueueRow:
     time_left: str
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """Where a queue page sits: its number, how many rows it shows, and whether more follow.
+
+    There is no total: counting every match costs time in proportion to the queue (a hundred
+    thousand requests made the count the slowest part of the page; see bench/), while a
+    reviewer works from the top. Fetching one row more than a page tells whether a next exists.
+    """
+
+    number: int
+    shown: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + self.shown - 1
+
+
+def _page_number(page: str | int | None) -> int:
+    try:
+        return max(1, int(page or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
 def queue_page(
     queue: ReviewQueue,
     filters: QueueFilters,
@@ -141,11 +185,21 @@ def queue_page(
     *,
     user: User | None = None,
     now: datetime.datetime | None = None,
-) -> tuple[Page, list[QueueRow]]:
-    """Return one page of the queue (25 requests) and its rows: two queries, whatever the size."""
+) -> tuple[QueuePage, list[QueueRow]]:
+    """Return one page of the queue (25 requests) and its rows: one query, whatever the size.
+
+    A page number past the end (a stale link) gives the first page.
+    """
     now = now or timezone.now()
-    found = Paginator(queue_requests(queue, filters, user), PAGE_SIZE).get_page(page)
-    return found, [row_for(pa, now) for pa in found.object_list]
+    number = _page_number(page)
+    found = queue_requests(queue, filters, user)
+    start = (number - 1) * PAGE_SIZE
+    fetched = list(found[start : start + PAGE_SIZE + 1])
+    if not fetched and number > 1:
+        return queue_page(queue, filters, 1, user=user, now=now)
+    shown = fetched[:PAGE_SIZE]
+    place = QueuePage(number=number, shown=len(shown), has_next=len(fetched) > PAGE_SIZE)
+    return place, [row_for(pa, now) for pa in shown]
 
 
 def row_for(pa: PriorAuthRequest, now: datetime.datetime) -> QueueRow:

@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench` (`python -m bench`), against a PostgreSQL database of their own."""

@@ -1,0 +1,78 @@
+"""The benchmark's fill and measure work at a tiny size (correctness only: no timings are judged)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from bench import queue_page
+from bench.__main__ import refusal
+from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.review_selectors import OPEN_STATUSES
+
+
+@pytest.fixture
+def world(db) -> queue_page.World:
+    world = queue_page.world_create()
+    queue_page.requests_add(world, 60)
+    return world
+
+
+def test_it_fills_open_requests_with_due_times_on_both_sides_of_now(world):
+    requests = PriorAuthRequest.objects.all()
+    assert requests.count() == 60
+    assert set(requests.values_list("status", flat=True)) <= set(OPEN_STATUSES)
+    assert requests.filter(queue=world.queue).exists()
+    assert requests.exclude(queue=world.queue).exists()
+    assert all(pa.member.coverage_periods.exists() for pa in requests[:5])
+    now = timezone.now()
+    assert requests.filter(due_at__lt=now).exists() and requests.filter(due_at__gt=now).exists()
+
+
+def test_it_adds_to_what_is_there_with_new_numbers(world):
+    queue_page.requests_add(world, 10)
+    assert PriorAuthRequest.objects.count() == 70
+    assert PriorAuthRequest.objects.values("number").distinct().count() == 70
+
+
+def test_it_measures_both_pages_as_the_assigned_nurse(world):
+    timings = queue_page.measure(world, runs=3, warmup=1)
+    assert [t.page for t in timings] == ["first page", "filtered page"]
+    first = timings[0]
+    in_queue = PriorAuthRequest.objects.filter(queue=world.queue, status__in=OPEN_STATUSES).count()
+    assert first.shown == min(in_queue, 25)
+    assert first.size == 60 and first.queries > 0
+    assert 0 < first.median_ms <= first.p95_ms
+
+
+def test_it_reports_pass_or_miss_for_each_target():
+    small = queue_page.Timing("first page", 1000, 10.0, 12.0, 6, 25)
+    large = queue_page.Timing("first page", 100_000, 11.0, 200.0, 6, 25)
+    lines = queue_page.report([small, large])
+    assert any("ratio" in line and "MISS" in line for line in lines)
+    assert any("200.0 ms" in line and "MISS" in line for line in lines)
+    assert any("queries per page 6" in line and "same" in line for line in lines)
+
+
+def test_it_takes_the_95th_percentile_by_nearest_rank():
+    assert queue_page.percentile([float(v) for v in range(1, 201)], 95) == 190.0
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("sqlite:///db.sqlite3", "will not run on SQLite"),
+        ("mysql://root@localhost/x", "must be a postgres:// URL"),
+        ("postgres://postgres@127.0.0.1:5432/", "must name a database"),
+    ],
+)
+def test_it_refuses_anything_but_a_named_postgresql_database(url, refused):
+    assert refused in refusal(url)
+
+
+def test_it_accepts_the_default_postgresql_url():
+    assert refusal("postgres://postgres@127.0.0.1:5432/priorauth_bench") is None
+
+
+def test_it_fills_only_open_statuses():
+    assert {s for s, _ in queue_page.STATUSES} == {Status.IN_REVIEW, Status.SUBMITTED, Status.PENDED}
