@@ -10,7 +10,11 @@ from priorauth.notifications.services import send_to_broker
 
 
 @shared_task(
-    bind=True, name="notifications.deliver", acks_late=True, ignore_result=True, max_retries=delivery.MAX_ATTEMPTS
+    bind=True,
+    name="notifications.deliver",
+    acks_late=True,
+    ignore_result=True,
+    max_retries=delivery.MAX_ATTEMPTS,
 )
 def deliver_notification(self: Task, notification_id: int) -> str:
     """Send one email row once; on a transient failure retry with backoff (the row says when).

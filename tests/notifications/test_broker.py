@@ -30,7 +30,9 @@ from tests.requests.review_world import submitted
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is unset: no broker to test against"),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"), reason="REDIS_URL is unset: no broker to test against"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -96,7 +98,7 @@ def wait_until_sent(expected: int, timeout: float = 30) -> list[Notification]:
 
 
 def drained() -> None:
-    """Return once the worker has run every task sent before this call (it runs them one at a time, in order)."""
+    """Return once the worker has run every task sent before this call (one at a time, in order)."""
     assert testing_tasks.ping.delay().get(timeout=30) == "pong"
 
 

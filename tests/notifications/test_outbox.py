@@ -19,7 +19,10 @@ def test_it_acknowledges_a_submission_by_email_and_in_app_once_committed(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         pa = submitted(provider_staff, "OH")
-    assert rows(event=Event.SUBMITTED) == [("submitted", "olivia", "email"), ("submitted", "olivia", "in_app")]
+    assert rows(event=Event.SUBMITTED) == [
+        ("submitted", "olivia", "email"),
+        ("submitted", "olivia", "in_app"),
+    ]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == f"Request {pa.number}: received"
@@ -63,7 +66,10 @@ def test_it_tells_the_submitter_and_their_colleagues_what_a_pend_needs_and_by_wh
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review.review_pend(
-            user=nurse, request_id=pa.pk, needed="Please send the latest PET-CT report.", respond_by=MONDAY + days(5)
+            user=nurse,
+            request_id=pa.pk,
+            needed="Please send the latest PET-CT report.",
+            respond_by=MONDAY + days(5),
         )
     assert rows(event=Event.PENDED) == [
         ("pended", "olivia", "email"),
@@ -113,7 +119,10 @@ def test_it_sends_the_submitter_the_decision_with_a_link_to_the_letter(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review.determination_record(user=nurse, request_id=pa.pk, **approval())
-    assert rows(event=Event.DETERMINED) == [("determined", "olivia", "email"), ("determined", "olivia", "in_app")]
+    assert rows(event=Event.DETERMINED) == [
+        ("determined", "olivia", "email"),
+        ("determined", "olivia", "in_app"),
+    ]
     (message,) = mail.outbox
     assert message.subject == f"Request {pa.number}: decision made"
     assert f"/letters/{pa.pk}/" in message.body and "Approved" in message.body
