@@ -38,6 +38,9 @@ from priorauth.policies.vocab import (
     URGENCIES,
 )
 
+# The policy reviewers apply when no medical or pharmacy policy names the service (D.I, G).
+GENERAL_MEDICAL_NECESSITY = "Medical Necessity Determinations"
+
 __all__ = [
     "Coverage",
     "Decision",
@@ -285,7 +288,7 @@ def _criteria_source(case: _Case, governing: PolicyRecord) -> tuple[str, PolicyR
     if not named:
         result = (
             f"No medical or pharmacy policy active on {case.dos} names {case.service_or_category}; "
-            "general medical-necessity determination (Medical Necessity Determinations)"
+            f"general medical-necessity determination ({GENERAL_MEDICAL_NECESSITY})"
         )
         return "medical-necessity", None, TraceStep("criteria_source", result, f"{governing.number} D.I, G")
     benefit = case.product.benefit if case.product is not None else "medical"

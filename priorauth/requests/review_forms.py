@@ -11,11 +11,13 @@ import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
 from priorauth.members.models import User
 from priorauth.policies import vocab
+from priorauth.policies.deferral import GENERAL_MEDICAL_NECESSITY
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import DenialCode, Outcome, PriorAuthRequest, Status
 from priorauth.requests.review_selectors import ASSIGNABLE_ROLES, CLAIM_MINE, CLAIM_UNCLAIMED, state_choices
@@ -161,14 +163,38 @@ class AdverseForm(_ApprovalFields):
     peer_to_peer_instructions = _text("How to request the peer-to-peer discussion", rows=2)
     alternatives = _text("Suggested alternatives (required for Indiana members)", rows=2)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A denial approves nothing: static/js/review.js hides the approved part while "Denied" is chosen.
+        self.helper.layout = Layout(
+            "outcome",
+            "reason",
+            "criteria_policy",
+            "criteria_section",
+            "denial_code",
+            Div(
+                Fieldset(
+                    "What is approved (approve in part or modify)",
+                    "approved_service",
+                    "approved_units",
+                    "approved_start",
+                    "approved_end",
+                ),
+                css_id="adverse-approved-part",
+            ),
+            "peer_to_peer_offered",
+            "peer_to_peer_instructions",
+            "alternatives",
+        )
+
     @staticmethod
     def initial_for(pa: PriorAuthRequest) -> dict[str, Any]:
         """Return the criteria policy the request was routed to, and the approval as requested."""
         initial = _ApprovalFields.initial_for(pa)
         if pa.criteria_policy_number:
             initial["criteria_policy"] = pa.criteria_policy_number
-        elif pa.governing_policy_number:
-            initial["criteria_policy"] = pa.governing_policy_number
+        elif pa.routing_key == "medical-necessity":
+            initial["criteria_policy"] = GENERAL_MEDICAL_NECESSITY
         initial["peer_to_peer_offered"] = True
         initial["peer_to_peer_instructions"] = (
             "Call Utilization Management at 1-800-555-0142, Monday to Friday 8 a.m. to 6 p.m. Eastern, "

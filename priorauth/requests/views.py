@@ -71,9 +71,8 @@ def _keep_documents(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm
     if not form.uploads:
         return
     services.request_save_draft(user=request.user, request_id=pa.pk, details={}, uploads=form.uploads)
-    messages.info(
-        request, f"{len(form.uploads)} document(s) were saved with the draft; no need to attach them again."
-    )
+    saved = "1 document was" if len(form.uploads) == 1 else f"{len(form.uploads)} documents were"
+    messages.info(request, f"{saved} saved with the draft; no need to attach them again.")
 
 
 @provider_required

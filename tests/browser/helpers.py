@@ -230,7 +230,13 @@ def record_adverse_determination(page: Page, decision: AdverseDetermination) -> 
 
     The criteria policy and the peer-to-peer offer and instructions keep their prefilled values.
     """
+    approved_part = page.locator("#adverse-approved-part")
+    page.locator("#id_adverse-outcome").select_option("partially_approved")
+    expect(approved_part).to_be_visible()
     page.locator("#id_adverse-outcome").select_option(decision.outcome)
+    # A denial approves nothing, so the form hides the approved service while "Denied" is chosen.
+    if decision.outcome == "denied":
+        expect(approved_part).to_be_hidden()
     page.locator("#id_adverse-reason").fill(decision.reason)
     expect(page.locator("#id_adverse-criteria_policy")).not_to_have_value("")
     page.locator("#id_adverse-criteria_section").fill(decision.criteria_section)

@@ -323,6 +323,18 @@ def test_it_lets_a_physician_deny_with_the_notices_content(client, physician, pa
     assert f"/letters/{pa.pk}/" in page
 
 
+def test_it_offers_the_physician_the_criteria_policy_the_request_was_routed_to(client, physician, pa):
+    claimed(physician, pa)
+    page = login(client, physician).get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert pa.routing_key == "medical-necessity" and not pa.criteria_policy_number
+    assert 'name="adverse-criteria_policy" value="Medical Necessity Determinations"' in page
+    PriorAuthRequest.objects.filter(pk=pa.pk).update(
+        routing_key="medical-policy", criteria_policy_number="MP-MM-1234"
+    )
+    page = client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert 'name="adverse-criteria_policy" value="MP-MM-1234"' in page
+
+
 def test_it_asks_a_physician_for_the_missing_parts_of_a_denial(client, physician, pa):
     claimed(physician, pa)
     response = login(client, physician).post(

@@ -84,7 +84,7 @@ def test_it_keeps_everything_typed_and_the_good_documents_on_an_error(staff_clie
     assert "check digit" in page and "notes.pdf is not a PDF, PNG or JPEG" in page
     assert "Relapsed DLBCL, bulky." in page
     assert 'value="1234567890"' in page
-    assert "no need to attach them again" in page
+    assert "1 document was saved with the draft; no need to attach them again" in page
     assert list(pa.attachments.values_list("original_name", flat=True)) == ["pathology.pdf"]
     pa.refresh_from_db()
     assert pa.status == Status.DRAFT
