@@ -28,7 +28,9 @@ def organization(db) -> ProviderOrganization:
 
 @pytest.fixture
 def other_organization(db) -> ProviderOrganization:
-    return ProviderOrganization.objects.create(name="Peach State Hematology", npi="1245319599", tin="581234567")
+    return ProviderOrganization.objects.create(
+        name="Peach State Hematology", npi="1245319599", tin="581234567"
+    )
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from priorauth.members.validation import npi_error
 from priorauth.policies import vocab
 from priorauth.policies.forms import code_checkboxes
 
+
 class ProviderOrganizationAdminForm(forms.ModelForm):
     class Meta:
         model = ProviderOrganization

@@ -21,8 +21,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification
 from priorauth.notifications.messages import email_context
+from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification
 from priorauth.notifications.services import queue_delivery
 from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent
 
@@ -81,7 +81,7 @@ def notification_deliver(*, notification_id: int) -> Outcome:
     notification = Notification.objects.select_related("recipient", "request").get(pk=notification_id)
     try:
         _send(notification)
-    except Exception as error:  # noqa: BLE001  (every failure is recorded on the row)
+    except Exception as error:
         return _failed_attempt(notification, error)
     Notification.objects.filter(pk=notification_id).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""

@@ -156,7 +156,7 @@ def send_to_broker(notification_ids: Iterable[int]) -> None:
     for notification_id in notification_ids:
         try:
             deliver_notification.apply_async((notification_id,), retry=False)
-        except Exception as error:  # noqa: BLE001  (any broker failure must leave the change standing)
+        except Exception as error:
             log.warning(
                 "notification %s not queued (%s); the relay will queue it",
                 notification_id,

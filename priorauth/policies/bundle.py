@@ -295,10 +295,12 @@ def parse_bundle(
     )
     records: dict[str, tuple[Any, ...]] = {}
     for kind, parser in _PARSERS.items():
-        records[kind] = _parse_list(kind, lists[kind], lambda raw, path, p=parser: _parse_object(
-            raw, path, problems, p, context))
-    records["holidays"] = _parse_list("holidays", lists["holidays"], lambda raw, path: _holiday(
-        raw, path, problems))
+        records[kind] = _parse_list(
+            kind, lists[kind], lambda raw, path, p=parser: _parse_object(raw, path, problems, p, context)
+        )
+    records["holidays"] = _parse_list(
+        "holidays", lists["holidays"], lambda raw, path: _holiday(raw, path, problems)
+    )
     for kind, (key, identity) in _IDENTITIES.items():
         _check_duplicates(kind, key, records[kind], identity, problems)
     bundle = Bundle(**{kind: tuple(record for _, record in pairs) for kind, pairs in records.items()})
@@ -329,8 +331,13 @@ def _codes(raw_items: list[Any], key: str) -> set[str]:
     return {raw[key] for raw in raw_items if isinstance(raw, dict) and isinstance(raw.get(key), str)}
 
 
-def _parse_object(raw: Any, path: str, problems: list[Problem], parser: Callable[[FieldReader, _Context], Any],
-                  context: _Context) -> Any:
+def _parse_object(
+    raw: Any,
+    path: str,
+    problems: list[Problem],
+    parser: Callable[[FieldReader, _Context], Any],
+    context: _Context,
+) -> Any:
     item = _object(raw, path, problems)
     return None if item is None else parser(item, context)
 
@@ -341,8 +348,13 @@ def _parse_list(kind: str, raw_items: list[Any], parse: Callable[[Any, str], Any
     return tuple((index, record) for index, record in pairs if record is not None)
 
 
-def _check_duplicates(kind: str, key: str, pairs: tuple[Any, ...],
-                      identity: Callable[[Any], tuple[Any, ...]], problems: list[Problem]) -> None:
+def _check_duplicates(
+    kind: str,
+    key: str,
+    pairs: tuple[Any, ...],
+    identity: Callable[[Any], tuple[Any, ...]],
+    problems: list[Problem],
+) -> None:
     seen: dict[tuple[Any, ...], int] = {}
     for index, record in pairs:
         ident = identity(record)

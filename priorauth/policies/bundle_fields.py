@@ -12,9 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 # Column sizes of the models, checked here so that a long value is a problem, not a crash.
-MAX_LENGTHS = {"number": 40, "title": 300, "hcpcs": 40, "brand": 200, "generic": 300,
-               "manufacturer": 300, "plan": 60, "name": 200, "queue": 60, "source": 300,
-               "action": 500}
+MAX_LENGTHS = {
+    "number": 40,
+    "title": 300,
+    "hcpcs": 40,
+    "brand": 200,
+    "generic": 300,
+    "manufacturer": 300,
+    "plan": 60,
+    "name": 200,
+    "queue": 60,
+    "source": 300,
+    "action": 500,
+}
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,9 @@ class FieldReader:
         return tuple(result)
 
     def codes(self, key: str, vocabulary: Collection[str], what: str) -> tuple[str, ...]:
-        return self.strings(key, check=lambda code: "" if code in vocabulary else f"unknown {what} {quote(code)}")
+        return self.strings(
+            key, check=lambda code: "" if code in vocabulary else f"unknown {what} {quote(code)}"
+        )
 
 
 def quote(value: Any) -> str:

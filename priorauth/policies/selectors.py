@@ -26,8 +26,14 @@ def policy_snapshot() -> deferral.Snapshot:
         ),
         timeframes=tuple(
             deferral.TimeframeRecord(
-                urgency=t.urgency, state=t.state, unit=t.unit, amount=t.amount, clock=t.clock,
-                pauses_when_pended=t.pauses_when_pended, missed=t.missed, source=t.source,
+                urgency=t.urgency,
+                state=t.state,
+                unit=t.unit,
+                amount=t.amount,
+                clock=t.clock,
+                pauses_when_pended=t.pauses_when_pended,
+                missed=t.missed,
+                source=t.source,
             )
             for t in TimeframeRule.objects.order_by("urgency", "state")
         ),
@@ -51,10 +57,15 @@ def _policies() -> tuple[deferral.PolicyRecord, ...]:
     products = _related_codes(Policy.products.through.objects.values_list("policy_id", "product__hcpcs"))
     return tuple(
         deferral.PolicyRecord(
-            number=p.number, title=p.title, type=p.type,
-            lines_of_business=frozenset(p.lines_of_business), states=frozenset(p.states),
-            effective=p.effective, archived=p.archived,
-            products=frozenset(products[p.pk]), categories=frozenset(p.categories),
+            number=p.number,
+            title=p.title,
+            type=p.type,
+            lines_of_business=frozenset(p.lines_of_business),
+            states=frozenset(p.states),
+            effective=p.effective,
+            archived=p.archived,
+            products=frozenset(products[p.pk]),
+            categories=frozenset(p.categories),
         )
         for p in Policy.objects.order_by("number", "effective")
     )
@@ -65,7 +76,9 @@ def _plans() -> dict[str, deferral.PlanRecord]:
     no_auth = _related_codes(Plan.no_auth_products.through.objects.values_list("plan_id", "product__hcpcs"))
     return {
         p.code: deferral.PlanRecord(
-            code=p.code, line_of_business=p.line_of_business, state=p.state,
+            code=p.code,
+            line_of_business=p.line_of_business,
+            state=p.state,
             excluded_products=frozenset(excluded[p.pk]),
             excluded_categories=frozenset(p.excluded_categories),
             no_auth_products=frozenset(no_auth[p.pk]),

@@ -18,7 +18,15 @@ from django.db import models, transaction
 from priorauth.members.models import Plan
 from priorauth.policies import bundle as bundle_data
 from priorauth.policies import vocab
-from priorauth.policies.models import Holiday, Policy, PolicyRevision, Product, ReviewQueue, RoutingEntry, TimeframeRule
+from priorauth.policies.models import (
+    Holiday,
+    Policy,
+    PolicyRevision,
+    Product,
+    ReviewQueue,
+    RoutingEntry,
+    TimeframeRule,
+)
 
 KINDS = ("policies", "products", "plans", "queues", "routing", "timeframes", "holidays")
 CHANGE_REASON = "policy bundle import"
@@ -72,7 +80,9 @@ def bundle_import(*, data: Any) -> ImportResult:
 def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
     # Order matters: products and queues first, since policies, plans and routing refer to them.
     for product in parsed.products:
-        result.add("products", _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"})))
+        result.add(
+            "products", _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"}))
+        )
     for queue in parsed.queues:
         result.add("queues", _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name}))
     products = {p.hcpcs: p for p in Product.objects.all()}
@@ -181,11 +191,15 @@ def _upsert_instance(
 def bundle_export() -> dict[str, list[Any]]:
     """Return every policy record as a bundle document, in a stable order, dates in ISO form."""
     return {
-        "policies": [_export_policy(p) for p in Policy.objects.prefetch_related("products", "revisions")
-                     .order_by("number", "effective")],
+        "policies": [
+            _export_policy(p)
+            for p in Policy.objects.prefetch_related("products", "revisions").order_by("number", "effective")
+        ],
         "products": [_export_product(p) for p in Product.objects.order_by("hcpcs")],
-        "plans": [_export_plan(p) for p in Plan.objects.prefetch_related("excluded_products", "no_auth_products")
-                  .order_by("code")],
+        "plans": [
+            _export_plan(p)
+            for p in Plan.objects.prefetch_related("excluded_products", "no_auth_products").order_by("code")
+        ],
         "queues": [{"code": q.code, "name": q.name} for q in ReviewQueue.objects.order_by("code")],
         "routing": [
             {"key": r.key, "category": r.category or None, "queue": r.queue.code}

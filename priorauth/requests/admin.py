@@ -43,7 +43,16 @@ class RequestEventInline(admin.TabularInline):
 
 @admin.register(PriorAuthRequest)
 class PriorAuthRequestAdmin(_ReadOnlyAdmin):
-    list_display = ("__str__", "organization", "status", "product", "urgency", "queue", "due_at", "created_at")
+    list_display = (
+        "__str__",
+        "organization",
+        "status",
+        "product",
+        "urgency",
+        "queue",
+        "due_at",
+        "created_at",
+    )
     list_filter = ("status", "urgency", "queue", "routing_key")
     search_fields = ("number",)
     list_select_related = ("organization", "product", "queue")

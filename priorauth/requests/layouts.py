@@ -79,7 +79,9 @@ def intake_helper() -> FormHelper:
         Fieldset(
             # The override comes after the attestation: hidden, it must not take the spacing
             # Bootstrap gives the first element after a legend.
-            "Attestation", "attestation", Div("confirm_eligibility_review", css_id="eligibility-override")
+            "Attestation",
+            "attestation",
+            Div("confirm_eligibility_review", css_id="eligibility-override"),
         ),
         Div(
             StrictButton(

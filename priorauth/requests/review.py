@@ -178,7 +178,12 @@ def review_pend(
     due_refresh(pa)
     pa.save()
     event(
-        pa, actor=user, kind=EventKind.PENDED, reason=needed, from_status=Status.IN_REVIEW, to_status=pa.status
+        pa,
+        actor=user,
+        kind=EventKind.PENDED,
+        reason=needed,
+        from_status=Status.IN_REVIEW,
+        to_status=pa.status,
     )
     notify_request_event(request=pa, event=NotificationEvent.PENDED, actor=user)
     return asked
@@ -197,10 +202,3 @@ def review_escalate(*, user: User, request_id: int, reason: str) -> PriorAuthReq
     pa.save()
     event(pa, actor=user, kind=EventKind.ESCALATED, reason=reason)
     return pa
-
-
-# The determinations live in their own module (this one would pass 400 lines); import them last.
-from priorauth.requests.review_determinations import (  # noqa: E402
-    deemed_approvals_record,
-    determination_record,
-)

@@ -19,7 +19,6 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import vocab
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
-from priorauth.requests.review_models import ADVERSE_OUTCOMES, DenialCode, Determination, Outcome
 from priorauth.requests.review_common import (
     OPEN,
     ReviewError,
@@ -28,6 +27,7 @@ from priorauth.requests.review_common import (
     event,
     locked,
 )
+from priorauth.requests.review_models import ADVERSE_OUTCOMES, DenialCode, Determination, Outcome
 
 # States whose law requires the notice of an adverse determination to suggest alternatives.
 ALTERNATIVES_REQUIRED_STATES = frozenset({"IN"})

@@ -111,12 +111,12 @@ class Determination(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} on request {self.request_id}"
 
-    @property
-    def is_adverse(self) -> bool:
-        return self.outcome in ADVERSE_OUTCOMES
-
     def save(self, *args: object, **kwargs: object) -> None:
         # A determination is a legal record: corrections are new determinations on appeal.
         if self.pk is not None:
             raise ValidationError("A determination is never edited.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.outcome in ADVERSE_OUTCOMES

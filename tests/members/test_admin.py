@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from priorauth.members.validation import npi_error
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
+from priorauth.members.validation import npi_error
 from priorauth.policies.models import Product
 from priorauth.requests.models import PriorAuthRequest, RequestEvent
 from tests.conftest import PASSWORD
@@ -47,8 +47,14 @@ def member(plan) -> Member:
 
 @pytest.mark.parametrize(
     ("npi", "valid"),
-    [("1234567893", True), ("1245319599", True), ("1234567890", False), ("123456789", False),
-     ("12345678931", False), ("12345A7893", False)],
+    [
+        ("1234567893", True),
+        ("1245319599", True),
+        ("1234567890", False),
+        ("123456789", False),
+        ("12345678931", False),
+        ("12345A7893", False),
+    ],
 )
 def test_it_checks_an_npi(npi, valid):
     assert (npi_error(npi) is None) is valid
@@ -76,8 +82,12 @@ def test_it_adds_an_organization_with_a_valid_npi(client: Client, superuser):
 def test_it_lets_the_policy_admin_exclude_benefits_from_a_plan(client: Client, policy_admin, plan, roctavian):
     client.force_login(policy_admin)
     data = {
-        "code": plan.code, "name": "Georgia Bronze", "line_of_business": "marketplace", "state": "GA",
-        "excluded_products": [str(roctavian.pk)], "excluded_categories": ["car_t", "til"],
+        "code": plan.code,
+        "name": "Georgia Bronze",
+        "line_of_business": "marketplace",
+        "state": "GA",
+        "excluded_products": [str(roctavian.pk)],
+        "excluded_categories": ["car_t", "til"],
     }
 
     response = client.post(_url(Plan, "change", plan.pk), data)
@@ -91,7 +101,12 @@ def test_it_lets_the_policy_admin_exclude_benefits_from_a_plan(client: Client, p
 
 def test_it_refuses_an_unknown_category_on_a_plan(client: Client, policy_admin, plan):
     client.force_login(policy_admin)
-    data = {"code": plan.code, "line_of_business": "marketplace", "state": "GA", "excluded_categories": ["magic"]}
+    data = {
+        "code": plan.code,
+        "line_of_business": "marketplace",
+        "state": "GA",
+        "excluded_categories": ["magic"],
+    }
 
     response = client.post(_url(Plan, "change", plan.pk), data)
 
@@ -103,8 +118,12 @@ def test_it_refuses_an_unknown_category_on_a_plan(client: Client, policy_admin, 
 def test_it_gives_the_policy_admin_no_health_information(client: Client, policy_admin, member):
     client.force_login(policy_admin)
     urls = [
-        _url(Member, "changelist"), _url(Member, "change", member.pk), _url(Member, "history", member.pk),
-        _url(User, "changelist"), _url(ProviderOrganization, "changelist"), _url(PriorAuthRequest, "changelist"),
+        _url(Member, "changelist"),
+        _url(Member, "change", member.pk),
+        _url(Member, "history", member.pk),
+        _url(User, "changelist"),
+        _url(ProviderOrganization, "changelist"),
+        _url(PriorAuthRequest, "changelist"),
     ]
     for url in urls:
         assert client.get(url).status_code == 403, url
@@ -122,8 +141,11 @@ def test_it_gives_a_user_the_groups_of_the_role_chosen(client: Client, superuser
     client.force_login(superuser)
     user = User.objects.create_user(username="penny", password=PASSWORD)
     data = {
-        "username": "penny", "role": Role.POLICY_ADMIN, "is_active": "on",
-        "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
+        "username": "penny",
+        "role": Role.POLICY_ADMIN,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
     }
 
     response = client.post(_url(User, "change", user.pk), data)

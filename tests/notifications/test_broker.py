@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from celery.contrib.testing import tasks as testing_tasks  # noqa: F401  (registers celery.ping)
+from celery.contrib.testing import tasks as testing_tasks
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.core import mail

@@ -56,15 +56,28 @@ def _policy() -> Policy:
 def test_it_opens_every_policy_record_page(admin_client):
     for model in POLICY_RECORDS:
         record = model.objects.first()
-        for url in (_url(model, "changelist"), _url(model, "add"), _url(model, "change", record.pk),
-                    _url(model, "history", record.pk)):
+        for url in (
+            _url(model, "changelist"),
+            _url(model, "add"),
+            _url(model, "change", record.pk),
+            _url(model, "history", record.pk),
+        ):
             assert admin_client.get(url).status_code == 200, url
 
 
 def test_it_shows_the_sections_in_the_statements_order(admin_client):
     page = admin_client.get(_url(Policy, "change", _policy().pk)).content.decode()
-    headings = ["A. Subject", "B. Background", "C. Definitions", "D. Policy", "E. State-specific",
-                "F. Conditions", "G. Related", "H. Review/revision history", "I. References"]
+    headings = [
+        "A. Subject",
+        "B. Background",
+        "C. Definitions",
+        "D. Policy",
+        "E. State-specific",
+        "F. Conditions",
+        "G. Related",
+        "H. Review/revision history",
+        "I. References",
+    ]
     positions = [page.index(heading) for heading in headings]
     assert positions == sorted(positions)
 
@@ -145,8 +158,14 @@ def test_it_refuses_an_unknown_state_on_a_policy(admin_client):
 
 def test_it_refuses_an_unknown_state_in_a_timeframe_rule(admin_client):
     count = TimeframeRule.objects.count()
-    data = {"urgency": "standard", "state": "ZZ", "amount": "5", "unit": "calendar_days",
-            "clock": "receipt", "missed": "breach"}
+    data = {
+        "urgency": "standard",
+        "state": "ZZ",
+        "amount": "5",
+        "unit": "calendar_days",
+        "clock": "receipt",
+        "missed": "breach",
+    }
 
     response = admin_client.post(_url(TimeframeRule, "add"), data)
 
@@ -156,8 +175,15 @@ def test_it_refuses_an_unknown_state_in_a_timeframe_rule(admin_client):
 
 
 def test_it_adds_a_state_timeframe_rule(admin_client, policy_admin):
-    data = {"urgency": "standard", "state": "KY", "amount": "7", "unit": "calendar_days",
-            "clock": "receipt", "missed": "breach", "source": "example"}
+    data = {
+        "urgency": "standard",
+        "state": "KY",
+        "amount": "7",
+        "unit": "calendar_days",
+        "clock": "receipt",
+        "missed": "breach",
+        "source": "example",
+    }
 
     assert admin_client.post(_url(TimeframeRule, "add"), data).status_code == 302
     rule = TimeframeRule.objects.get(state="KY")

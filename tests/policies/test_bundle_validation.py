@@ -69,47 +69,92 @@ def test_it_accepts_the_example_bundle(example_bundle):
         (set_key("policies", 0, "type", "clinical"), 'policies[0].type: unknown policy type "clinical"'),
         (set_key("policies", 0, "states", ["OH", "XX"]), 'policies[0].states[1]: unknown state "XX"'),
         (set_key("policies", 0, "states", "OH"), "policies[0].states: not a list"),
-        (set_key("policies", 0, "categories", ["car-t"]), 'policies[0].categories[0]: unknown category "car-t"'),
-        (set_key("policies", 1, "products", ["Q9999"]),
-         'policies[1].products[0]: no product "Q9999" in this bundle or the database'),
-        (set_key("policies", 0, "history", [{"date": "2026-01-28"}]), "policies[0].history[0].action: missing"),
+        (
+            set_key("policies", 0, "categories", ["car-t"]),
+            'policies[0].categories[0]: unknown category "car-t"',
+        ),
+        (
+            set_key("policies", 1, "products", ["Q9999"]),
+            'policies[1].products[0]: no product "Q9999" in this bundle or the database',
+        ),
+        (
+            set_key("policies", 0, "history", [{"date": "2026-01-28"}]),
+            "policies[0].history[0].action: missing",
+        ),
         (set_key("policies", 0, "number", 1623), "policies[0].number: not a string"),
         (set_key("policies", 0, "title", "x" * 301), "policies[0].title: longer than 300 characters"),
         (copy_of("policies", 0, title="Same version again"), "policies[3]: duplicate of policies[0]"),
         (set_key("products", 1, "category", "cart"), 'products[1].category: unknown category "cart"'),
-        (set_key("products", 1, "requires_prior_auth", "yes"), 'products[1].requires_prior_auth: not true or false'),
+        (
+            set_key("products", 1, "requires_prior_auth", "yes"),
+            "products[1].requires_prior_auth: not true or false",
+        ),
         (drop_key("products", 0, "benefit"), "products[0].benefit: missing"),
         (set_key("products", 0, "benefit", "dental"), 'products[0].benefit: unknown benefit "dental"'),
-        (copy_of("products", 0, brand="Kymriah again"), "products[5].hcpcs: duplicate of products[0] (Q2042)"),
+        (
+            copy_of("products", 0, brand="Kymriah again"),
+            "products[5].hcpcs: duplicate of products[0] (Q2042)",
+        ),
         (set_key("plans", 0, "state", "XX"), 'plans[0].state: unknown state "XX"'),
-        (set_key("plans", 0, "line_of_business", "medigap"),
-         'plans[0].line_of_business: unknown line of business "medigap"'),
-        (set_key("plans", 1, "excluded_products", ["J9999"]),
-         'plans[1].excluded_products[0]: no product "J9999" in this bundle or the database'),
-        (set_key("plans", 1, "no_auth_products", ["J9999"]),
-         'plans[1].no_auth_products[0]: no product "J9999" in this bundle or the database'),
-        (set_key("plans", 1, "excluded_categories", ["gene"]), 'plans[1].excluded_categories[0]: unknown category "gene"'),
+        (
+            set_key("plans", 0, "line_of_business", "medigap"),
+            'plans[0].line_of_business: unknown line of business "medigap"',
+        ),
+        (
+            set_key("plans", 1, "excluded_products", ["J9999"]),
+            'plans[1].excluded_products[0]: no product "J9999" in this bundle or the database',
+        ),
+        (
+            set_key("plans", 1, "no_auth_products", ["J9999"]),
+            'plans[1].no_auth_products[0]: no product "J9999" in this bundle or the database',
+        ),
+        (
+            set_key("plans", 1, "excluded_categories", ["gene"]),
+            'plans[1].excluded_categories[0]: unknown category "gene"',
+        ),
         (copy_of("plans", 2), "plans[3].code: duplicate of plans[2] (KY-MCD-2026)"),
         (append("queues", {"code": "car t", "name": "CAR-T"}), 'queues[8].code: "car t" is not a slug'),
         (copy_of("queues", 0, name="Another triage"), "queues[8].code: duplicate of queues[0] (triage)"),
-        (set_key("routing", 3, "queue", "mn-x"), 'routing[3].queue: no queue "mn-x" in this bundle or the database'),
+        (
+            set_key("routing", 3, "queue", "mn-x"),
+            'routing[3].queue: no queue "mn-x" in this bundle or the database',
+        ),
         (set_key("routing", 3, "key", "appeals"), 'routing[3].key: unknown routing key "appeals"'),
         (set_key("routing", 7, "category", "carT"), 'routing[7].category: unknown category "carT"'),
         (copy_of("routing", 0, queue="benefits"), "routing[8]: duplicate of routing[0] (triage null)"),
         (copy_of("routing", 7), "routing[8]: duplicate of routing[7] (medical-necessity car_t)"),
-        (set_key("timeframes", 1, "hours", 72),
-         "timeframes[1]: give exactly one of hours, business_hours, calendar_days, business_days"),
-        (drop_key("timeframes", 0, "hours"),
-         "timeframes[0]: give exactly one of hours, business_hours, calendar_days, business_days"),
+        (
+            set_key("timeframes", 1, "hours", 72),
+            "timeframes[1]: give exactly one of hours, business_hours, calendar_days, business_days",
+        ),
+        (
+            drop_key("timeframes", 0, "hours"),
+            "timeframes[0]: give exactly one of hours, business_hours, calendar_days, business_days",
+        ),
         (set_key("timeframes", 0, "hours", 0), "timeframes[0].hours: not a whole number of at least 1: 0"),
-        (set_key("timeframes", 0, "hours", 7.5), "timeframes[0].hours: not a whole number of at least 1: 7.5"),
-        (set_key("timeframes", 0, "hours", True), "timeframes[0].hours: not a whole number of at least 1: True"),
+        (
+            set_key("timeframes", 0, "hours", 7.5),
+            "timeframes[0].hours: not a whole number of at least 1: 7.5",
+        ),
+        (
+            set_key("timeframes", 0, "hours", True),
+            "timeframes[0].hours: not a whole number of at least 1: True",
+        ),
         (set_key("timeframes", 0, "state", "ZZ"), 'timeframes[0].state: unknown state "ZZ"'),
         (set_key("timeframes", 0, "urgency", "urgent"), 'timeframes[0].urgency: unknown urgency "urgent"'),
         (set_key("timeframes", 0, "clock", "submission"), 'timeframes[0].clock: unknown clock "submission"'),
-        (set_key("timeframes", 0, "missed", "denied"), 'timeframes[0].missed: unknown missed-deadline meaning'),
-        (set_key("timeframes", 0, "pauses_when_pended", 1), "timeframes[0].pauses_when_pended: not true or false"),
-        (copy_of("timeframes", 2, calendar_days=7), "timeframes[3]: duplicate of timeframes[2] (standard OH)"),
+        (
+            set_key("timeframes", 0, "missed", "denied"),
+            "timeframes[0].missed: unknown missed-deadline meaning",
+        ),
+        (
+            set_key("timeframes", 0, "pauses_when_pended", 1),
+            "timeframes[0].pauses_when_pended: not true or false",
+        ),
+        (
+            copy_of("timeframes", 2, calendar_days=7),
+            "timeframes[3]: duplicate of timeframes[2] (standard OH)",
+        ),
         (append("holidays", "2026-13-01"), 'holidays[0]: not a date: "2026-13-01"'),
         (append("holidays", {"name": "New Year"}), "holidays[0].date: missing"),
         (append("policies", "MP-AD-1623"), "policies[3]: not an object"),
@@ -194,8 +239,15 @@ def test_it_rejects_a_document_of_the_wrong_shape(document, expected):
 
 def test_it_validates_a_timeframe_with_its_optional_keys(example_bundle):
     example_bundle["timeframes"].append(
-        {"urgency": "standard", "state": "IN", "business_days": 2, "clock": "complete",
-         "pauses_when_pended": True, "missed": "deemed_approved", "source": "IC 27-1-37.5"}
+        {
+            "urgency": "standard",
+            "state": "IN",
+            "business_days": 2,
+            "clock": "complete",
+            "pauses_when_pended": True,
+            "missed": "deemed_approved",
+            "source": "IC 27-1-37.5",
+        }
     )
 
     bundle, problems = parse_bundle(example_bundle)
@@ -203,4 +255,9 @@ def test_it_validates_a_timeframe_with_its_optional_keys(example_bundle):
     assert problems == []
     rule = bundle.timeframes[-1]
     assert (rule.unit, rule.amount, rule.clock, rule.pauses_when_pended, rule.missed) == (
-        "business_days", 2, "complete", True, "deemed_approved")
+        "business_days",
+        2,
+        "complete",
+        True,
+        "deemed_approved",
+    )

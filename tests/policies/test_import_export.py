@@ -52,7 +52,9 @@ def test_it_imports_the_example_bundle(db, example_path):
     assert "routing: 8 created, 0 updated, 0 unchanged" in run.stdout
     assert Policy.objects.get(number="EX-MP-0202").products.count() == 2
     assert list(Policy.objects.get(number="MP-AD-1623").revisions.values_list("action", flat=True)) == [
-        "Date Issued: new policy, approved at Committee.", "Date Effective"]
+        "Date Issued: new policy, approved at Committee.",
+        "Date Effective",
+    ]
     assert Plan.objects.get(code="GA-MKT-BRONZE-2026").excluded_products.get().hcpcs == "J1412"
     assert RoutingEntry.objects.get(key="medical-necessity", category="car_t").queue.code == "mn-car-t"
     assert RoutingEntry.objects.get(key="medical-necessity", category="").queue.code == "mn-general"
@@ -108,7 +110,9 @@ def test_it_adds_a_new_policy_version_beside_the_old_one(imported_example):
     assert result.counts["policies"] == {"created": 1, "updated": 1}
     versions = Policy.objects.filter(number="EX-PH-0101").order_by("effective")
     assert [(str(v.effective), v.archived and str(v.archived)) for v in versions] == [
-        ("2026-01-01", "2026-07-01"), ("2026-07-01", None)]
+        ("2026-01-01", "2026-07-01"),
+        ("2026-07-01", None),
+    ]
 
 
 def test_it_replaces_section_h_only_when_it_differs(imported_example):
@@ -135,8 +139,10 @@ def test_it_never_deletes_records_missing_from_the_bundle(imported_example):
 
 
 def test_it_accepts_references_to_records_already_in_the_database(imported_example):
-    bundle = {"routing": [{"key": "benefits", "category": "car_t", "queue": "mn-car-t"}],
-              "plans": [dict(imported_example["plans"][0], no_auth_products=["Q2041"])]}
+    bundle = {
+        "routing": [{"key": "benefits", "category": "car_t", "queue": "mn-car-t"}],
+        "plans": [dict(imported_example["plans"][0], no_auth_products=["Q2041"])],
+    }
 
     result = bundle_import(data=bundle)
 
@@ -164,7 +170,8 @@ def test_it_changes_nothing_in_the_database_when_a_bundle_is_bad(imported_exampl
         bundle_import(data=imported_example)
 
     assert [str(p) for p in raised.value.problems] == [
-        'timeframes[2].calendar_days: not a whole number of at least 1: "ten"']
+        'timeframes[2].calendar_days: not a whole number of at least 1: "ten"'
+    ]
     assert Product.objects.get(hcpcs="Q2042").brand == "Kymriah"
     assert (record_counts(), history_counts()) == (records, history)
 
@@ -187,7 +194,9 @@ def test_it_prints_one_line_per_problem_on_stderr(db, example_bundle, tmp_path):
 
 
 def test_it_reports_bad_json_with_its_line_and_column(db, tmp_path):
-    run = run_command("import_policies", write(tmp_path, '{\n  "policies": [\n    {"number": "MP-AD-1623",}\n  ]\n}'))
+    run = run_command(
+        "import_policies", write(tmp_path, '{\n  "policies": [\n    {"number": "MP-AD-1623",}\n  ]\n}')
+    )
 
     assert run.code == 1
     assert "not valid JSON" in run.stderr
@@ -216,8 +225,14 @@ def test_it_exports_in_the_bundle_format(imported_example):
 def test_it_exports_every_record_of_the_example_as_it_came_in(imported_example):
     exported = bundle_export()
 
-    identities = {"policies": ("number", "effective"), "products": ("hcpcs",), "plans": ("code",),
-                  "queues": ("code",), "routing": ("key", "category"), "timeframes": ("urgency", "state")}
+    identities = {
+        "policies": ("number", "effective"),
+        "products": ("hcpcs",),
+        "plans": ("code",),
+        "queues": ("code",),
+        "routing": ("key", "category"),
+        "timeframes": ("urgency", "state"),
+    }
     for kind, keys in identities.items():
         given, written = identified(imported_example[kind], *keys), identified(exported[kind], *keys)
         assert given.keys() == written.keys(), kind

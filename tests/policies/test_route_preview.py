@@ -61,7 +61,9 @@ def preview(*lines: str) -> Any:
         (line(id=7, plan=1), 7, "plan: not a non-empty string"),
     ],
 )
-def test_it_answers_a_bad_line_with_an_error_line(imported_example, request_line, expected_id, expected_error):
+def test_it_answers_a_bad_line_with_an_error_line(
+    imported_example, request_line, expected_id, expected_error
+):
     run = preview(request_line)
 
     assert run.code == 1
@@ -75,7 +77,12 @@ def test_it_decides_the_other_lines_in_order_and_exits_1(imported_example):
     run = preview(line(id="a"), "garbage", "", line(id="b", plan="XX"), line(id="c", urgency="expedited"))
 
     assert run.code == 1
-    assert [(o["id"], "error" in o) for o in run.lines] == [("a", False), (None, True), ("b", True), ("c", False)]
+    assert [(o["id"], "error" in o) for o in run.lines] == [
+        ("a", False),
+        (None, True),
+        ("b", True),
+        ("c", False),
+    ]
     assert "2 of 4 line(s) could not be decided" in run.stderr
 
 
@@ -114,8 +121,12 @@ def test_it_decides_differently_after_an_administrator_changes_the_records(impor
     assert (before["routing_key"], before["queue"]) == ("medical-necessity", "mn-car-t")
 
     medical_policy = Policy.objects.create(
-        number="EX-MP-0303", title="Axicabtagene ciloleucel", type="medical", lines_of_business=["marketplace"],
-        states=["OH"], effective=datetime.date(2026, 1, 1),
+        number="EX-MP-0303",
+        title="Axicabtagene ciloleucel",
+        type="medical",
+        lines_of_business=["marketplace"],
+        states=["OH"],
+        effective=datetime.date(2026, 1, 1),
     )
     medical_policy.products.add(Product.objects.get(hcpcs="Q2041"))
     [with_policy] = preview(yescarta).lines
@@ -139,9 +150,14 @@ def test_it_builds_the_snapshot_in_a_constant_number_of_queries(imported_example
     with CaptureQueriesContext(connection) as small:
         policy_snapshot()
     for number in range(5):
-        policy = Policy.objects.create(number=f"EX-{number}", title="More", type="medical",
-                                       lines_of_business=["marketplace"], states=["GA"],
-                                       effective=datetime.date(2026, 1, 1))
+        policy = Policy.objects.create(
+            number=f"EX-{number}",
+            title="More",
+            type="medical",
+            lines_of_business=["marketplace"],
+            states=["GA"],
+            effective=datetime.date(2026, 1, 1),
+        )
         policy.products.set(Product.objects.all())
     with CaptureQueriesContext(connection) as large:
         snapshot = policy_snapshot()

@@ -17,8 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "policies" / "mp-ad-1623.bundle.json"
 SHARED_CANDIDATES = [Path("/work/shared/data"), ROOT.parent / "shared" / "data"]
 SECTIONS = (
-    "subject", "background", "definitions", "policy", "state_specific", "conditions",
-    "related", "history", "references",
+    "subject",
+    "background",
+    "definitions",
+    "policy",
+    "state_specific",
+    "conditions",
+    "related",
+    "history",
+    "references",
 )
 PAGE_FOOTER = "has received due consideration"
 
@@ -137,7 +144,12 @@ def test_it_imports_cleanly_twice(bundle):
     from priorauth.policies.services import bundle_import
 
     first = bundle_import(data=bundle)
-    counts = (Policy.objects.count(), Product.objects.count(), Plan.objects.count(), PolicyRevision.objects.count())
+    counts = (
+        Policy.objects.count(),
+        Product.objects.count(),
+        Plan.objects.count(),
+        PolicyRevision.objects.count(),
+    )
     history = Policy.history.count() + Product.history.count()
     second = bundle_import(data=bundle)
 

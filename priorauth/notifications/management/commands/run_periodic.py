@@ -57,5 +57,5 @@ class Command(BaseCommand):
             result = app.tasks[self._entries()[name]["task"]].apply()
             if result.failed():
                 log.error("periodic %s failed: %s", name, type(result.result).__name__)
-        except Exception as error:  # noqa: BLE001  (one failing job must not stop the others)
+        except Exception as error:
             log.error("periodic %s failed: %s", name, type(error).__name__)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--input", "-i", default="-", help="read from this file instead of standard input")
+        parser.add_argument(
+            "--input", "-i", default="-", help="read from this file instead of standard input"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["input"]
