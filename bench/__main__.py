@@ -84,8 +84,10 @@ def run(url: str, *, runs: int, warmup: int) -> None:
         )
         timings += queue_page.measure(world, runs=runs, warmup=warmup)
     connections.close_all()
-    print(f"\nQueue page /review/queues/{world.queue.code}/ as an assigned nurse, {runs} loads after "
-          f"{warmup} warm-up loads; filtered page: {queue_page.FILTERED_QUERY}")
+    print(
+        f"\nQueue page /review/queues/{world.queue.code}/ as an assigned nurse, {runs} loads after "
+        f"{warmup} warm-up loads; filtered page: {queue_page.FILTERED_QUERY}"
+    )
     print("\n".join(queue_page.report(timings)))
 
 
