@@ -200,13 +200,14 @@ def _why_not_governed(case: _Case) -> tuple[str, str]:
 
 
 def _genetically_modified(case: _Case) -> bool:
-    """Return whether a transplant's donor cells are modified: the provider's word, else the record's.
+    """Return whether a transplant's donor cells are modified: the product record's word, else the provider's.
 
-    Only read for stem cell transplants: every other category's flags come from its product record.
+    Only read for stem cell transplants. A product's flags come from its record, never from the
+    provider (DOMAIN.md); only a transplant with no product record is described by the provider.
     """
-    if case.facts.genetically_modified is not None:
-        return case.facts.genetically_modified
-    return case.product.genetically_modified if case.product is not None else False
+    if case.product is not None:
+        return case.product.genetically_modified
+    return bool(case.facts.genetically_modified)
 
 
 def _scope(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:

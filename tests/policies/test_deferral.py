@@ -178,8 +178,8 @@ MODIFIED_GRAFT = ProductRecord(
         pytest.param({"hcpcs": "NOC-GRAFT"}, "medical-necessity", id="transplant-product-record-modified"),
         pytest.param(
             {"hcpcs": "NOC-OMISIRGE", "genetically_modified": True},
-            "medical-necessity",
-            id="provider-states-modification-of-a-transplant",
+            "transplant",
+            id="transplant-product-record-beats-the-providers-flag",
         ),
         pytest.param(
             {"hcpcs": "Q2042", "genetically_modified": False},

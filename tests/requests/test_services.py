@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -131,7 +132,8 @@ def test_it_stores_each_document_once(provider_staff, draft):
     assert attachment.original_name == "a.pdf"
     assert attachment.content_type == "application/pdf"
     assert len(attachment.sha256) == 64
-    assert "a.pdf" not in attachment.file.name  # the stored name carries nothing the user typed
+    # The stored name carries nothing the user typed: a random hex name and the checked type's suffix.
+    assert re.fullmatch(r"attachments/[0-9a-f]{32}\.pdf", attachment.file.name)
     with attachment.file.open("rb") as stored:
         assert stored.read().startswith(b"%PDF-")
 
