@@ -301,13 +301,40 @@ def parse_bundle(
     records["holidays"] = _parse_list(
         "holidays", lists["holidays"], lambda raw, path: _holiday(raw, path, problems)
     )
+    records["holidays"] = _named_holidays(data.get("holiday_names"), records["holidays"], problems)
     for kind, (key, identity) in _IDENTITIES.items():
         _check_duplicates(kind, key, records[kind], identity, problems)
     bundle = Bundle(**{kind: tuple(record for _, record in pairs) for kind, pairs in records.items()})
     return bundle, sorted(problems, key=_document_order)
 
 
-_ORDER = ["bundle", *_PARSERS, "holidays"]
+_ORDER = ["bundle", *_PARSERS, "holidays", "holiday_names"]
+
+
+def _named_holidays(
+    raw: Any, holidays: tuple[tuple[int, HolidayData], ...], problems: list[Problem]
+) -> tuple[tuple[int, HolidayData], ...]:
+    """Return the holidays with the names of `holiday_names` ({date: name}), checked against them.
+
+    DOMAIN.md's `holidays[]` are plain dates; the names an administrator sees in the admin travel
+    beside them, so a reader that knows only the contract still reads the dates.
+    """
+    if raw is None:
+        return holidays
+    if not isinstance(raw, dict):
+        problems.append(Problem("holiday_names", "not an object of date: name"))
+        return holidays
+    dates = {holiday.date.isoformat() for _, holiday in holidays}
+    names: dict[str, str] = {}
+    for day, name in raw.items():
+        path = f"holiday_names.{day}"
+        if day not in dates:
+            problems.append(Problem(path, "not one of the dates in holidays"))
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(Problem(path, "not a name (text)"))
+        else:
+            names[day] = name.strip()
+    return tuple((index, HolidayData(h.date, names.get(h.date.isoformat(), h.name))) for index, h in holidays)
 
 
 def _document_order(problem: Problem) -> tuple[int, int]:

@@ -188,8 +188,9 @@ def _upsert_instance(
     return ("updated" if changed or m2m_changed else "unchanged"), instance
 
 
-def bundle_export() -> dict[str, list[Any]]:
+def bundle_export() -> dict[str, Any]:
     """Return every policy record as a bundle document, in a stable order, dates in ISO form."""
+    holidays = list(Holiday.objects.order_by("date"))
     return {
         "policies": [
             _export_policy(p)
@@ -206,10 +207,8 @@ def bundle_export() -> dict[str, list[Any]]:
             for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
         ],
         "timeframes": [_export_timeframe(t) for t in TimeframeRule.objects.order_by("urgency", "state")],
-        "holidays": [
-            {"date": h.date.isoformat(), "name": h.name} if h.name else h.date.isoformat()
-            for h in Holiday.objects.order_by("date")
-        ],
+        "holidays": [h.date.isoformat() for h in holidays],
+        "holiday_names": {h.date.isoformat(): h.name for h in holidays if h.name},
     }
 
 

@@ -216,6 +216,36 @@ def test_it_reads_holidays_as_dates_or_named_dates(example_bundle):
     ]
 
 
+def test_it_names_the_plain_dates_from_holiday_names(example_bundle):
+    example_bundle["holidays"] = ["2026-01-01", "2026-07-03"]
+    example_bundle["holiday_names"] = {"2026-07-03": "Independence Day (observed)"}
+
+    bundle, problems = parse_bundle(example_bundle)
+
+    assert problems == []
+    assert [(h.date.isoformat(), h.name) for h in bundle.holidays] == [
+        ("2026-01-01", ""),
+        ("2026-07-03", "Independence Day (observed)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["2026-07-03"], "holiday_names: not an object of date: name"),
+        ({"2026-12-25": "Christmas Day"}, "holiday_names.2026-12-25: not one of the dates in holidays"),
+        ({"2026-07-03": ""}, "holiday_names.2026-07-03: not a name (text)"),
+    ],
+)
+def test_it_refuses_holiday_names_that_name_nothing(example_bundle, names, expected):
+    example_bundle["holidays"] = ["2026-07-03"]
+    example_bundle["holiday_names"] = names
+
+    _, problems = parse_bundle(example_bundle)
+
+    assert [f"{p.path}: {p.message}" for p in problems] == [expected]
+
+
 def test_it_reads_the_stored_extra_keys(example_bundle):
     example_bundle["products"][0]["manufacturer"] = "Novartis"
     example_bundle["plans"][0]["name"] = "Ohio Silver"

@@ -222,6 +222,16 @@ def test_it_exports_in_the_bundle_format(imported_example):
     assert exported["policies"][2]["effective"] == "2026-05-01"
 
 
+def test_it_exports_holidays_as_plain_dates_with_their_names_beside(db):
+    run_command("import_policies", str(SEED))
+
+    exported = bundle_export()
+
+    assert "2026-07-03" in exported["holidays"]
+    assert all(isinstance(day, str) for day in exported["holidays"])
+    assert exported["holiday_names"]["2026-07-03"] == "Independence Day (observed)"
+
+
 def test_it_exports_every_record_of_the_example_as_it_came_in(imported_example):
     exported = bundle_export()
 

@@ -130,11 +130,12 @@ def test_its_plans_queues_and_routing_hang_together(bundle):
 
 
 def test_its_holidays_are_weekdays_of_2026_and_2027(bundle):
-    days = [datetime.date.fromisoformat(h["date"]) for h in bundle["holidays"]]
+    days = [datetime.date.fromisoformat(h) for h in bundle["holidays"]]
     assert all(day.weekday() < 5 for day in days)
     assert datetime.date(2026, 7, 3) in days  # Independence Day 2026 is a Saturday
     assert datetime.date(2027, 12, 24) in days  # Christmas 2027 is a Saturday
     assert {day.year for day in days} == {2026, 2027}
+    assert bundle["holiday_names"]["2026-07-03"] == "Independence Day (observed)"
 
 
 @pytest.mark.django_db
