@@ -4,7 +4,8 @@ The clock is a set of running time: every instant from its start, minus the inst
 not count. Business units do not count Saturdays, Sundays or holidays (the weekday and the date
 are judged in UTC, so a due time does not depend on the server's zone). A rule that
 `pauses_when_pended` does not count the time a request spent pended either. The due time is the
-instant at which the running time reaches the rule's amount.
+instant at which the running time reaches the rule's amount; the at-risk time is the instant
+at which it reaches three quarters of it.
 
 Definitions chosen here (the rules' sources speak of days, not of instants):
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 UTC = datetime.UTC
 HOURS_PER_UNIT: dict[str, int] = {"hours": 1, "business_hours": 1, "calendar_days": 24, "business_days": 24}
 BUSINESS_UNITS = frozenset({"business_hours", "business_days"})
+# Three quarters of the timeframe used: the request is at risk of missing its due time (issue 4).
+AT_RISK_FRACTION = 3 / 4
 
 Pend = tuple[datetime.datetime, datetime.datetime | None]
 Interval = tuple[datetime.datetime, datetime.datetime]
@@ -132,6 +135,34 @@ def _pended_intervals(pends: Iterable[Interval], since: datetime.datetime) -> li
     return merged
 
 
+def _counted_pends(
+    rule: TimeframeRecord,
+    received: datetime.datetime,
+    pends: Sequence[Pend],
+    holidays: frozenset[datetime.date],
+) -> list[Interval] | None:
+    """Return the answered pends that move the rule's clock, or None while one of them is open.
+
+    A rule that neither restarts nor pauses counts no pend. A pend that begins at or after the
+    due time then in effect counts for nothing: the deadline was already missed.
+    """
+    _answered(pends)  # validates every pend, open or answered
+    if rule.clock != "complete" and not rule.pauses_when_pended:
+        return []
+    span = _span(rule.unit, rule.amount)
+    due = _due_with(rule, received, [], span, holidays)
+    counted: list[Interval] = []
+    for pended_at, answered_at in sorted(pends, key=lambda pend: _aware(pend[0], "pended_at")):
+        pended = _aware(pended_at, "pended_at")
+        if pended >= due:
+            continue
+        if answered_at is None:
+            return None
+        counted.append((pended, _aware(answered_at, "answered_at")))
+        due = _due_with(rule, received, counted, span, holidays)
+    return counted
+
+
 def due_at_for(
     rule: TimeframeRecord,
     received_at: datetime.datetime,
@@ -147,24 +178,40 @@ def due_at_for(
     nor pauses ignores pends. A pend that begins at or after the due time then in effect moves
     nothing: the deadline was already missed, and asking for information cannot revive it.
     """
+    return _used_by(rule, received_at, pends, holidays, 1)
+
+
+def at_risk_at_for(
+    rule: TimeframeRecord,
+    received_at: datetime.datetime,
+    pends: Sequence[Pend] = (),
+    holidays: Iterable[datetime.date] = (),
+) -> datetime.datetime | None:
+    """Return when three quarters of the rule's timeframe have been used, in UTC; None while stopped.
+
+    The quarters are the rule's own running time, counted as the due time is: from the clock's
+    start or restart (the last answer, under `clock: complete`), skipping weekends and holidays
+    under business units, and skipping the time pended under `pauses_when_pended`. So Indiana's
+    48 business hours from Friday 13:00 are at risk at Tuesday 01:00 (36 business hours), not on
+    Monday, and a Georgia request restarted by an answer is at risk 5.25 days after the answer.
+    """
+    return _used_by(rule, received_at, pends, holidays, AT_RISK_FRACTION)
+
+
+def _used_by(
+    rule: TimeframeRecord,
+    received_at: datetime.datetime,
+    pends: Sequence[Pend],
+    holidays: Iterable[datetime.date],
+    fraction: float,
+) -> datetime.datetime | None:
+    """Return when `fraction` of the rule's timeframe has been used, or None while its clock is stopped."""
     received = _aware(received_at, "received_at")
-    span = _span(rule.unit, rule.amount)
-    business = rule.unit in BUSINESS_UNITS
     holidays = frozenset(holidays)
-    _answered(pends)  # validates every pend, open or answered
-    due = _advance(received, span, business, holidays, ())
-    if rule.clock != "complete" and not rule.pauses_when_pended:
-        return due
-    counted: list[Interval] = []
-    for pended_at, answered_at in sorted(pends, key=lambda pend: _aware(pend[0], "pended_at")):
-        pended = _aware(pended_at, "pended_at")
-        if pended >= due:
-            continue
-        if answered_at is None:
-            return None
-        counted.append((pended, _aware(answered_at, "answered_at")))
-        due = _due_with(rule, received, counted, span, holidays)
-    return due
+    counted = _counted_pends(rule, received, pends, holidays)
+    if counted is None:
+        return None
+    return _due_with(rule, received, counted, _span(rule.unit, rule.amount) * fraction, holidays)
 
 
 def _due_with(
@@ -188,18 +235,25 @@ def earliest_due(
     pends: Sequence[Pend] = (),
     holidays: Iterable[datetime.date] = (),
 ) -> tuple[datetime.datetime | None, TimeframeRecord]:
-    """Return the earliest due time among `rules` and the rule that gives it.
+    """Return the due time and the rule that governs it: the one earliest at receipt.
 
-    A tie goes to the state's own rule over the federal (`*`) one. Rules whose clock is stopped
-    by an open pend give no due time and are passed over; if every clock is stopped, the due
-    time is None and the rule is the one that was earliest at receipt. No rules is a ValueError.
+    Step 8 of DOMAIN.md picks, among the matching rules, the one that yields the earliest due
+    time when the request is received (a tie goes to the state's own rule over the federal `*`
+    one), and says that a pend then moves the due time "only as the winning rules allow". So
+    that winning rule keeps governing after every pend: its `clock` and `pauses_when_pended`
+    decide the new due time (None while a pend it stops for is open), and its `missed` setting
+    still says what a missed deadline means. The losing rules are not consulted again.
+
+    This matters where rules tie or nearly tie: a Georgia expedited request (72 hours from the
+    complete request, deemed approved if missed) ties the federal 72 hours from receipt and wins
+    the tie; after a pend the Georgia clock restarts at the answer and the request stays deemed
+    approved when that restarted clock runs out. Letting the federal clock, which ignores pends,
+    take over would turn every pended Georgia expedited request into a plain breach, which is
+    not how the rule that won describes the deadline. No rules is a ValueError.
     """
     if not rules:
         raise ValueError("no timeframe rule to compute a due time from")
     holidays = frozenset(holidays)
-    running = [(due_at_for(rule, received_at, pends, holidays), rule) for rule in rules]
-    running = [(due, rule) for due, rule in running if due is not None]
-    if running:
-        return min(running, key=lambda pair: (pair[0], pair[1].state == "*"))
-    _, at_receipt = earliest_due(rules, received_at, (), holidays)
-    return None, at_receipt
+    at_receipt = [(add_timeframe(received_at, rule.unit, rule.amount, holidays), rule) for rule in rules]
+    _, winner = min(at_receipt, key=lambda pair: (pair[0], pair[1].state == "*"))
+    return due_at_for(winner, received_at, pends, holidays), winner

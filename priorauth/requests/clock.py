@@ -3,18 +3,19 @@
 The rules a request is timed by are the timeframe rules that matched at submission, stored on
 the request as dicts (`timeframe_rules`), so a later edit of the records never moves a due
 time already given. After every pend and every answer the due time is recomputed from those
-stored rules (`due_now`), as DOMAIN.md step 8 allows: a `clock: complete` rule restarts at the
-answer, a `pauses_when_pended` rule adds the time pended, any other rule runs on.
+stored rules (`due_now`), as DOMAIN.md step 8 allows: the rule that won at receipt keeps
+governing (see `priorauth.policies.timeframes.earliest_due`); if it is a `clock: complete` rule
+it restarts at the answer, if it `pauses_when_pended` it adds the time pended, else it runs on.
+The at-risk time (three quarters of that rule's timeframe used) moves with it.
 
 While a pend is open:
 
-- a rule that restarts or pauses is stopped and gives no due time; the others keep theirs, so
-  the earliest running rule gives the due time (an Ohio request stays due 10 days from receipt
-  even while the federal clock is paused);
-- when every rule is stopped (Georgia, West Virginia, or a federal-only request), the request
-  has no due time at all: `due_at` and `at_risk_at` are None, the state is "stopped", and
-  `due_rule` stays the rule that was earliest at receipt, so the screen can still name the
-  rule and its source ("clock stopped while waiting for information, under ...");
+- a governing rule that neither restarts nor pauses keeps its due time (an Ohio request stays
+  due 10 days from receipt; the federal rule it beat would pause, but it no longer governs);
+- a governing rule that restarts or pauses is stopped (Georgia, West Virginia, or a federal-only
+  standard request): `due_at` and `at_risk_at` are None, the state is "stopped", and `due_rule`
+  stays that rule, so the screen can still name the rule and its source ("clock stopped while
+  waiting for information, under ...");
 - a pend begun after the due time had already passed moves nothing: the deadline stays
   missed (see `priorauth.policies.timeframes.due_at_for`).
 """
@@ -30,8 +31,6 @@ from priorauth.policies import timeframes, vocab
 from priorauth.policies.snapshot import TimeframeRecord
 
 DueState = Literal["on_track", "at_risk", "overdue", "stopped"]
-# Three quarters of the timeframe used: the request is at risk of missing its due time.
-AT_RISK_FRACTION = 3 / 4
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,6 @@ def matching_rules(rules: Iterable[TimeframeRecord], *, urgency: str, state: str
     return [rule for rule in rules if rule.urgency == urgency and rule.state in (state, vocab.ANY_STATE)]
 
 
-def at_risk_time(received_at: datetime.datetime, due_at: datetime.datetime) -> datetime.datetime:
-    """Return the moment three quarters of the time from receipt to the due time have passed."""
-    return received_at + (due_at - received_at) * AT_RISK_FRACTION
-
-
 def due_now(
     *,
     rules: Sequence[Mapping[str, Any]],
@@ -73,13 +67,16 @@ def due_now(
 ) -> DueTime:
     """Return the due time given the stored rules and every pend so far (open ones included).
 
-    With no stored rules there is nothing to time the request by: the result is all None.
+    The at-risk time is when three quarters of the governing rule's timeframe have been used,
+    counted in its own units from its clock's start or restart, pauses skipped, as the due time
+    is. With no stored rules there is nothing to time the request by: the result is all None.
     """
     if not rules:
         return DueTime(None, None, None)
     records = [rule_from_json(rule) for rule in rules]
+    holidays = frozenset(holidays)
     due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays)
-    at_risk_at = at_risk_time(received_at, due_at) if due_at is not None else None
+    at_risk_at = timeframes.at_risk_at_for(rule, received_at, pends, holidays)
     return DueTime(due_at, rule_as_json(rule), at_risk_at)
 
 
@@ -93,14 +90,15 @@ def due_state(
     """Return where a request stands against its due time.
 
     No due time means the clock is stopped (every rule waits for information). A missing
-    `at_risk_at` (a row from before it was stored) is derived from the receipt time.
+    `at_risk_at` (a row routed before it was stored, whose rules are unknown) is approximated
+    as three quarters of the way from receipt to the due time.
     """
     if due_at is None:
         return "stopped"
     if now >= due_at:
         return "overdue"
     if at_risk_at is None and received_at is not None:
-        at_risk_at = at_risk_time(received_at, due_at)
+        at_risk_at = received_at + (due_at - received_at) * timeframes.AT_RISK_FRACTION
     if at_risk_at is not None and now >= at_risk_at:
         return "at_risk"
     return "on_track"

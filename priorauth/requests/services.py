@@ -229,7 +229,11 @@ def _store_decision(
         rules = clock.matching_rules(snapshot.timeframes, urgency=pa.urgency, state=pa.member.plan.state)
         pa.timeframe_rules = [clock.rule_as_json(rule) for rule in rules]
         pa.due_rule = clock.rule_as_json(decision.timeframe)
-        pa.at_risk_at = clock.at_risk_time(received_at, decision.due_at)
+        # The at-risk time comes from the same clock as every later recompute (due_refresh).
+        due = clock.due_now(
+            rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=snapshot.holidays
+        )
+        pa.at_risk_at = due.at_risk_at
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
     if decision.governing is not None:
         pa.governing_policy_number = decision.governing.number

@@ -8,7 +8,6 @@ import pytest
 
 from priorauth.policies.snapshot import TimeframeRecord
 from priorauth.requests.clock import (
-    at_risk_time,
     due_now,
     due_state,
     matching_rules,
@@ -37,9 +36,51 @@ def stored(*rules: TimeframeRecord) -> list[dict]:
     return [rule_as_json(rule) for rule in rules]
 
 
-def test_it_puts_the_at_risk_time_three_quarters_of_the_way_to_the_due_time():
-    assert at_risk_time(RECEIVED, RECEIVED + days(10)) == RECEIVED + days(7.5)
-    assert at_risk_time(RECEIVED, RECEIVED + datetime.timedelta(hours=48)) == RECEIVED + days(1.5)
+INDIANA = TimeframeRecord("standard", "IN", "business_hours", 48, missed="deemed_approved")
+FRIDAY = datetime.datetime(2026, 6, 5, 13, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("rules", "received", "pends", "due_at", "at_risk_at"),
+    [
+        pytest.param(
+            [FEDERAL, OHIO], RECEIVED, [], RECEIVED + days(10), RECEIVED + days(7.5), id="calendar-days"
+        ),
+        pytest.param([OHIO_EXPEDITED], RECEIVED, [], RECEIVED + days(2), RECEIVED + days(1.5), id="hours"),
+        pytest.param(
+            [FEDERAL, INDIANA],
+            FRIDAY,
+            [],
+            FRIDAY + days(4),
+            FRIDAY + days(3.5),
+            id="business-hours-36-of-48-used-on-tuesday-not-monday",
+        ),
+        pytest.param(
+            [FEDERAL, GEORGIA],
+            RECEIVED,
+            [(RECEIVED + days(1), RECEIVED + days(30))],
+            RECEIVED + days(37),
+            RECEIVED + days(35.25),
+            id="georgia-restarted-is-not-at-risk-the-moment-it-comes-back",
+        ),
+        pytest.param(
+            [FEDERAL],
+            RECEIVED,
+            [(RECEIVED + days(2), RECEIVED + days(12))],
+            RECEIVED + days(25),
+            RECEIVED + days(21.25),
+            id="federal-pause-adds-the-ten-days-pended",
+        ),
+    ],
+)
+def test_it_puts_the_at_risk_time_at_three_quarters_of_the_governing_rules_time(
+    rules, received, pends, due_at, at_risk_at
+):
+    due = due_now(rules=stored(*rules), received_at=received, pends=pends)
+    assert (due.due_at, due.at_risk_at) == (due_at, at_risk_at)
+    answered = max([received, *(end for _, end in pends)])
+    state = due_state(received_at=received, due_at=due.due_at, at_risk_at=due.at_risk_at, now=answered)
+    assert state == "on_track"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +153,7 @@ def test_it_restarts_the_georgia_clock_at_the_answer_and_keeps_at_risk_in_step()
     pends = [(RECEIVED + days(2), answered)]
     due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=pends)
     assert due.due_at == answered + days(7)
-    assert due.at_risk_at == RECEIVED + (days(11) * 3 / 4)
+    assert due.at_risk_at == answered + days(5.25)
 
 
 def test_it_adds_the_time_pended_under_the_federal_rule_alone():

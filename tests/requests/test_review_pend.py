@@ -10,10 +10,13 @@ import time_machine
 from priorauth.policies.models import TimeframeRule
 from priorauth.requests import services
 from priorauth.requests.models import EventKind, Status
-from priorauth.requests.review import ReviewError, review_pend
+from priorauth.requests.review import ReviewError, deemed_approvals_record, review_pend
 from tests.requests.review_world import MONDAY, claimed, seed, submitted  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("seed")
+
+
+EXPEDITED = {"urgency": "expedited", "expedited_statement": "Rapidly progressing lymphoma."}
 
 
 def days(n: float) -> datetime.timedelta:
@@ -81,7 +84,45 @@ def test_it_stops_then_restarts_the_georgia_clock(clock, provider_staff, nurse):
     clock.move_to(MONDAY + days(4))
     pa = answer(provider_staff, asked)
     assert pa.due_at == MONDAY + days(11) and pa.due_rule["source"] == "O.C.G.A. 33-46-26, -27, -29"
-    assert pa.at_risk_at == MONDAY + days(11) * 3 / 4
+    # Three quarters of the restarted 7 days, not of the 11 days since receipt.
+    assert pa.at_risk_at == MONDAY + days(4) + days(5.25)
+
+
+def test_it_keeps_a_pended_georgia_expedited_request_under_georgia_law(clock, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "GA", **EXPEDITED))
+    assert pa.due_at == MONDAY + days(3) and pa.due_rule["state"] == "GA"  # ties the federal 72 hours
+    clock.move_to(MONDAY + days(1))
+    asked = pend(nurse, pa)
+    clock.move_to(MONDAY + days(2))
+    pa = answer(provider_staff, asked)
+    # The federal 72 hours from receipt would now be earlier, but Georgia won at receipt and governs.
+    assert pa.due_at == MONDAY + days(5) and pa.due_rule["state"] == "GA"
+    assert pa.due_rule["missed"] == "deemed_approved"
+    assert pa.at_risk_at == MONDAY + days(2) + datetime.timedelta(hours=54)
+    assert deemed_approvals_record(now=MONDAY + days(5)) == 1
+    pa.refresh_from_db()
+    assert pa.status == Status.APPROVED and pa.determination.by_operation_of_law
+
+
+@pytest.mark.parametrize(
+    ("urgency", "due_after_answer", "at_risk_after_answer"),
+    [
+        pytest.param({}, days(15 + 6), days(11.25 + 6), id="standard-pauses-for-the-six-days-pended"),
+        pytest.param(EXPEDITED, days(3), days(2.25), id="expedited-runs-on-from-receipt"),
+    ],
+)
+def test_it_times_a_federal_only_request_by_the_federal_rule_through_a_pend(
+    clock, provider_staff, nurse, urgency, due_after_answer, at_risk_after_answer
+):
+    TimeframeRule.objects.filter(state="OH").delete()  # Ohio without its own law: federal rules only
+    pa = claimed(nurse, submitted(provider_staff, "OH", **urgency))
+    assert [rule["state"] for rule in pa.timeframe_rules] == ["*"]
+    clock.move_to(MONDAY + days(1))
+    asked = pend(nurse, pa)
+    clock.move_to(MONDAY + days(7))
+    pa = answer(provider_staff, asked)
+    assert (pa.due_at, pa.at_risk_at) == (MONDAY + due_after_answer, MONDAY + at_risk_after_answer)
+    assert pa.due_rule["state"] == "*" and pa.due_rule["missed"] == "breach"
 
 
 def test_it_restarts_the_west_virginia_clock_at_the_answer(clock, provider_staff, nurse):
