@@ -108,16 +108,26 @@ def member_ticket(user: User, member: Member, date_of_service: datetime.date | N
     return signing.dumps(payload, salt=_TICKET_SALT)
 
 
+class TicketExpired(Exception):
+    """A member-lookup ticket that is stale, garbled or names no member: the user looks up again."""
+
+    message = "This member lookup has expired or is no longer valid. Please look the member up again."
+
+
 def member_from_ticket(user: User, ticket: str) -> MemberTicket:
-    """Return the member a ticket proves the user looked up; a forged, stale or borrowed one is Http404."""
+    """Return the member a ticket proves the user looked up.
+
+    A stale, garbled or memberless ticket raises TicketExpired, which names no one; a ticket
+    made for another user is Http404, like any other organization's data.
+    """
     try:
         payload = signing.loads(ticket, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE)
     except signing.BadSignature as error:
-        raise Http404("This lookup has expired; please find the member again.") from error
+        raise TicketExpired from error
     if payload.get("u") != user.pk or not is_provider_staff(user):
         raise Http404("No such member.")
     member = Member.objects.filter(pk=payload.get("m")).first()
     if member is None:
-        raise Http404("No such member.")
+        raise TicketExpired
     day = datetime.date.fromisoformat(payload["d"]) if payload.get("d") else None
     return MemberTicket(member=member, token=uuid.UUID(payload["t"]), date_of_service=day)

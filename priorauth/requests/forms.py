@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.forms.utils import pretty_name
 
 from priorauth.members.models import Member
 from priorauth.policies import vocab
@@ -39,6 +41,44 @@ JEOPARDY = (
     "An expedited review needs your statement that the standard timeframe could seriously jeopardize "
     "the member's life, health or ability to regain maximum function."
 )
+
+
+def _plain_messages(field: forms.Field, what: str) -> dict[str, str]:
+    """Return the field's error messages in plain words, naming what the field asks for."""
+    if isinstance(field, YesNoField):
+        return {"invalid_choice": f"Please answer “{field.label}” with yes or no."}
+    if isinstance(field, forms.ChoiceField):
+        return {"invalid_choice": f"Please choose the {what} from the list."}
+    if isinstance(field, forms.DateField):
+        return {"invalid": f"Please enter the {what} as MM/DD/YYYY."}
+    if isinstance(field, forms.IntegerField):
+        return {
+            "invalid": f"Please enter the {what} as a whole number.",
+            "min_value": f"The {what} cannot be less than %(limit_value)s.",
+            "max_value": f"The {what} cannot be more than %(limit_value)s.",
+        }
+    if isinstance(field, forms.FileField):
+        return {
+            "invalid": "That was not a file: please choose the document again.",
+            "missing": "The document did not arrive: please choose it again.",
+            "empty": "One of the documents is empty: please check it and choose it again.",
+            "max_length": "A document's name may be at most %(max)d characters: please rename it.",
+        }
+    return {
+        "max_length": f"Please keep the {what} to %(limit_value)d characters (it has %(show_value)d).",
+        "null_characters_not_allowed": f"The {what} contains a character we cannot store.",
+    }
+
+
+def use_plain_messages(form: forms.BaseForm, names: dict[str, str] | None = None) -> None:
+    """Replace Django's default error messages on every field of the form with plain words.
+
+    `names` gives the words for a field whose label does not read well inside a sentence.
+    """
+    for name, field in form.fields.items():
+        label = str(field.label or pretty_name(name))
+        what = (names or {}).get(name) or (label if label[:2].isupper() else label[:1].lower() + label[1:])
+        field.error_messages.update(_plain_messages(field, what))
 
 
 def max_upload_bytes() -> int:
@@ -187,6 +227,7 @@ class IntakeForm(forms.Form):
         self.uploads: list[Upload] = []
         self.diagnosis_descriptions: list[tuple[str, str]] = []
         self.helper = intake_helper()
+        use_plain_messages(self, names=_INTAKE_WORDS)
 
     @classmethod
     def initial_for(cls, pa: PriorAuthRequest) -> dict[str, Any]:
@@ -328,6 +369,14 @@ class IntakeForm(forms.Form):
         return details
 
 
+_INTAKE_WORDS = {
+    "service": "kind of service",
+    "product": "therapy",
+    "ecog": "ECOG performance status",
+    "expedited_statement": "statement",
+    "attachments": "documents",
+}
+
 _MODEL_FIELDS = (
     "date_of_service",
     "genetically_modified",
@@ -391,9 +440,18 @@ class AnswerForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
+    """The request list's search and filters.
+
+    The search may name a member, so the view keeps it in the session and never in a URL; the
+    other filters carry no health information and travel in the list's links (`public_query`).
+    """
+
+    PUBLIC = ("status", "category", "date_from", "date_to")
+
     q = forms.CharField(
         label="Search",
         required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"placeholder": "Request number, member name or ID, therapy"}),
     )
     status = forms.ChoiceField(required=False)
@@ -407,3 +465,10 @@ class ListFilterForm(forms.Form):
         self.fields["category"].choices = [("", "Any therapy"), *vocab.choices(vocab.CATEGORIES)]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name in ("status", "category") else "form-control"
+        use_plain_messages(self, names={"q": "search", "date_from": "“From” date", "date_to": "“To” date"})
+
+    def public_query(self) -> str:
+        """Return the valid filters other than the search as a query string, for the list's links."""
+        data = getattr(self, "cleaned_data", {})
+        values = {name: data[name] for name in self.PUBLIC if data.get(name)}
+        return urlencode({k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()})

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from priorauth.members.selectors import eligibility
 from priorauth.policies.models import Product
 from priorauth.requests import selectors, services
 from priorauth.requests.access import (
+    TicketExpired,
     get_attachment_for_user,
     get_draft_for_user,
     get_request_for_user,
@@ -19,26 +21,63 @@ from priorauth.requests.access import (
     provider_required,
 )
 from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, ListFilterForm, WithdrawForm
-from priorauth.requests.models import PriorAuthRequest
+from priorauth.requests.models import PriorAuthRequest, Status
 
 PAGE_SIZE = 25
+# A decision is still to come: the pages show the due time; once closed, when it closed instead.
+AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED})
+
+
+# The search may name a member: it is kept in the session under this key, never in a URL.
+LIST_SEARCH = "requests:list:search"
 
 
 @provider_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    form = ListFilterForm(request.GET or None)
-    filters = selectors.ListFilters(**form.cleaned_data) if form.is_valid() else selectors.ListFilters()
+    if request.method == "POST":
+        return _request_list_search(request)
+    data = request.GET.copy()
+    data["q"] = request.session.get(LIST_SEARCH, "")
+    return _render_list(request, ListFilterForm(data))
+
+
+def _request_list_search(request: HttpRequest) -> HttpResponse:
+    """Keep the posted search in the session and redirect to the list (post, redirect, get)."""
+    if "clear" in request.POST:
+        request.session.pop(LIST_SEARCH, None)
+        return redirect("requests:list")
+    form = ListFilterForm(request.POST)
+    valid = form.is_valid()
+    if "q" in form.cleaned_data:
+        request.session[LIST_SEARCH] = form.cleaned_data["q"]
+    if not valid:
+        return _render_list(request, form)
+    query = form.public_query()
+    return redirect(reverse("requests:list") + (f"?{query}" if query else ""))
+
+
+def _render_list(request: HttpRequest, form: ListFilterForm) -> HttpResponse:
+    form.is_valid()  # An invalid filter is shown with its message; the valid ones still apply.
+    filters = selectors.ListFilters(**form.cleaned_data)
     found = selectors.requests_for_organization(request.user.organization, filters)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "requests/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": form.public_query(),
+        "awaiting_decision": AWAITING_DECISION,
+    }
+    return render(request, "requests/list.html", context)
 
 
 @provider_required
 @require_POST
 def request_start(request: HttpRequest) -> HttpResponse:
-    ticket = member_from_ticket(request.user, request.POST.get("ticket", ""))
+    try:
+        ticket = member_from_ticket(request.user, request.POST.get("ticket", ""))
+    except TicketExpired:
+        messages.error(request, TicketExpired.message)
+        return redirect("members:lookup")
     try:
         pa = services.request_start(
             user=request.user,
@@ -116,6 +155,7 @@ def _render_detail(
 ) -> HttpResponse:
     context = {
         "pa": pa,
+        "awaiting_decision": pa.status in AWAITING_DECISION,
         # Internal events (claims, notes, reassignments) are for reviewers only.
         "events": pa.events.filter(internal=False).select_related("actor"),
         "trace": selectors.trace_lines(pa.decision),

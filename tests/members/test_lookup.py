@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from priorauth.members.models import CoveragePeriod, Member, Plan
@@ -83,7 +84,26 @@ def test_it_refuses_a_ticket_made_for_someone_else(client, staff_client, other_s
     staff_client.logout()
     assert client.login(username=other_staff.username, password=PASSWORD)
     assert client.post(reverse("requests:start"), {"ticket": ticket}).status_code == 404
-    assert client.post(reverse("requests:start"), {"ticket": "forged"}).status_code == 404
+    assert not PriorAuthRequest.objects.exists()
+
+
+@pytest.mark.parametrize("ticket", ["forged", ""])
+def test_it_asks_to_look_up_again_after_a_garbled_ticket(staff_client, member, ticket):
+    response = staff_client.post(reverse("requests:start"), {"ticket": ticket}, follow=True)
+    assert response.redirect_chain == [(reverse("members:lookup"), 302)]
+    assert "Please look the member up again." in response.content.decode()
+    assert not PriorAuthRequest.objects.exists()
+
+
+def test_it_asks_to_look_up_again_after_the_ticket_expires(staff_client, member):
+    ticket = lookup(staff_client).context["ticket"]
+    # The ticket lasts two hours; the login (eight hours) outlives it.
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=2, minutes=1)
+    with time_machine.travel(later, tick=False):
+        response = staff_client.post(reverse("requests:start"), {"ticket": ticket}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(reverse("members:lookup"), 302)]
+    assert "This member lookup has expired" in page and "Lovelace" not in page
     assert not PriorAuthRequest.objects.exists()
 
 

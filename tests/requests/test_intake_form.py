@@ -130,3 +130,23 @@ def test_it_finds_the_product_by_code_brand_or_generic_name(member, name):
 
 def test_it_lets_a_draft_be_expedited_before_the_statement_is_written(member):
     assert bound(member, action=SAVE, urgency="expedited", expedited_statement="").errors == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("urgency", "bogus", "Please choose the urgency from the list."),
+        ("date_of_service", "31/31/2027", "Please enter the date of service as MM/DD/YYYY."),
+        ("ecog", "7", "Please choose the ECOG performance status from the list."),
+        ("active_infection", "maybe", "Please answer “Active infection?” with yes or no."),
+        ("prior_lines_of_therapy", "two", "Please enter the prior lines of therapy as a whole number."),
+        (
+            "ordering_name",
+            "x" * 201,
+            "Please keep the ordering provider name to 200 characters (it has 201).",
+        ),
+    ],
+)
+def test_it_explains_a_bad_value_in_plain_words(member, field, typed, message):
+    form = bound(member, action=SAVE, **{field: typed})
+    assert form.errors[field] == [message]

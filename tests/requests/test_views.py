@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from priorauth.members.models import Member
 from priorauth.policies.models import RoutingEntry
 from priorauth.requests import services
 from priorauth.requests.models import EASTERN, InformationRequest, PriorAuthRequest, Status
@@ -118,6 +120,30 @@ def test_it_withdraws_with_a_reason_from_the_request_page(staff_client, provider
     assert draft.status == Status.WITHDRAWN
 
 
+def test_it_shows_the_due_time_only_while_a_decision_is_pending(staff_client, provider_staff, draft):
+    services.request_submit(user=provider_staff, request_id=draft.pk, attested=True)
+    url = reverse("requests:detail", args=[draft.pk])
+    assert 'data-testid="due-at"' in staff_client.get(url).content.decode()
+
+    staff_client.post(reverse("requests:withdraw", args=[draft.pk]), {"reason": "Plan changed."})
+
+    page = staff_client.get(url).content.decode()
+    assert 'data-testid="due-at"' not in page and ">Due<" not in page
+    draft.refresh_from_db()
+    assert f'data-testid="closed-at">{draft.withdrawn_at.astimezone(EASTERN):%m/%d/%Y}' in page
+
+
+def test_it_shows_when_a_decided_request_was_decided(staff_client, provider_staff, draft):
+    services.request_submit(user=provider_staff, request_id=draft.pk, attested=True)
+    decided = datetime.datetime(2027, 1, 20, 15, 30, tzinfo=datetime.UTC)
+    PriorAuthRequest.objects.filter(pk=draft.pk).update(status=Status.APPROVED, decided_at=decided)
+
+    page = staff_client.get(reverse("requests:detail", args=[draft.pk])).content.decode()
+
+    assert 'data-testid="due-at"' not in page
+    assert "Decided</dt>" in page and "01/20/2027 10:30 AM EST" in page
+
+
 def test_it_answers_a_pend_from_the_request_page(staff_client, provider_staff, nurse, draft):
     services.request_submit(user=provider_staff, request_id=draft.pk, attested=True)
     asked = InformationRequest.objects.create(request=draft, needed="Send the PET-CT.", asked_by=nurse)
@@ -139,10 +165,17 @@ def submitted_request(user, member, records, **changes):
     return services.request_submit(user=user, request_id=pa.pk, attested=True)
 
 
+def search(client, **fields):
+    """Return the list page a posted search leads to, following its redirect."""
+    response = client.post(reverse("requests:list"), fields)
+    assert response.status_code == 302, response.content.decode()
+    return client.get(response.url)
+
+
 def test_it_searches_and_filters_the_list(staff_client, provider_staff, member, records):
     car_t = submitted_request(provider_staff, member, records)
     gene = submitted_request(provider_staff, member, records, product=records["products"]["zolgensma"])
-    listed = lambda **q: staff_client.get(reverse("requests:list"), q).content.decode()  # noqa: E731
+    listed = lambda **q: search(staff_client, **q).content.decode()  # noqa: E731
     assert car_t.number in listed(q="yescarta") and gene.number not in listed(q="yescarta")
     assert gene.number in listed(category="gene_therapy") and car_t.number not in listed(
         category="gene_therapy"
@@ -152,6 +185,59 @@ def test_it_searches_and_filters_the_list(staff_client, provider_staff, member, 
     assert car_t.number not in listed(status="withdrawn")
     page = listed()
     assert page.index(gene.number) < page.index(car_t.number)  # newest first
+
+
+def test_it_keeps_a_member_search_out_of_every_url(staff_client, provider_staff, member, records):
+    other = Member.objects.create(
+        member_id="OH2000002",
+        first_name="Grace",
+        last_name="Hopper",
+        date_of_birth=member.date_of_birth,
+        plan=member.plan,
+    )
+    for _ in range(26):
+        start_draft(provider_staff, member)
+    hopper = start_draft(provider_staff, other)
+
+    response = staff_client.post(reverse("requests:list"), {"q": "OH1000001", "status": "draft"})
+
+    assert response.url == reverse("requests:list") + "?status=draft"
+    first = staff_client.get(response.url)
+    page = first.content.decode()
+    assert "Page 1 of 2" in page and str(hopper) not in page
+    assert 'value="OH1000001"' in page  # the search box still shows what was searched
+    links = re.findall(r'href="([^"]*)"', page)
+    assert not [link for link in links if "OH1000001" in link or "Lovelace" in link]
+    second = staff_client.get(reverse("requests:list"), {"status": "draft", "page": "2"})
+    assert len(second.context["page"]) == 1 and str(hopper) not in second.content.decode()
+
+
+def test_it_clears_the_search(staff_client, provider_staff, member, records):
+    car_t = submitted_request(provider_staff, member, records)
+    assert car_t.number not in search(staff_client, q="nobody by that name").content.decode()
+
+    response = staff_client.post(reverse("requests:list"), {"q": "nobody by that name", "clear": "1"})
+
+    assert response.url == reverse("requests:list")
+    page = staff_client.get(response.url).content.decode()
+    assert car_t.number in page and "nobody by that name" not in page
+
+
+def test_it_ignores_a_search_typed_into_the_url(staff_client, provider_staff, member, records):
+    car_t = submitted_request(provider_staff, member, records)
+    assert car_t.number in staff_client.get(reverse("requests:list"), {"q": "nobody"}).content.decode()
+
+
+def test_it_explains_a_bad_filter_in_plain_words(staff_client, provider_staff, member):
+    response = staff_client.post(
+        reverse("requests:list"), {"q": "Lovelace", "status": "bogus", "date_from": "31/31/2026"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please choose the status from the list." in page
+    assert "Please enter the “From” date as MM/DD/YYYY." in page
+    assert "Select a valid choice" not in page and "Enter a valid date" not in page
 
 
 def test_it_pages_the_list_by_25(staff_client, provider_staff, member):
