@@ -1,7 +1,9 @@
 """The periodic jobs' work: the due-time watch and the daily digests (the tasks only call these).
 
 At risk: three quarters of the timeframe used (`at_risk_at <= now < due_at`), no decision,
-warned once. Overdue: the due time passed with no decision, warned once a day (an Eastern
+warned once per clock: the warning's occurrence is the at-risk moment, so a clock restarted by
+an answer (a new, later at-risk moment) is warned once more, and the same clock never twice.
+Overdue: the due time passed with no decision, warned once a day (an Eastern
 calendar day, the plans' working day) until the request is decided. A request whose clock is
 stopped by a pend has no due time and is never warned.
 """
@@ -29,12 +31,19 @@ def watch_day(now: datetime.datetime) -> str:
     return now.astimezone(EASTERN).date().isoformat()
 
 
+def at_risk_occurrence(at_risk_at: datetime.datetime) -> str:
+    """Return the at-risk warning's occurrence: the at-risk moment in UTC, to the second."""
+    return at_risk_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def due_times_watch(*, now: datetime.datetime) -> dict[str, int]:
     """Return how many requests were warned as at risk and as overdue, writing their notifications."""
     warned = Notification.objects.filter(request=OuterRef("pk"))
     open_requests = PriorAuthRequest.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
+    # A warning written since the at-risk moment was for this clock (the dedupe key, keyed to
+    # the moment, is what guarantees one per clock; this only spares re-checking them each run).
     at_risk = open_requests.filter(at_risk_at__lte=now, due_at__gt=now).exclude(
-        Exists(warned.filter(event=Event.AT_RISK))
+        Exists(warned.filter(event=Event.AT_RISK, created_at__gte=OuterRef("at_risk_at")))
     )
     day = watch_day(now)
     overdue = open_requests.filter(due_at__lte=now).exclude(
@@ -42,7 +51,7 @@ def due_times_watch(*, now: datetime.datetime) -> dict[str, int]:
     )
     counts = {"at_risk": 0, "overdue": 0}
     for pa in at_risk.order_by("due_at"):
-        counts["at_risk"] += _warn(pa, Event.AT_RISK, occurrence="")
+        counts["at_risk"] += _warn(pa, Event.AT_RISK, occurrence=at_risk_occurrence(pa.at_risk_at))
     for pa in overdue.order_by("due_at"):
         counts["overdue"] += _warn(pa, Event.OVERDUE, occurrence=day)
     return counts

@@ -39,6 +39,33 @@ def test_it_warns_the_supervisors_once_when_three_quarters_of_the_time_is_used(
     assert not any(word in message.body for word in PHI)
 
 
+def test_it_warns_once_more_when_an_answer_restarts_the_clock(clock, provider_staff, nurse, supervisor):
+    from priorauth.requests import review, services
+
+    pa = claimed(nurse, submitted(provider_staff, "GA"))
+    clock.move_to(pa.at_risk_at)
+    assert watch_due_times.delay().get() == {"at_risk": 1, "overdue": 0}
+    asked = review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(60))
+    clock.shift(days(1))
+    pa = services.request_answer_information(
+        user=provider_staff, request_id=pa.pk, information_request_id=asked.pk, answer="Attached."
+    )
+    # Georgia restarts its 7 days at the answer: on track again, at risk 5.25 days later.
+    assert pa.at_risk_at == MONDAY + days(6.25) + days(5.25)
+    assert watch_due_times.delay().get() == {"at_risk": 0, "overdue": 0}
+    clock.move_to(pa.at_risk_at - MINUTE)
+    assert watch_due_times.delay().get() == {"at_risk": 0, "overdue": 0}
+    clock.move_to(pa.at_risk_at)
+    assert watch_due_times.delay().get() == {"at_risk": 1, "overdue": 0}
+    clock.shift(days(1))
+    assert watch_due_times.delay().get() == {"at_risk": 0, "overdue": 0}
+    warned = Notification.objects.filter(event=Event.AT_RISK, channel="email")
+    assert sorted(warned.values_list("occurrence", flat=True)) == [
+        "2026-06-06T20:00:00Z",
+        "2026-06-13T02:00:00Z",
+    ]
+
+
 def test_it_warns_the_queues_own_supervisors_when_it_has_some(clock, provider_staff, supervisor):
     pa = submitted(provider_staff, "OH")
     own = make_user("sue", Role.SUPERVISOR)
