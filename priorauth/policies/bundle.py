@@ -225,8 +225,9 @@ def _timeframe(item: FieldReader, context: _Context) -> TimeframeData:
         item.problem("", f"give exactly one of {', '.join(vocab.TIMEFRAME_UNITS)}")
     else:
         amount = item.raw[units[0]]
-        if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount < 2**31:
-            item.problem(units[0], f"not a whole number of at least 1: {quote(amount)}")
+        problem = vocab.timeframe_amount_problem(units[0], amount)
+        if problem:
+            item.problem(units[0], f"{problem}: {quote(amount)}")
     return TimeframeData(
         urgency=item.choice("urgency", vocab.URGENCIES, "urgency"),
         state=item.choice("state", [vocab.ANY_STATE, *vocab.US_STATES], "state"),

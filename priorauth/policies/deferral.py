@@ -348,17 +348,27 @@ def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceSte
     holidays = case.snapshot.holidays
     try:
         due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays)
+        assert due_at is not None  # no pend at submission, so no clock is stopped
+        result = f"Due {_moment(due_at)}: {_describe(winner)}"
+        for rule in (rule for rule in rules if rule is not winner):
+            due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays)
+            tie = " too; on a tie the state's own rule applies" if due == due_at else ""
+            result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"
+    except OverflowError as error:
+        # A receipt near the year 9999, or a huge amount stored before amounts were bounded.
+        raise UndecidableRequest(
+            f"the due time is out of range: {_describe(_longest(rules))}, received "
+            f"{facts.received_at:%Y-%m-%d}, falls past the year 9999"
+        ) from error
     except ValueError as error:
         raise UndecidableRequest(
             f"a timeframe rule for {facts.urgency} requests is invalid: {error}"
         ) from error
-    assert due_at is not None  # no pend at submission, so no clock is stopped
-    result = f"Due {_moment(due_at)}: {_describe(winner)}"
-    for rule in (rule for rule in rules if rule is not winner):
-        due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays)
-        tie = " too; on a tie the state's own rule applies" if due == due_at else ""
-        result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"
     return due_at, winner, TraceStep("due_time", result, winner.source or _describe(winner))
+
+
+def _longest(rules: list[TimeframeRecord]) -> TimeframeRecord:
+    return max(rules, key=lambda rule: rule.amount * timeframes.HOURS_PER_UNIT.get(rule.unit, 1))
 
 
 def _routed(

@@ -15,6 +15,8 @@ from typing import Any
 import simple_icd_10_cm as icd10
 
 from priorauth.policies import deferral, vocab
+from priorauth.policies.bundle_fields import quote
+from priorauth.requests.validation import diagnosis_error
 
 
 class BadRequestLine(ValueError):
@@ -131,7 +133,11 @@ def _moment(raw: dict[str, Any], key: str) -> datetime.datetime:
         raise BadRequestLine(f"{key}: not an ISO 8601 date and time") from None
     if moment.utcoffset() is None:
         raise BadRequestLine(f"{key}: no UTC offset (add one, e.g. 2026-05-04T09:30:00-04:00 or Z)")
-    return moment.astimezone(datetime.UTC)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        # 0001-01-01T00:00:00+14:00 is a valid ISO 8601 moment, but before the first UTC instant.
+        raise BadRequestLine(f"{key}: out of range (before 0001-01-01 or after 9999-12-31 in UTC)") from None
 
 
 def _optional_flag(raw: dict[str, Any], key: str) -> bool | None:
@@ -149,8 +155,11 @@ def _diagnoses(raw: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _diagnosis(code: Any, index: int) -> str:
-    """Return the code in its dotted form; a chapter or block range is not a code."""
+    """Return the code in its dotted form; a request names billable codes, as on the intake form."""
     text = code.strip().upper() if isinstance(code, str) else ""
-    if not text or not icd10.is_valid_item(text) or icd10.is_chapter_or_block(text):
-        raise BadRequestLine(f'diagnoses[{index}]: "{code}" is not an ICD-10-CM code')
+    if not text:
+        raise BadRequestLine(f"diagnoses[{index}]: {quote(code)} is not an ICD-10-CM code")
+    problem = diagnosis_error(text)
+    if problem:
+        raise BadRequestLine(f"diagnoses[{index}]: {problem.rstrip('.')}")
     return icd10.add_dot(text)

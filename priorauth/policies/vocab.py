@@ -103,6 +103,15 @@ TIMEFRAME_UNITS: dict[str, str] = {
     "calendar_days": "Calendar days",
     "business_days": "Business days",
 }
+# The longest timeframe a rule may give: a year, in any unit. The rules in force run from 24 hours
+# to 15 days plus a 15-day extension (data/timeframes.md), so a longer amount is a typo; and an
+# amount in the millions would put due times past the year 9999, which no date can hold.
+TIMEFRAME_MAXIMUMS: dict[str, int] = {
+    "hours": 8760,
+    "business_hours": 8760,
+    "calendar_days": 365,
+    "business_days": 365,
+}
 CLOCKS: dict[str, str] = {"receipt": "From receipt", "complete": "From a complete request"}
 MISSED: dict[str, str] = {"breach": "Breach", "deemed_approved": "Deemed approved"}
 
@@ -121,3 +130,16 @@ TEXT_SECTIONS: dict[str, str] = {
 def choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
     """Return a vocabulary as Django field choices."""
     return list(vocabulary.items())
+
+
+def timeframe_amount_problem(unit: str, amount: object) -> str:
+    """Return why `amount` cannot be a timeframe in `unit`, or "" if it can.
+
+    An amount is a whole number from 1 to the unit's maximum (a year); an unknown unit has none.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        return "not a whole number of at least 1"
+    maximum = TIMEFRAME_MAXIMUMS.get(unit)
+    if maximum is not None and amount > maximum:
+        return f"more than {maximum:,} {TIMEFRAME_UNITS[unit].lower()} (no timeframe rule runs past a year)"
+    return ""

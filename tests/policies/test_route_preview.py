@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from priorauth.policies.models import Policy, Product
+from priorauth.policies.models import Policy, Product, TimeframeRule
 from priorauth.policies.selectors import policy_snapshot
 from tests.policies.conftest import run_command
 
@@ -54,8 +54,13 @@ def preview(*lines: str) -> Any:
         (line(received_at="yesterday"), "req-1", "received_at: not an ISO 8601 date and time"),
         (line(urgency="urgent"), "req-1", 'urgency: unknown urgency "urgent"'),
         (line(diagnoses="C83.30"), "req-1", "diagnoses: not a list"),
-        (line(diagnoses=["C83.30", "Z99.999"]), "req-1", 'diagnoses[1]: "Z99.999" is not an ICD-10-CM code'),
-        (line(diagnoses=["C00-C96"]), "req-1", 'diagnoses[0]: "C00-C96" is not an ICD-10-CM code'),
+        (line(diagnoses=["C83.30", "Z99.999"]), "req-1", "diagnoses[1]: Z99.999 is not an ICD-10"),
+        (line(diagnoses=["C00-C96"]), "req-1", "diagnoses[0]: C00-C96 is not an ICD-10-CM diagnosis code"),
+        (line(diagnoses=["ZZZZZ"]), "req-1", "diagnoses[0]: ZZZZZ is not an ICD-10-CM diagnosis code"),
+        (line(diagnoses=[""]), "req-1", 'diagnoses[0]: "" is not an ICD-10-CM code'),
+        (line(diagnoses=["C83"]), "req-1", "diagnoses[0]: C83 is a heading, not a billable code"),
+        (line(received_at="0001-01-01T00:00:00+14:00"), "req-1", "received_at: out of range"),
+        (line(received_at="9999-12-30T00:00:00Z"), "req-1", "the due time is out of range"),
         (line(diagnoses=...), "req-1", "diagnoses: missing"),
         (line(genetically_modified="yes"), "req-1", "genetically_modified: not true, false or absent"),
         (line(id=7, plan=1), 7, "plan: not a non-empty string"),
@@ -84,6 +89,22 @@ def test_it_decides_the_other_lines_in_order_and_exits_1(imported_example):
         ("c", False),
     ]
     assert "2 of 4 line(s) could not be decided" in run.stderr
+
+
+def test_it_answers_an_error_line_for_a_due_time_past_9999_and_decides_the_rest(imported_example):
+    # An amount stored before amounts were bounded (the import and the admin now refuse it).
+    TimeframeRule.objects.filter(urgency="standard", state="*").update(amount=5_000_000)
+
+    run = preview(line(id="a"), line(id="b", urgency="expedited"))
+
+    assert run.code == 1
+    [error, decided] = run.lines
+    assert error == {
+        "id": "a",
+        "error": "the due time is out of range: 5000000 calendar days from receipt (federal standard rule), "
+        "received 2026-05-20, falls past the year 9999",
+    }
+    assert decided["id"] == "b" and decided["due_at"] == "2026-05-23T13:00:00Z"
 
 
 def test_it_exits_0_when_every_line_is_decided(imported_example):
