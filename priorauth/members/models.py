@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+from stdnum import exceptions as stdnum_errors
+from stdnum.us import ein
 
 from priorauth.policies import vocab
 from priorauth.policies.models import Product, validate_categories
@@ -21,10 +23,37 @@ class Role(models.TextChoices):
     POLICY_ADMIN = "policy_admin", "Policy administrator"
 
 
+TIN_FORMAT = "A TIN is the 9-digit employer identification number of the organization, written 12-3456789."
+
+
+def validate_tin(value: str) -> None:
+    """Raise ValidationError unless the value is a US employer identification number (9 digits).
+
+    The dash after the second digit is optional. An organization's TIN is its EIN, so the IRS's
+    list of assigned two-digit prefixes applies (python-stdnum keeps it).
+    """
+    try:
+        ein.validate(value)
+    except stdnum_errors.InvalidComponent as error:
+        raise ValidationError(
+            "%(tin)s is not a valid TIN: no employer identification number starts with %(prefix)s. "
+            "Please check for a typo.",
+            code="invalid_tin",
+            params={"tin": value.strip(), "prefix": ein.compact(value)[:2]},
+        ) from error
+    except stdnum_errors.ValidationError as error:
+        raise ValidationError(TIN_FORMAT, code="invalid_tin") from error
+
+
 class ProviderOrganization(models.Model):
     name = models.CharField(max_length=200)
     npi = models.CharField("NPI", max_length=10, unique=True)
-    tin = models.CharField("TIN", max_length=10)
+    tin = models.CharField(
+        "TIN",
+        max_length=10,
+        validators=[validate_tin],
+        help_text="The employer identification number: 9 digits, e.g. 12-3456789 (stored without the dash).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +61,11 @@ class ProviderOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (NPI {self.npi})"
+
+    def clean(self) -> None:
+        # Stored as 9 digits, so a search or an export finds one spelling.
+        if self.tin:
+            self.tin = ein.compact(self.tin)
 
 
 class User(AbstractUser):

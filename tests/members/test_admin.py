@@ -8,7 +8,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
+from priorauth.members import demo
+from priorauth.members.models import (
+    CoveragePeriod,
+    Member,
+    Plan,
+    ProviderOrganization,
+    Role,
+    User,
+    validate_tin,
+)
 from priorauth.members.validation import npi_error
 from priorauth.policies.models import Product
 from priorauth.requests.models import PriorAuthRequest, RequestEvent
@@ -77,6 +86,38 @@ def test_it_adds_an_organization_with_a_valid_npi(client: Client, superuser):
 
     assert client.post(_url(ProviderOrganization, "add"), data).status_code == 302
     assert ProviderOrganization.objects.get(npi="1245319599").history.get().history_user == superuser
+
+
+@pytest.mark.parametrize(
+    ("tin", "message"),
+    [
+        ("12345", "A TIN is the 9-digit employer identification number of the organization"),
+        ("55-12345X7", "A TIN is the 9-digit employer identification number of the organization"),
+        ("07-1234567", "07-1234567 is not a valid TIN: no employer identification number starts with 07."),
+    ],
+)
+def test_it_refuses_an_organization_with_a_bad_tin(client: Client, superuser, tin, message):
+    client.force_login(superuser)
+    data = {"name": "Mountain Cancer Care", "npi": "1245319599", "tin": tin}
+
+    response = client.post(_url(ProviderOrganization, "add"), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ProviderOrganization.objects.exists()
+
+
+def test_it_stores_a_tin_typed_with_its_dash_as_nine_digits(client: Client, superuser):
+    client.force_login(superuser)
+    data = {"name": "Mountain Cancer Care", "npi": "1245319599", "tin": " 55-1234567 "}
+
+    assert client.post(_url(ProviderOrganization, "add"), data).status_code == 302
+    assert ProviderOrganization.objects.get().tin == "551234567"
+
+
+def test_it_seeds_demo_organizations_with_valid_tins():
+    for organization in demo.ORGANIZATIONS:
+        validate_tin(organization.tin)
 
 
 def test_it_lets_the_policy_admin_exclude_benefits_from_a_plan(client: Client, policy_admin, plan, roctavian):
