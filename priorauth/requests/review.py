@@ -200,5 +200,6 @@ def review_escalate(*, user: User, request_id: int, reason: str) -> PriorAuthReq
     pa.escalated_by, pa.escalated_at, pa.escalation_reason = user, now, reason
     pa.claimed_by, pa.claimed_at = None, None
     pa.save()
-    event(pa, actor=user, kind=EventKind.ESCALATED, reason=reason)
+    # The reason is a note between reviewers (it may weigh the provider's case): never the provider's.
+    event(pa, actor=user, kind=EventKind.ESCALATED, reason=reason, internal=True)
     return pa

@@ -171,11 +171,21 @@ class QueuePage:
         return self.first_index + self.shown - 1
 
 
+# No queue fills a million pages (25 million open requests): a larger number is a mangled link,
+# and its row offset would not fit the database's integers.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(page: str | int | None) -> int:
+    """Return the page asked for; one that is not a number, or no queue could reach, is page 1.
+
+    Page 1 as for any page past the end (see `queue_page`), which is found without a count.
+    """
     try:
-        return max(1, int(page or 1))
+        number = int(page or 1)
     except (TypeError, ValueError):
         return 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 def queue_page(

@@ -35,7 +35,9 @@ def test_it_has_no_next_page_when_the_queue_fills_exactly_one(queue, provider_st
     assert (page.has_next, page.has_other_pages, len(shown)) == (False, False, 25)
 
 
-@pytest.mark.parametrize("asked", ["9", "nonsense", "-3", None])
+@pytest.mark.parametrize(
+    "asked", ["9", "nonsense", "-3", None, "1000001", "99999999999999999999999", "9" * 5000]
+)
 def test_it_gives_the_first_page_for_a_page_past_the_end_or_not_a_number(queue, provider_staff, asked):
     rows = open_requests(queue, provider_staff, 3)
     page, shown = review_selectors.queue_page(queue, QueueFilters(), asked)
@@ -49,3 +51,14 @@ def test_it_says_which_requests_the_page_shows(client, nurse, queue, provider_st
     text = page.content.decode()
     assert "Open requests 26 to 30, the earliest due first." in text
     assert "Page 2<" in text and "Previous" in text and ">Next<" not in text
+
+
+def test_it_answers_a_page_number_no_queue_could_reach_with_the_first_page(
+    client, nurse, queue, provider_staff
+):
+    QueueAssignment.objects.create(reviewer=nurse, queue=queue)
+    open_requests(queue, provider_staff, 3)
+    url = reverse("review:queue", args=[queue.code])
+    response = login(client, nurse).get(url, {"page": "99999999999999999999999"})
+    assert response.status_code == 200
+    assert "Open requests 1 to 3, the earliest due first." in response.content.decode()
