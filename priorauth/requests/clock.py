@@ -104,6 +104,40 @@ def due_state(
     return "on_track"
 
 
+@dataclass(frozen=True)
+class RespondWindow:
+    """When a provider asked for information may be told to answer by: the bounds and a default."""
+
+    earliest: datetime.datetime
+    latest: datetime.datetime
+    default: datetime.datetime
+    minimum: str  # the federal minimum in words, "45 days"
+    source: str
+
+
+# The least time the provider must be given to supply missing information, by urgency
+# (data/timeframes.md, regulatory.md 1.3 and 1.5).
+RESPOND_MINIMUMS: dict[str, tuple[datetime.timedelta, str, str]] = {
+    "standard": (datetime.timedelta(days=45), "45 days", "29 CFR 2560.503-1(f)(4)"),
+    "expedited": (datetime.timedelta(hours=48), "48 hours", "29 CFR 2560.503-1(f)(2)(i)"),
+}
+# Further ahead than this is a typing slip (and the year 9999 cannot be stored), not a deadline.
+RESPOND_LIMIT = datetime.timedelta(days=365)
+
+
+def respond_window(urgency: str, now: datetime.datetime) -> RespondWindow:
+    """Return the respond-by bounds for a pend made `now`: the federal minimum to a year ahead.
+
+    The default is the first whole hour at least an hour past the minimum, so a form opened
+    now still offers a valid time when the reviewer sends it a little later. An unknown
+    urgency is a KeyError (every submitted request has one of the two).
+    """
+    span, words, source = RESPOND_MINIMUMS[urgency]
+    earliest = now + span
+    default = (earliest + datetime.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    return RespondWindow(earliest, now + RESPOND_LIMIT, default, words, source)
+
+
 def _parts(span: datetime.timedelta) -> list[str]:
     minutes = int(span.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)

@@ -19,6 +19,7 @@ from priorauth.members.models import User
 from priorauth.policies import vocab
 from priorauth.policies.deferral import GENERAL_MEDICAL_NECESSITY
 from priorauth.policies.models import ReviewQueue
+from priorauth.requests import clock
 from priorauth.requests.models import DenialCode, Outcome, PriorAuthRequest, Status
 from priorauth.requests.review_selectors import ASSIGNABLE_ROLES, CLAIM_MINE, CLAIM_UNCLAIMED, state_choices
 
@@ -67,6 +68,9 @@ class NoteForm(_ReviewForm):
 
 
 class PendForm(_ReviewForm):
+    """What the provider is asked for, and by when: at least the federal minimum for the request's
+    urgency, at most a year ahead, offered at the minimum (an hour or two past it) to start with."""
+
     prefix = "pend"
     needed = _text("Information needed from the provider", "Please say what information is needed.", rows=4)
     respond_by = forms.DateTimeField(
@@ -74,13 +78,33 @@ class PendForm(_ReviewForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         error_messages={"required": "Please give the date and time the provider should respond by."},
-        help_text="Eastern time.",
     )
+
+    def __init__(self, *args: Any, urgency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.urgency = urgency
+        window = clock.respond_window(urgency, timezone.now())
+        field = self.fields["respond_by"]
+        field.initial = window.default
+        field.help_text = (
+            f"Eastern time. The provider must be given at least {window.minimum} ({window.source}), "
+            "and at most a year."
+        )
 
     def clean_respond_by(self) -> datetime.datetime:
         respond_by = self.cleaned_data["respond_by"]
-        if respond_by <= timezone.now():
+        now = timezone.now()
+        window = clock.respond_window(self.urgency, now)
+        if respond_by <= now:
             raise forms.ValidationError("The respond-by time must be in the future.")
+        if respond_by < window.earliest:
+            earliest = timezone.localtime(window.earliest)
+            raise forms.ValidationError(
+                f"The provider must be given at least {window.minimum} to respond ({window.source}): "
+                f"please choose {earliest:%B %-d, %Y, %-I:%M %p} Eastern or later."
+            )
+        if respond_by > window.latest:
+            raise forms.ValidationError("The respond-by time can be at most a year from now.")
         return respond_by
 
 

@@ -97,7 +97,7 @@ def _action_forms(pa: PriorAuthRequest) -> dict[str, Any]:
         "claim": ClaimForm(),
         "release": ReleaseForm(),
         "note": NoteForm(),
-        "pend": PendForm(),
+        "pend": PendForm(urgency=pa.urgency),
         "escalate": EscalateForm(),
         "approve": ApproveForm(initial=ApproveForm.initial_for(pa)),
         "adverse": AdverseForm(initial=AdverseForm.initial_for(pa)),
@@ -185,6 +185,8 @@ class Action:
     form: type[Form]
     perform: Callable[[User, PriorAuthRequest, dict[str, Any]], object]
     done: str
+    # What the form needs to know of the request (the pend form's bounds depend on its urgency).
+    form_kwargs: Callable[[PriorAuthRequest], dict[str, Any]] = lambda pa: {}
 
 
 def _determine(user: User, pa: PriorAuthRequest, data: dict[str, Any]) -> object:
@@ -211,6 +213,7 @@ ACTIONS: dict[str, Action] = {
         PendForm,
         lambda user, pa, data: review_pend(user=user, request_id=pa.pk, **data),
         "Request {pa} is pended: the provider is asked for the information.",
+        form_kwargs=lambda pa: {"urgency": pa.urgency},
     ),
     "escalate": Action(
         EscalateForm,
@@ -250,7 +253,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404("No such action.")
     pa = get_request_for_reviewer(request.user, pk)
-    form = spec.form(request.POST)
+    form = spec.form(request.POST, **spec.form_kwargs(pa))
     if form.is_valid():
         try:
             spec.perform(request.user, pa, form.cleaned_data)

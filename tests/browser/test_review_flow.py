@@ -105,7 +105,7 @@ def nurse_claims_and_pends(page: Page, pa: PriorAuthRequest) -> datetime.datetim
     expect(page).to_have_url(re.compile(rf"/review/requests/{pa.pk}/$"))
     expect(page.locator("[data-testid=claimed-by]")).to_have_text("Not claimed.")
     claim_request(page, pa.pk)
-    respond_by = timezone.localtime() + datetime.timedelta(days=7)
+    respond_by = timezone.localtime() + datetime.timedelta(days=46)  # the federal minimum is 45 days
     pend_request(page, NEEDED, respond_by)
     expect(page.locator("#timeline")).to_contain_text("Information requested")
     log_out(page)

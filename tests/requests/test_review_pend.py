@@ -6,11 +6,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
+from django.utils import timezone
 
 from priorauth.policies.models import TimeframeRule
 from priorauth.requests import services
 from priorauth.requests.models import EventKind, Status
 from priorauth.requests.review import ReviewError, deemed_approvals_record, review_pend
+from priorauth.requests.review_forms import PendForm
 from tests.requests.review_world import MONDAY, claimed, seed, submitted  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -177,3 +180,96 @@ def test_it_pends_only_a_request_in_review(clock, provider_staff, nurse):
     pend(nurse, pa)
     with pytest.raises(ReviewError, match="only a request in review"):
         pend(nurse, pa, needed="And the echo report.")
+
+
+def local(moment: datetime.datetime) -> str:
+    """Return a moment as the browser's datetime-local field sends it (Eastern time)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def pend_form(urgency: str, respond_by: str) -> PendForm:
+    return PendForm({"pend-needed": "PET-CT", "pend-respond_by": respond_by}, urgency=urgency)
+
+
+@pytest.mark.parametrize(
+    ("urgency", "minimum"),
+    [("standard", days(45)), ("expedited", datetime.timedelta(hours=48))],
+)
+def test_it_offers_the_federal_minimum_as_the_respond_by_time(clock, urgency, minimum):
+    clock.move_to(MONDAY + datetime.timedelta(minutes=10))
+    field = PendForm(urgency=urgency)["respond_by"]
+    # The first whole hour at least an hour past the minimum: still valid when sent a bit later.
+    assert field.initial == MONDAY + minimum + datetime.timedelta(hours=2)
+    assert f'value="{local(field.initial)}"' in str(field)
+    assert pend_form(urgency, local(field.initial)).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("urgency", "respond_by", "message"),
+    [
+        pytest.param(
+            "standard",
+            local(MONDAY + days(45) - datetime.timedelta(minutes=1)),
+            "The provider must be given at least 45 days to respond (29 CFR 2560.503-1(f)(4)): "
+            "please choose July 16, 2026, 10:00 AM Eastern or later.",
+            id="standard-under-45-days",
+        ),
+        pytest.param(
+            "expedited",
+            local(MONDAY + datetime.timedelta(hours=47)),
+            "The provider must be given at least 48 hours to respond (29 CFR 2560.503-1(f)(2)(i)): "
+            "please choose June 3, 2026, 10:00 AM Eastern or later.",
+            id="expedited-under-48-hours",
+        ),
+        pytest.param(
+            "standard",
+            local(MONDAY + days(366)),
+            "The respond-by time can be at most a year from now.",
+            id="year",
+        ),
+        pytest.param(
+            "expedited", "9999-12-31T23:59", "The respond-by time can be at most a year from now.", id="far"
+        ),
+        pytest.param(
+            "standard", local(MONDAY - days(1)), "The respond-by time must be in the future.", id="past"
+        ),
+    ],
+)
+def test_it_refuses_a_respond_by_outside_the_minimum_and_a_year(clock, urgency, respond_by, message):
+    assert pend_form(urgency, respond_by).errors == {"respond_by": [message]}
+
+
+@pytest.mark.parametrize(
+    ("urgency", "respond_by"),
+    [
+        ("standard", MONDAY + days(45)),
+        ("expedited", MONDAY + datetime.timedelta(hours=48)),
+        ("expedited", MONDAY + days(365)),
+    ],
+)
+def test_it_accepts_a_respond_by_from_the_minimum_to_a_year(clock, urgency, respond_by):
+    assert pend_form(urgency, local(respond_by)).is_valid()
+
+
+def test_it_answers_a_far_future_respond_by_with_a_form_error_not_a_500(clock, client, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "OH"))
+    client.force_login(nurse)
+    response = client.post(
+        reverse("review:act", args=[pa.pk, "pend"]),
+        {"pend-needed": "PET-CT report.", "pend-respond_by": "9999-12-31T23:59"},
+    )
+    assert response.status_code == 200
+    assert "The respond-by time can be at most a year from now." in response.content.decode()
+    pa.refresh_from_db()
+    assert pa.status == Status.IN_REVIEW and not pa.information_requests.exists()
+
+
+def test_it_bounds_the_respond_by_by_the_requests_own_urgency(clock, client, provider_staff, nurse):
+    pa = claimed(nurse, submitted(provider_staff, "OH", **EXPEDITED))
+    client.force_login(nurse)
+    respond_by = local(MONDAY + datetime.timedelta(hours=49))  # too soon for a standard request
+    response = client.post(
+        reverse("review:act", args=[pa.pk, "pend"]), {"pend-needed": "PET-CT.", "pend-respond_by": respond_by}
+    )
+    assert response.status_code == 302
+    assert pa.information_requests.get().respond_by == MONDAY + datetime.timedelta(hours=49)

@@ -261,7 +261,7 @@ def test_it_lets_a_nurse_claim_and_pend(nurse_client, nurse, pa):
     page = nurse_client.get(response.url).content.decode()
     assert 'id="id_pend-needed"' in page and 'id="id_approve-approved_units"' in page
     assert 'id="adverse-action"' not in page  # a nurse never denies
-    respond_by = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    respond_by = (timezone.localtime() + datetime.timedelta(days=46)).strftime("%Y-%m-%dT%H:%M")
     response = nurse_client.post(
         reverse("review:act", args=[pa.pk, "pend"]),
         {"pend-needed": "The PET-CT report after bridging therapy.", "pend-respond_by": respond_by},
@@ -276,9 +276,10 @@ def test_it_keeps_the_input_and_shows_the_services_refusal_next_to_the_form(clie
     assign(nurse, pa)
     claimed(physician, pa)
     login(client, nurse)
+    respond_by = (timezone.localtime() + datetime.timedelta(days=60)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("review:act", args=[pa.pk, "pend"]),
-        {"pend-needed": "Latest labs, please.", "pend-respond_by": "2099-01-01T09:00"},
+        {"pend-needed": "Latest labs, please.", "pend-respond_by": respond_by},
     )
     page = response.content.decode()
     assert response.status_code == 200
