@@ -8,6 +8,7 @@ queues and due times. Nothing here names the member, a diagnosis or the therapy.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,75 @@ def email_context(notification: Notification) -> dict[str, Any]:
         context["digest"] = digest(notification.recipient, timezone.now())
         context["link"] = absolute("/review/")
     return context
+
+
+@dataclass(frozen=True)
+class InAppItem:
+    """An in-app notification as the centre shows it: its links and the facts of its short body.
+
+    `due_at` is the due time when the event happened (a message says what was true when sent);
+    `asked` is a pend's question; `to`/`taken_from` name a reassignment's reviewers and
+    `reassigned` says which of them the reader is ("to_you", "from_you" or "" for a colleague).
+    """
+
+    notification: Notification
+    link: str
+    letter: str = ""
+    due_at: datetime.datetime | None = None
+    asked: InformationRequest | None = None
+    to: User | None = None
+    taken_from: User | None = None
+    reassigned: str = ""
+
+
+def in_app_items(user: User, notifications: Iterable[Notification]) -> list[InAppItem]:
+    """Return the centre's items for the user's notifications, in order: at most two more queries.
+
+    The notifications come with their request, its queue and its claimer (`select_related`);
+    the pends' questions and the reassignments' reviewers are read in one query each.
+    """
+    found = list(notifications)
+    asked_ids = {n.context.get("information_request_id") for n in found if n.event == Event.PENDED}
+    asked = InformationRequest.objects.in_bulk([pk for pk in asked_ids if pk])
+    people_ids = {
+        n.context.get(key)
+        for n in found
+        if n.event == Event.REASSIGNED
+        for key in ("reviewer_id", "previous_reviewer_id")
+    }
+    people = User.objects.in_bulk([pk for pk in people_ids if pk])
+    return [_item(user, n, asked, people) for n in found]
+
+
+def _item(
+    user: User, n: Notification, asked: dict[int, InformationRequest], people: dict[int, User]
+) -> InAppItem:
+    question = asked.get(n.context.get("information_request_id"))
+    to, taken_from = (
+        people.get(n.context.get("reviewer_id")),
+        people.get(n.context.get("previous_reviewer_id")),
+    )
+    reassigned = ""
+    if n.event == Event.REASSIGNED:
+        reassigned = "to_you" if to is None or to.pk == user.pk else ""
+        reassigned = "from_you" if taken_from is not None and taken_from.pk == user.pk else reassigned
+    return InAppItem(
+        notification=n,
+        link=request_path(user, n.request_id) if n.request_id else "",
+        letter=letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else "",
+        due_at=_moment(n.context.get("due_at")),
+        asked=question if question is not None and question.request_id == n.request_id else None,
+        to=to,
+        taken_from=taken_from,
+        reassigned=reassigned,
+    )
+
+
+def _moment(text: str | None) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _information_request(notification: Notification) -> InformationRequest | None:

@@ -14,7 +14,7 @@ from django.db import models
 class Event(models.TextChoices):
     SUBMITTED = "submitted", "Request received"
     ROUTED = "routed", "New request in your queue"
-    REASSIGNED = "reassigned", "Request assigned to you"
+    REASSIGNED = "reassigned", "Request reassigned"
     PENDED = "pended", "More information needed"
     INFORMATION_RECEIVED = "information_received", "Information received"
     DETERMINED = "determined", "Decision made"
@@ -39,7 +39,7 @@ class DeliveryStatus(models.TextChoices):
 SUBJECTS: dict[str, str] = {
     Event.SUBMITTED: "Request {number}: received",
     Event.ROUTED: "Request {number}: new in your queue",
-    Event.REASSIGNED: "Request {number}: assigned to you",
+    Event.REASSIGNED: "Request {number}: reassigned",
     Event.PENDED: "Request {number}: more information needed",
     Event.INFORMATION_RECEIVED: "Request {number}: information received",
     Event.DETERMINED: "Request {number}: decision made",
@@ -47,6 +47,9 @@ SUBJECTS: dict[str, str] = {
     Event.OVERDUE: "Request {number}: overdue",
     Event.DIGEST: "Your review queues on {day}",
 }
+# A reassignment tells the new reviewer, the one it was taken from, and the queue's other reviewers.
+REASSIGNED_TO_YOU = "Request {number}: assigned to you"
+REASSIGNED_FROM_YOU = "Request {number}: reassigned from you"
 
 
 class Notification(models.Model):
@@ -98,7 +101,17 @@ class Notification(models.Model):
     def subject(self) -> str:
         """Return the subject line: the request number and the event, no health information."""
         number = self.request.number if self.request_id and self.request else ""
-        return SUBJECTS[self.event].format(number=number, day=self.context.get("day", ""))
+        return self._subject_template().format(number=number, day=self.context.get("day", ""))
+
+    def _subject_template(self) -> str:
+        if self.event != Event.REASSIGNED:
+            return SUBJECTS[self.event]
+        # Rows written before the context named both reviewers went to the new reviewer only.
+        if self.context.get("reviewer_id", self.recipient_id) == self.recipient_id:
+            return REASSIGNED_TO_YOU
+        if self.context.get("previous_reviewer_id") == self.recipient_id:
+            return REASSIGNED_FROM_YOU
+        return SUBJECTS[self.event]
 
     @property
     def is_unread(self) -> bool:

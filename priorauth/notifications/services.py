@@ -18,6 +18,7 @@ from django.utils import timezone
 from priorauth.members.models import Role, User
 from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification, dedupe_key
 from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment
+from priorauth.requests.review_access import DECIDING_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ def notify_request_event(
 
     Call it inside the transaction that makes the change, after its timeline line is written.
     `extra` may name `occurrence` (the overdue watch passes the day) and, on a reassignment,
-    `reviewer_id`. The person who acted is not told of their own action, except the submitter's
-    acknowledgement.
+    `reviewer_id` and `previous_reviewer_id` (whom it was taken from). The person who acted is
+    not told of their own action, except the submitter's acknowledgement.
     """
     extra = dict(extra or {})
     occurrence = str(extra.pop("occurrence", "") or _occurrence(request, event))
@@ -65,7 +66,7 @@ def notify_request_event(
         request=request,
         occurrence=occurrence,
         recipients=people,
-        context=_context(request, event),
+        context=_context(request, event, extra),
     )
 
 
@@ -173,11 +174,22 @@ def _occurrence(request: PriorAuthRequest, event: str) -> str:
     return str(latest or "")
 
 
-def _context(request: PriorAuthRequest, event: str) -> dict[str, Any]:
-    if event != Event.PENDED:
-        return {}
-    asked = request.information_requests.filter(answered_at=None).order_by("-pk").first()
-    return {"information_request_id": asked.pk} if asked else {}
+def _context(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the ids and dates the message needs, as they stand when the event happens.
+
+    The in-app message is read long after it is written: it says when the request was due then.
+    """
+    context: dict[str, Any] = {}
+    if request.due_at is not None:
+        context["due_at"] = request.due_at.isoformat()
+    if event == Event.PENDED:
+        asked = request.information_requests.filter(answered_at=None).order_by("-pk").first()
+        if asked:
+            context["information_request_id"] = asked.pk
+    if event == Event.REASSIGNED:
+        context["reviewer_id"] = extra.get("reviewer_id") or request.claimed_by_id
+        context["previous_reviewer_id"] = extra.get("previous_reviewer_id")
+    return context
 
 
 def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) -> list[User]:
@@ -186,8 +198,9 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
     if event == Event.ROUTED:
         return queue_reviewers(request.queue_id)
     if event == Event.REASSIGNED:
-        reviewer_id = extra.get("reviewer_id") or request.claimed_by_id
-        return list(User.objects.filter(pk=reviewer_id))
+        # The queue's reviewers, the new reviewer and the one it was taken from, who may have left it.
+        named = [extra.get("reviewer_id") or request.claimed_by_id, extra.get("previous_reviewer_id")]
+        return [*queue_reviewers(request.queue_id), *User.objects.filter(pk__in=[pk for pk in named if pk])]
     if event == Event.PENDED:
         staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)
         return [request.submitted_by, *staff]
@@ -201,11 +214,15 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
 
 
 def queue_reviewers(queue_id: int | None) -> list[User]:
-    """Return the people assigned to a queue (QueueAssignment), in a stable order."""
+    """Return the nurses and physicians who work a queue, in a stable order.
+
+    Supervisors assigned to a queue watch it (`queue_supervisors`); they are not its reviewers.
+    """
     if queue_id is None:
         return []
     assigned = QueueAssignment.objects.filter(queue_id=queue_id).values("reviewer_id")
-    return list(User.objects.filter(pk__in=assigned, is_active=True).order_by("pk"))
+    reviewers = User.objects.filter(pk__in=assigned, is_active=True, role__in=DECIDING_ROLES)
+    return list(reviewers.order_by("pk"))
 
 
 def queue_supervisors(queue_id: int | None) -> list[User]:

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from priorauth.notifications.messages import letter_path, request_path
-from priorauth.notifications.models import Channel, Event, Notification
+from priorauth.notifications.messages import in_app_items
+from priorauth.notifications.models import Channel, Notification
 from priorauth.notifications.services import notifications_mark_read
 
 PAGE_SIZE = 30
@@ -22,18 +22,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """Return the user's in-app notifications: unread first, then newest first."""
     mine = (
         Notification.objects.filter(recipient=request.user, channel=Channel.IN_APP)
-        .select_related("request")
+        .select_related("request__queue", "request__claimed_by")
         .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
     )
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [
-        {
-            "notification": n,
-            "link": request_path(request.user, n.request_id) if n.request_id else "",
-            "letter": letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else "",
-        }
-        for n in page
-    ]
+    items = in_app_items(request.user, page)
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
 

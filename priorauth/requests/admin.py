@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from priorauth.members.models import User
 from priorauth.requests.models import PriorAuthRequest, QueueAssignment, RequestEvent
-from priorauth.requests.review_access import DECIDING_ROLES
+from priorauth.requests.review_selectors import QUEUE_ROLES
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,7 +69,7 @@ class RequestEventAdmin(_ReadOnlyAdmin):
 
 @admin.register(QueueAssignment)
 class QueueAssignmentAdmin(admin.ModelAdmin):
-    """Who works which queue: policy administrators set it here, supervisors on /review/assignments/."""
+    """Who works or watches which queue: policy admins set it here, supervisors on /review/assignments/."""
 
     list_display = ("queue", "reviewer", "assigned_by", "assigned_at")
     list_filter = ("queue",)
@@ -79,7 +79,8 @@ class QueueAssignmentAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "reviewer":
-            reviewers = User.objects.filter(role__in=DECIDING_ROLES, is_active=True)
+            # Nurses and physicians work a queue; supervisors watch it (its at-risk warnings).
+            reviewers = User.objects.filter(role__in=QUEUE_ROLES, is_active=True)
             kwargs["queryset"] = reviewers.order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

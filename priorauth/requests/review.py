@@ -115,7 +115,7 @@ def review_reassign(*, user: User, request_id: int, reviewer_id: int, reason: st
         raise ReviewError(f"{name_of(reviewer)} is not assigned to the {queue} queue.")
     if reviewer.pk == pa.claimed_by_id:
         raise ReviewError(f"Request {pa} is already with {name_of(reviewer)}.")
-    previous = name_of(pa.claimed_by) if pa.claimed_by_id else "the queue"
+    previous_id, previous = pa.claimed_by_id, name_of(pa.claimed_by) if pa.claimed_by_id else "the queue"
     pa.claimed_by, pa.claimed_at = reviewer, timezone.now()
     pa.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
     event(
@@ -126,7 +126,10 @@ def review_reassign(*, user: User, request_id: int, reviewer_id: int, reason: st
         internal=True,
     )
     notify_request_event(
-        request=pa, event=NotificationEvent.REASSIGNED, actor=user, extra={"reviewer_id": reviewer.pk}
+        request=pa,
+        event=NotificationEvent.REASSIGNED,
+        actor=user,
+        extra={"reviewer_id": reviewer.pk, "previous_reviewer_id": previous_id},
     )
     return pa
 

@@ -21,11 +21,17 @@ from priorauth.policies.deferral import GENERAL_MEDICAL_NECESSITY
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock
 from priorauth.requests.models import DenialCode, Outcome, PriorAuthRequest, Status
-from priorauth.requests.review_selectors import ASSIGNABLE_ROLES, CLAIM_MINE, CLAIM_UNCLAIMED, state_choices
+from priorauth.requests.review_selectors import (
+    ASSIGNABLE_ROLES,
+    CLAIM_MINE,
+    CLAIM_UNCLAIMED,
+    QUEUE_ROLES,
+    state_choices,
+)
 
 
-def _reviewers() -> Any:
-    return User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True).order_by("last_name", "username")
+def _reviewers(roles: tuple[str, ...] = ASSIGNABLE_ROLES) -> Any:
+    return User.objects.filter(role__in=roles, is_active=True).order_by("last_name", "username")
 
 
 class ReviewerChoiceField(forms.ModelChoiceField):
@@ -287,9 +293,13 @@ class MoveForm(_ReviewForm):
 class AssignmentForm(_ReviewForm):
     prefix = "assign"
     reviewer = ReviewerChoiceField(
-        label="Reviewer",
+        label="Reviewer or supervisor",
         queryset=User.objects.none(),
-        error_messages={"required": "Please choose a reviewer."},
+        help_text="A nurse or physician works the queue; a supervisor watches it (its at-risk warnings).",
+        error_messages={
+            "required": "Please choose a reviewer or a supervisor.",
+            "invalid_choice": "Please choose an active nurse, physician or supervisor from the list.",
+        },
     )
     queue = forms.ModelChoiceField(
         label="Queue",
@@ -299,4 +309,4 @@ class AssignmentForm(_ReviewForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = _reviewers()
+        self.fields["reviewer"].queryset = _reviewers(QUEUE_ROLES)

@@ -23,8 +23,10 @@ from priorauth.requests.review_access import is_supervisor
 
 # The requests still waiting for a determination: what a queue holds.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
-# Who may be assigned to a queue or given a request: the people who decide requests.
+# Who may be given a request (claimed work, reassignment): the people who decide requests.
 ASSIGNABLE_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
+# Who may be assigned to a queue: reviewers work it; supervisors watch it and are never its reviewers.
+QUEUE_ROLES = (*ASSIGNABLE_ROLES, Role.SUPERVISOR)
 PAGE_SIZE = 25
 CLAIM_UNCLAIMED, CLAIM_MINE = "unclaimed", "mine"
 

@@ -13,6 +13,9 @@ review_patterns = [
     path("requests/<int:pk>/<slug:action>/", review_views.act, name="act"),
     path("documents/<int:pk>/", review_views.document, name="document"),
     path("supervisor/", review_views.supervisor, name="supervisor"),
+    path(
+        "supervisor/requests/<int:pk>/reassign/", review_views.supervisor_reassign, name="supervisor_reassign"
+    ),
     path("assignments/", review_views.assignments, name="assignments"),
     path("assignments/<int:pk>/remove/", review_views.assignment_remove, name="assignment_remove"),
 ]

@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests import clock, review_selectors, selectors
+from priorauth.requests import clock, review_selectors, selectors, supervisor_selectors
 from priorauth.requests.models import Attachment, Outcome, PriorAuthRequest, Status
 from priorauth.requests.review import (
     ReviewError,
@@ -41,7 +42,7 @@ from priorauth.requests.review_access import (
     is_supervisor,
     reviewer_required,
 )
-from priorauth.requests.review_assignments import queue_assignment_add, queue_assignment_remove
+from priorauth.requests.review_assignments import duty, queue_assignment_add, queue_assignment_remove
 from priorauth.requests.review_forms import (
     AdverseForm,
     ApproveForm,
@@ -299,14 +300,50 @@ def _supervisor_only(request: HttpRequest) -> None:
         raise Http404("No such page.")
 
 
+def _render_supervisor(request: HttpRequest, refused: dict[str, Any] | None = None) -> HttpResponse:
+    overview = supervisor_selectors.supervisor_queues()
+    context = {
+        "overview": overview,
+        "queues": [item.queue for item in overview],
+        "workload": review_selectors.reviewer_workload(),
+        "refused": refused,
+    }
+    return render(request, "review/supervisor.html", context)
+
+
 @reviewer_required
 def supervisor(request: HttpRequest) -> HttpResponse:
     _supervisor_only(request)
-    context = {
-        "queues": review_selectors.supervisor_overview(),
-        "workload": review_selectors.reviewer_workload(),
+    return _render_supervisor(request)
+
+
+@reviewer_required
+@require_POST
+def supervisor_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reassign one of the requests listed on the supervisor's page; a refusal is shown there, input kept."""
+    _supervisor_only(request)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            pa = review_reassign(
+                user=request.user,
+                request_id=pk,
+                reviewer_id=form.cleaned_data["reviewer"].pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ReviewError as error:
+            form.add_error(None, error.message)
+        else:
+            who = pa.claimed_by.get_full_name() or pa.claimed_by.username
+            messages.success(request, f"Request {pa} is now with {who}.")
+            return redirect(f"{reverse('review:supervisor')}#queue-{pa.queue.code}")
+    refused = {
+        "pk": pk,
+        "reviewer": form.data.get(form.add_prefix("reviewer"), ""),
+        "reason": form.data.get(form.add_prefix("reason"), ""),
+        "errors": [message for errors in form.errors.values() for message in errors],
     }
-    return render(request, "review/supervisor.html", context)
+    return _render_supervisor(request, refused)
 
 
 def _render_assignments(request: HttpRequest, form: AssignmentForm) -> HttpResponse:
@@ -330,9 +367,8 @@ def assignments(request: HttpRequest) -> HttpResponse:
         except ReviewError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, f"{added.reviewer.get_full_name() or added.reviewer} now works {added.queue.name}."
-            )
+            who = added.reviewer.get_full_name() or added.reviewer
+            messages.success(request, f"{who} now {duty(added.reviewer)} {added.queue.name}.")
             return redirect("review:assignments")
     return _render_assignments(request, form)
 

@@ -6,10 +6,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from priorauth.members.models import Role
 from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.services import notify_request_event
 from priorauth.requests import review, services
-from priorauth.requests.models import EventKind
+from priorauth.requests.models import EventKind, QueueAssignment
+from tests.conftest import make_user
 from tests.notifications.conftest import PHI, days, rows
 from tests.requests.review_world import MONDAY, approval, assign, claimed, submitted
 
@@ -105,11 +107,21 @@ def test_it_tells_the_claiming_reviewer_the_information_arrived(clock, provider_
     assert rows(event=Event.INFORMATION_RECEIVED) == [("information_received", "nina", "in_app")]
 
 
-def test_it_tells_the_new_assignee_of_a_reassignment(clock, provider_staff, nurse, physician, supervisor):
+def test_it_tells_the_queues_reviewers_and_the_previous_claimant_of_a_reassignment(
+    clock, provider_staff, nurse, physician, supervisor
+):
     pa = claimed(nurse, submitted(provider_staff, "OH"))
     assign(physician, pa)
+    assign(make_user("noah", Role.CLINICAL_REVIEWER), pa)
+    assign(supervisor, pa)  # watches the queue: not one of its reviewers
+    QueueAssignment.objects.filter(reviewer=nurse).delete()  # she left the queue: why it is reassigned
     review.review_reassign(user=supervisor, request_id=pa.pk, reviewer_id=physician.pk, reason="Leave.")
-    assert rows(event=Event.REASSIGNED) == [("reassigned", "dr_patel", "in_app")]
+    found = Notification.objects.filter(event=Event.REASSIGNED).select_related("recipient", "request")
+    assert sorted((n.recipient.username, n.channel, n.subject) for n in found) == [
+        ("dr_patel", "in_app", f"Request {pa.number}: assigned to you"),
+        ("nina", "in_app", f"Request {pa.number}: reassigned from you"),
+        ("noah", "in_app", f"Request {pa.number}: reassigned"),
+    ]
 
 
 def test_it_sends_the_submitter_the_decision_with_a_link_to_the_letter(
@@ -128,16 +140,26 @@ def test_it_sends_the_submitter_the_decision_with_a_link_to_the_letter(
     assert f"/letters/{pa.pk}/" in message.body and "Approved" in message.body
 
 
-def test_it_puts_no_health_information_in_any_subject(clock, provider_staff, nurse, supervisor):
-    pa = claimed(nurse, submitted(provider_staff, "OH"))
-    review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(5))
-    for event in (Event.AT_RISK, Event.OVERDUE):
-        notify_request_event(request=pa, event=event, extra={"occurrence": "2026-06-01"})
+def test_it_puts_no_health_information_in_any_subject(
+    clock, provider_staff, nurse, supervisor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pa = claimed(nurse, submitted(provider_staff, "OH"))
+        review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(5))
+        for event in (Event.AT_RISK, Event.OVERDUE):
+            notify_request_event(request=pa, event=event, extra={"occurrence": "2026-06-01"})
     subjects = {n.subject for n in Notification.objects.select_related("request")}
     assert len(subjects) >= 4
     for subject in subjects:
         assert subject.startswith(f"Request {pa.number}: ")
         assert not any(word in subject for word in PHI)
+    # Received and pended to the submitter, at risk and overdue to the supervisor: four emails.
+    assert sorted(m.subject.split(": ")[1] for m in mail.outbox) == [
+        "due time at risk",
+        "more information needed",
+        "overdue",
+        "received",
+    ]
     for message in mail.outbox:
         assert not any(word in message.subject + message.body for word in PHI), message.subject
 
