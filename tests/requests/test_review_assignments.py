@@ -50,6 +50,10 @@ def test_it_warns_only_the_supervisor_assigned_on_the_page_to_watch_the_queue(
     assert queue_supervisors(pa.queue_id) == [watcher]
     notify_request_event(request=pa, event=Event.AT_RISK)
     assert warned(Event.AT_RISK) == ["wendy"]
+    overview = client.get(reverse("review:supervisor")).content.decode()
+    watched = overview.split(f'<tr data-queue="{pa.queue.code}">')[1].split("</tr>")[0]
+    assert '<td class="small" data-testid="watched-by">wendy</td>' in watched
+    assert "Every supervisor" in overview.split('<tr data-queue="triage">')[1].split("</tr>")[0]
 
 
 def test_it_warns_every_supervisor_while_a_queue_has_none_assigned(supervisor, watcher, pa):
