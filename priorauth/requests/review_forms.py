@@ -119,9 +119,24 @@ class EscalateForm(_ReviewForm):
     reason = _text("Why a physician should review it", "Please give the reason for escalating.")
 
 
+# The catalog's most unit-hungry therapy, Imlygic (J9325, per million PFU), uses up to 400 units a
+# treatment every two weeks: about 10,400 in a year. Twice that leaves room; more is a typo.
+MAX_APPROVED_UNITS = 20_000
+
+
 class _ApprovalFields(_ReviewForm):
     approved_service = forms.CharField(label="Approved service", max_length=300, required=False)
-    approved_units = forms.IntegerField(label="Approved units", min_value=1, required=False)
+    approved_units = forms.IntegerField(
+        label="Approved units",
+        min_value=1,
+        max_value=MAX_APPROVED_UNITS,
+        required=False,
+        error_messages={
+            "min_value": "Please approve at least 1 unit.",
+            "max_value": f"At most {MAX_APPROVED_UNITS:,} units can be approved: please check the number.",
+            "invalid": "Please give the units as a whole number.",
+        },
+    )
     approved_start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
