@@ -34,7 +34,13 @@ class PreviewLine:
         return "error" in self.output
 
     def as_json(self) -> str:
-        return json.dumps(self.output, ensure_ascii=False)
+        text = json.dumps(self.output, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate read from the input ("\ud800") can only be written escaped.
+            return json.dumps(self.output)
+        return text
 
 
 def preview_lines(lines: Iterable[str], snapshot: deferral.Snapshot) -> Iterator[PreviewLine]:
@@ -50,6 +56,9 @@ def preview_line(line: str, snapshot: deferral.Snapshot) -> PreviewLine:
         raw = json.loads(line)
     except json.JSONDecodeError as error:
         return PreviewLine({"id": None, "error": f"not valid JSON: {error.msg} at column {error.colno}"})
+    except (ValueError, RecursionError):
+        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting.
+        return PreviewLine({"id": None, "error": "not readable JSON: a number too long or nesting too deep"})
     if not isinstance(raw, dict):
         return PreviewLine({"id": None, "error": "not a JSON object"})
     request_id = raw.get("id")

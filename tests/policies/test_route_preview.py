@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from priorauth.policies.models import Policy, Product, TimeframeRule
+from priorauth.policies.preview import preview_lines
 from priorauth.policies.selectors import policy_snapshot
 from tests.policies.conftest import run_command
 
@@ -41,6 +42,8 @@ def preview(*lines: str) -> Any:
     [
         ("{not json", None, "not valid JSON"),
         ("[1, 2]", None, "not a JSON object"),
+        ("[" * 100_000 + "]" * 100_000, None, "not readable JSON: a number too long or nesting too deep"),
+        ('{"id": ' + "9" * 5000 + "}", None, "not readable JSON: a number too long or nesting too deep"),
         (line(plan="ZZ-NONE"), "req-1", 'plan: unknown plan "ZZ-NONE"'),
         (line(hcpcs="Q9999"), "req-1", 'hcpcs: unknown product "Q9999"'),
         (line(hcpcs=...), "req-1", "hcpcs: missing"),
@@ -105,6 +108,12 @@ def test_it_answers_an_error_line_for_a_due_time_past_9999_and_decides_the_rest(
         "received 2026-05-20, falls past the year 9999",
     }
     assert decided["id"] == "b" and decided["due_at"] == "2026-05-23T13:00:00Z"
+
+
+def test_it_writes_an_id_with_a_lone_surrogate_as_utf_8(imported_example):
+    [output] = preview_lines([r'{"id": "\ud800"}'], policy_snapshot())
+
+    assert json.loads(output.as_json().encode("utf-8")) == {"id": "\ud800", "error": "plan: missing"}
 
 
 def test_it_exits_0_when_every_line_is_decided(imported_example):
