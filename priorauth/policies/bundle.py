@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from priorauth.policies import vocab
-from priorauth.policies.bundle_fields import FieldReader, Problem, quote
+from priorauth.policies.bundle_fields import NUL_PROBLEM, FieldReader, Problem, quote
 
 __all__ = ["Bundle", "Problem", "parse_bundle"]
 
@@ -333,6 +333,8 @@ def _named_holidays(
             problems.append(Problem(path, "not one of the dates in holidays"))
         elif not isinstance(name, str) or not name.strip():
             problems.append(Problem(path, "not a name (text)"))
+        elif "\x00" in name:
+            problems.append(Problem(path, NUL_PROBLEM))
         else:
             names[day] = name.strip()
     return tuple((index, HolidayData(h.date, names.get(h.date.isoformat(), h.name))) for index, h in holidays)

@@ -26,6 +26,9 @@ MAX_LENGTHS = {
     "action": 500,
 }
 
+# PostgreSQL stores no NUL character in text or JSON: one in a value is a problem, not a crash.
+NUL_PROBLEM = "contains a NUL character (\\u0000), which cannot be stored"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -59,6 +62,9 @@ class FieldReader:
             return ""
         if not isinstance(value, str):
             self.problem(key, "not a string")
+            return ""
+        if "\x00" in value:
+            self.problem(key, NUL_PROBLEM)
             return ""
         if required and not value.strip():
             self.problem(key, "empty")
@@ -107,7 +113,7 @@ class FieldReader:
             return ()
         result: list[str] = []
         for index, element in enumerate(value):
-            message = "not a string" if not isinstance(element, str) else (check(element) if check else "")
+            message = _element_problem(element, check)
             if message:
                 self.problem(f"{key}[{index}]", message)
             elif element not in result:
@@ -118,6 +124,14 @@ class FieldReader:
         return self.strings(
             key, check=lambda code: "" if code in vocabulary else f"unknown {what} {quote(code)}"
         )
+
+
+def _element_problem(element: Any, check: Callable[[str], str] | None) -> str:
+    if not isinstance(element, str):
+        return "not a string"
+    if "\x00" in element:
+        return NUL_PROBLEM
+    return check(element) if check else ""
 
 
 def quote(value: Any) -> str:

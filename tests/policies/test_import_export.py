@@ -203,6 +203,41 @@ def test_it_reports_bad_json_with_its_line_and_column(db, tmp_path):
     assert "line 3 column 29" in run.stderr
 
 
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '{"policies": ' + "9" * 5000 + "}"], ids=["deep", "long-number"]
+)
+def test_it_reports_json_too_deep_or_a_number_too_long_in_words(db, tmp_path, text):
+    run = run_command("import_policies", write(tmp_path, text))
+
+    assert run.code == 1
+    assert "not readable JSON: a number too long or nesting too deep" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda b: b["policies"][0].update(title="MP\x00AD"), "policies[0].title"),
+        (lambda b: b["policies"][0].update(background="Gene\x00therapy"), "policies[0].background"),
+        (lambda b: b["policies"][0].update(related=["MP-1", "MP\x002"]), "policies[0].related[1]"),
+        (lambda b: b["queues"][0].update(name="Triage\x00"), "queues[0].name"),
+        (lambda b: b["timeframes"][0].update(source="45 CFR\x00"), "timeframes[0].source"),
+        (
+            lambda b: b.update(holidays=["2026-07-03"], holiday_names={"2026-07-03": "July\x004"}),
+            "holiday_names.2026-07-03",
+        ),
+    ],
+)
+def test_it_refuses_a_nul_character_by_its_path(db, example_bundle, tmp_path, change, path):
+    # PostgreSQL cannot store one: it was a database error there, not a message.
+    change(example_bundle)
+
+    run = run_command("import_policies", write(tmp_path, example_bundle))
+
+    assert run.code == 1
+    assert f"{path}: contains a NUL character" in run.stderr
+    assert set(record_counts().values()) == {0}
+
+
 def test_it_reports_a_missing_file(db, tmp_path):
     run = run_command("import_policies", str(tmp_path / "nowhere.json"))
 

@@ -50,3 +50,6 @@ def read_bundle(path: str) -> Any:
         raise CommandError(
             f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except (ValueError, RecursionError):
+        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting.
+        raise CommandError(f"{path}: not readable JSON: a number too long or nesting too deep") from None
