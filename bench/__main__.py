@@ -85,8 +85,9 @@ def run(url: str, *, runs: int, warmup: int) -> None:
         timings += queue_page.measure(world, runs=runs, warmup=warmup)
     connections.close_all()
     print(
-        f"\nQueue page /review/queues/{world.queue.code}/ as an assigned nurse, {runs} loads after "
-        f"{warmup} warm-up loads; filtered page: {queue_page.FILTERED_QUERY}"
+        f"\nQueue page /review/queues/{world.queue.code}/ as an assigned nurse and the supervisor's "
+        f"overview, {runs} loads after {warmup} warm-up loads; filtered page: {queue_page.FILTERED_QUERY}; "
+        f"by one filter: {queue_page.SINGLE_FILTERS}"
     )
     print("\n".join(queue_page.report(timings)))
 
@@ -98,8 +99,8 @@ def main() -> int:
         print(problem, file=sys.stderr)
         return 2
     _environment(url)
-    runs = int(os.environ.get("BENCH_RUNS", "200"))
-    warmup = int(os.environ.get("BENCH_WARMUP", "20"))
+    runs = int(os.environ.get("BENCH_RUNS", "120"))
+    warmup = int(os.environ.get("BENCH_WARMUP", "10"))
     _database(url, create=True)
     try:
         run(url, runs=runs, warmup=warmup)

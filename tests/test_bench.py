@@ -35,23 +35,28 @@ def test_it_adds_to_what_is_there_with_new_numbers(world):
     assert PriorAuthRequest.objects.values("number").distinct().count() == 70
 
 
-def test_it_measures_both_pages_as_the_assigned_nurse(world):
+def test_it_measures_the_queue_pages_and_the_supervisors_overview(world):
     timings = queue_page.measure(world, runs=3, warmup=1)
-    assert [t.page for t in timings] == ["first page", "filtered page"]
-    first = timings[0]
+    pages = ["first page", "filtered page", *(f"by {name}" for name in queue_page.SINGLE_FILTERS)]
+    assert [t.page for t in timings] == [*pages, "supervisor"]
+    first, supervisor = timings[0], timings[-1]
     in_queue = PriorAuthRequest.objects.filter(queue=world.queue, status__in=OPEN_STATUSES).count()
     assert first.shown == min(in_queue, 25)
     assert first.size == 60 and first.queries > 0
-    assert 0 < first.median_ms <= first.p95_ms
+    assert 0 < first.median_ms <= first.p95_ms and 0 < first.sql_ms < first.median_ms
+    # The overview lists every queue of the seed bundle.
+    assert supervisor.shown >= 9 and supervisor.queries > 0
 
 
 def test_it_reports_pass_or_miss_for_each_target():
     small = queue_page.Timing("first page", 1000, 10.0, 12.0, 6, 25)
     large = queue_page.Timing("first page", 100_000, 11.0, 200.0, 6, 25)
-    lines = queue_page.report([small, large])
+    quick = [queue_page.Timing("by state", n, 10.0, 12.0, 6, 25) for n in (1000, 100_000)]
+    lines = queue_page.report([small, large, *quick])
     assert any("ratio" in line and "MISS" in line for line in lines)
     assert any("200.0 ms" in line and "MISS" in line for line in lines)
     assert any("queries per page 6" in line and "same" in line for line in lines)
+    assert any(line.startswith("by state") and "MISS" not in line for line in lines)
 
 
 def test_it_takes_the_95th_percentile_by_nearest_rank():

@@ -46,6 +46,8 @@ X12_REVIEW_ACTION: dict[str, str] = {
 # A provider may withdraw only while no determination has been made.
 WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED})
 DETERMINED = frozenset({Status.APPROVED, Status.PARTIALLY_APPROVED, Status.MODIFIED, Status.DENIED})
+# The requests still waiting for a determination: what a review queue holds.
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
 
 # Which structured clinical facts a therapy category asks for (DOMAIN.md: the facts every
 # criteria policy asks). T-cell therapies for cancer share the CAR-T questions.
@@ -126,6 +128,8 @@ class PriorAuthRequest(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     routing_key = models.CharField(max_length=40, blank=True)
     queue = models.ForeignKey(ReviewQueue, on_delete=models.PROTECT, null=True, blank=True)
+    # The member's plan's state when routed: the state whose timeframe rules applied.
+    plan_state = models.CharField(max_length=2, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     decision = models.JSONField(null=True, blank=True, help_text="The deferral decision with its trace.")
     governing_policy_number = models.CharField(max_length=40, blank=True)
@@ -172,7 +176,36 @@ class PriorAuthRequest(models.Model):
             models.Index(fields=["organization", "category"], name="request_org_category"),
             models.Index(fields=["organization", "date_of_service"], name="request_org_dos"),
             models.Index(fields=["status", "due_at"], name="request_status_due"),
-            models.Index(fields=["queue", "status", "due_at"], name="request_queue_status_due"),
+            models.Index(fields=["queue", "status", "due_at", "id"], name="request_queue_status_due"),
+            # A queue page: its open requests, the earliest due first, unfiltered or by one filter
+            # (partial: a queue holds only open requests). The first also covers the queues'
+            # counts; the claimed one also each reviewer's claimed count.
+            models.Index(
+                fields=["queue", "due_at", "id"],
+                include=["status", "at_risk_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_queue_due",
+            ),
+            models.Index(
+                fields=["queue", "urgency", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_queue_urgency",
+            ),
+            models.Index(
+                fields=["queue", "category", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_queue_category",
+            ),
+            models.Index(
+                fields=["queue", "plan_state", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_queue_state",
+            ),
+            models.Index(
+                fields=["claimed_by", "queue", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="request_open_claimed_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,11 +18,9 @@ from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import Policy, ReviewQueue
 from priorauth.requests import clock
-from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
+from priorauth.requests.models import OPEN_STATUSES, PriorAuthRequest, QueueAssignment, Status
 from priorauth.requests.review_access import is_supervisor
 
-# The requests still waiting for a determination: what a queue holds.
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
 # Who may be given a request (claimed work, reassignment): the people who decide requests.
 ASSIGNABLE_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
 # Who may be assigned to a queue: reviewers work it; supervisors watch it and are never its reviewers.
@@ -41,18 +39,20 @@ def _with_counts(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> Query
     At risk: three quarters of the timeframe used but not yet due. Overdue: past its due time.
     A request whose clock is stopped (no due time) is open but neither.
     """
-    is_open = _open("priorauthrequest__")
-    due_passed = Q(priorauthrequest__due_at__lte=now)
-    return queues.annotate(
-        open_count=Count("priorauthrequest", filter=is_open),
-        pended_count=Count("priorauthrequest", filter=is_open & Q(priorauthrequest__status=Status.PENDED)),
-        at_risk_count=Count(
-            "priorauthrequest",
-            filter=is_open & Q(priorauthrequest__at_risk_at__lte=now, priorauthrequest__due_at__gt=now),
-        ),
-        overdue_count=Count("priorauthrequest", filter=is_open & due_passed),
-        oldest_due=Min("priorauthrequest__due_at", filter=is_open),
-    ).order_by("code")
+    # The open condition goes in the join, so only open requests are read, from the partial
+    # index that covers them (request_open_queue_due), without visiting the table.
+    opened = FilteredRelation("priorauthrequest", condition=_open("priorauthrequest__"))
+    return (
+        queues.annotate(open_pa=opened)
+        .annotate(
+            open_count=Count("open_pa"),
+            pended_count=Count("open_pa", filter=Q(open_pa__status=Status.PENDED)),
+            at_risk_count=Count("open_pa", filter=Q(open_pa__at_risk_at__lte=now, open_pa__due_at__gt=now)),
+            overdue_count=Count("open_pa", filter=Q(open_pa__due_at__lte=now)),
+            oldest_due=Min("open_pa__due_at"),
+        )
+        .order_by("code")
+    )
 
 
 def reviewer_queues(user: User, now: datetime.datetime | None = None) -> list[ReviewQueue]:
@@ -109,7 +109,7 @@ def queue_requests(
     """Return the queue's open requests matching the filters, the earliest due first.
 
     A request with no due time (its clock stopped while pended) comes last. The state is the
-    member's plan's state.
+    plan's state stored when the request was routed (a member who moves later stays in it).
     """
     found = _rows().filter(queue=queue)
     found = found.filter(status=filters.status) if filters.status else found.filter(_open())
@@ -118,7 +118,7 @@ def queue_requests(
     if filters.category:
         found = found.filter(category=filters.category)
     if filters.state:
-        found = found.filter(member__plan__state=filters.state)
+        found = found.filter(plan_state=filters.state)
     if filters.claim == CLAIM_UNCLAIMED:
         found = found.filter(claimed_by__isnull=True)
     elif filters.claim == CLAIM_MINE and user is not None:

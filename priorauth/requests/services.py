@@ -235,6 +235,7 @@ def _store_decision(
         )
         pa.at_risk_at = due.at_risk_at
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
+    pa.plan_state = pa.member.plan.state
     if decision.governing is not None:
         pa.governing_policy_number = decision.governing.number
         pa.governing_policy_effective = decision.governing.effective

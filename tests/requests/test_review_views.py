@@ -62,6 +62,7 @@ def open_requests(queue: ReviewQueue, staff, count: int, **fields) -> list[Prior
             "date_of_service": DATE_OF_SERVICE,
             "status": Status.IN_REVIEW,
             "queue": queue,
+            "plan_state": member.plan.state,
             "received_at": now - datetime.timedelta(days=1),
             "due_at": now + datetime.timedelta(days=10 + i),
             "at_risk_at": now + datetime.timedelta(days=7 + i),
