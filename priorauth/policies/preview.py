@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,15 +51,30 @@ def preview_lines(lines: Iterable[str], snapshot: deferral.Snapshot) -> Iterator
             yield preview_line(line, snapshot)
 
 
+def _finite_float(text: str) -> float:
+    # 1e400 reads as infinity, which no JSON reader would accept back in the output line.
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError("a number too large")
+    return number
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
 def preview_line(line: str, snapshot: deferral.Snapshot) -> PreviewLine:
     """Return the decision line for one request line, or its error line ({"id", "error"})."""
     try:
-        raw = json.loads(line)
+        raw = json.loads(line, parse_float=_finite_float, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         return PreviewLine({"id": None, "error": f"not valid JSON: {error.msg} at column {error.colno}"})
     except (ValueError, RecursionError):
-        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting.
-        return PreviewLine({"id": None, "error": "not readable JSON: a number too long or nesting too deep"})
+        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting;
+        # or what only Python reads (NaN, Infinity, 1e400), which no JSON reader would take back.
+        return PreviewLine(
+            {"id": None, "error": "not readable JSON: a number too long or too large, or nesting too deep"}
+        )
     if not isinstance(raw, dict):
         return PreviewLine({"id": None, "error": "not a JSON object"})
     request_id = raw.get("id")

@@ -32,7 +32,12 @@ def split_codes(text: str) -> list[str]:
 def normalise_code(code: str) -> str:
     """Return an ICD-10-CM code in its usual form: upper case, with the dot (C8330 -> C83.30)."""
     code = code.strip().upper()
-    return icd10.add_dot(code) if "." not in code and len(code) > 3 else code
+    if "." in code or len(code) <= 3:
+        return code
+    try:
+        return icd10.add_dot(code)
+    except ValueError:
+        return code  # not a code at all: diagnosis_error says so in words
 
 
 def diagnosis_error(code: str) -> str | None:

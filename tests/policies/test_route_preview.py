@@ -42,8 +42,10 @@ def preview(*lines: str) -> Any:
     [
         ("{not json", None, "not valid JSON"),
         ("[1, 2]", None, "not a JSON object"),
-        ("[" * 100_000 + "]" * 100_000, None, "not readable JSON: a number too long or nesting too deep"),
-        ('{"id": ' + "9" * 5000 + "}", None, "not readable JSON: a number too long or nesting too deep"),
+        ("[" * 100_000 + "]" * 100_000, None, "not readable JSON"),
+        ('{"id": ' + "9" * 5000 + "}", None, "not readable JSON: a number too long"),
+        ('{"id": 1e400}', None, "not readable JSON: a number too long or too large"),
+        ('{"id": NaN}', None, "not readable JSON"),
         (line(plan="ZZ-NONE"), "req-1", 'plan: unknown plan "ZZ-NONE"'),
         (line(hcpcs="Q9999"), "req-1", 'hcpcs: unknown product "Q9999"'),
         (line(hcpcs=...), "req-1", "hcpcs: missing"),

@@ -36,6 +36,12 @@ def test_it_refuses_an_unknown_icd10_code(member):
     assert form.errors["diagnoses"] == ["Q99.99X is not an ICD-10-CM diagnosis code."]
 
 
+@pytest.mark.parametrize("typed", ["ZZZZ", "1234", "A0000"])
+def test_it_refuses_a_code_without_a_dot_that_is_no_code(member, typed):
+    form = bound(member, diagnoses=f"C83.30, {typed}")
+    assert form.errors["diagnoses"] == [f"{typed} is not an ICD-10-CM diagnosis code."]
+
+
 def test_it_shows_the_descriptions_of_valid_codes(member):
     form = bound(member, diagnoses="c8330 D57.1")
     assert form.cleaned_data["diagnoses"] == ["C83.30", "D57.1"]
