@@ -59,15 +59,18 @@ def review_claim(*, user: User, request_id: int) -> PriorAuthRequest:
     """Return the request, now claimed by the user; claiming one's own claim again changes nothing.
 
     The claim is one conditional update, so of two reviewers claiming at once exactly one
-    wins; the other is told who did. A reviewer claims only in the queues they work.
+    wins; the other is told who did. A reviewer claims only in the queues they work. A
+    supervisor does not claim: they cannot decide, so their claim would only hold the request
+    back from the reviewers until released; they reassign it to a reviewer instead.
     """
     pa = PriorAuthRequest.objects.select_related("queue").filter(pk=request_id).first()
     if pa is None or not reviewer_may_see(user, pa):
         raise ReviewError("No such request.")
+    if is_supervisor(user):
+        raise ReviewError("Supervisors assign requests to reviewers; they do not claim them. Use Reassign.")
     if pa.claimed_by_id == user.pk:
         return pa
-    works_queue = QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists()
-    if not is_supervisor(user) and not works_queue:
+    if not QueueAssignment.objects.filter(reviewer=user, queue=pa.queue_id).exists():
         raise ReviewError(f"You are not assigned to the {pa.queue.name if pa.queue else 'request'}'s queue.")
     now = timezone.now()
     won = PriorAuthRequest.objects.filter(pk=pa.pk, claimed_by=None, status__in=OPEN).update(

@@ -112,7 +112,7 @@ def _actions(user: User, pa: PriorAuthRequest) -> set[str]:
     is_open = pa.status in review_selectors.OPEN_STATUSES
     mine = pa.claimed_by_id == user.pk
     shown = {"note"}
-    if is_open and pa.claimed_by_id is None:
+    if is_open and pa.claimed_by_id is None and not is_supervisor(user):
         shown.add("claim")
     if is_open and pa.claimed_by_id is not None and (mine or is_supervisor(user)):
         shown.add("release")

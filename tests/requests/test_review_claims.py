@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from priorauth.requests.models import EventKind, InternalNote
@@ -42,8 +44,13 @@ def test_it_refuses_a_claim_outside_the_reviewers_queues(nurse, pa):
         review_claim(user=nurse, request_id=pa.pk)
 
 
-def test_it_lets_a_supervisor_claim_any_request(supervisor, pa):
-    assert review_claim(user=supervisor, request_id=pa.pk).claimed_by == supervisor
+def test_it_refuses_a_supervisors_claim_pointing_to_reassign(supervisor, pa):
+    # A supervisor cannot decide, so their claim would only hold the request back from the reviewers.
+    message = "Supervisors assign requests to reviewers; they do not claim them. Use Reassign."
+    with pytest.raises(ReviewError, match=re.escape(message)):
+        review_claim(user=supervisor, request_id=pa.pk)
+    pa.refresh_from_db()
+    assert pa.claimed_by is None and not pa.events.filter(kind=EventKind.CLAIMED).exists()
 
 
 def test_it_tells_the_second_claimer_who_has_it(nurse, other_nurse, pa):

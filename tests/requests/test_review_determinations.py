@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from priorauth.requests.models import EventKind, Status
+from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.requests.review import ReviewError, determination_record, review_escalate, review_pend
 from tests.requests.review_world import (  # noqa: F401 (fixtures)
     DATE_OF_SERVICE,
@@ -129,7 +129,8 @@ def test_it_refuses_a_decision_without_a_claim(nurse, other_nurse, pa):
 
 
 def test_it_refuses_a_decision_by_a_supervisor(supervisor, pa):
-    claimed(supervisor, pa)
+    # Even holding a claim taken before supervisors stopped claiming.
+    PriorAuthRequest.objects.filter(pk=pa.pk).update(claimed_by=supervisor)
     with pytest.raises(ReviewError, match="Only a nurse or physician"):
         determination_record(user=supervisor, request_id=pa.pk, **approval())
 

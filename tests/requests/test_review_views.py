@@ -376,6 +376,18 @@ def test_it_refuses_a_post_without_the_csrf_token(nurse, pa):
     assert client.post(reverse("review:act", args=[pa.pk, "claim"])).status_code == 403
 
 
+def test_it_offers_a_supervisor_reassign_not_claim_and_refuses_a_posted_claim(client, supervisor, nurse, pa):
+    assign(nurse, pa)
+    login(client, supervisor)
+    page = client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert 'id="reassign-action"' in page and 'id="claim-action"' not in page
+    # A page loaded before, or a hand-made post, gets the refusal in words and claims nothing.
+    response = client.post(reverse("review:act", args=[pa.pk, "claim"]), follow=True)
+    assert "they do not claim them. Use Reassign." in response.content.decode()
+    pa.refresh_from_db()
+    assert pa.claimed_by is None
+
+
 def test_it_lets_a_supervisor_reassign_and_move_from_the_request(client, supervisor, nurse, pa):
     other_nurse = make_user("noah", Role.CLINICAL_REVIEWER)
     claimed(nurse, pa)
