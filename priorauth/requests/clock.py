@@ -26,11 +26,13 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from priorauth.policies import timeframes, vocab
 from priorauth.policies.snapshot import TimeframeRecord
 
 DueState = Literal["on_track", "at_risk", "overdue", "stopped"]
+EASTERN = ZoneInfo("America/New_York")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,32 @@ def respond_window(urgency: str, now: datetime.datetime) -> RespondWindow:
     earliest = now + span
     default = (earliest + datetime.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
     return RespondWindow(earliest, now + RESPOND_LIMIT, default, words, source)
+
+
+def respond_by_problem(respond_by: datetime.datetime | None, urgency: str, now: datetime.datetime) -> str:
+    """Return why a provider may not be told to answer by `respond_by`, in plain words; "" if they may.
+
+    Refused: no time, a time without its time zone (it names no moment), a time not in the
+    future, one sooner than the federal minimum for the urgency (`respond_window`), one more
+    than a year ahead. The pend form and the pend service both ask this, so the web, REST and
+    FHIR requests meet one rule.
+    """
+    if respond_by is None:
+        return "Please give the date and time the provider should respond by."
+    if respond_by.utcoffset() is None:
+        return "Please give the respond-by time with its time zone."
+    window = respond_window(urgency, now)
+    if respond_by <= now:
+        return "The respond-by time must be in the future."
+    if respond_by < window.earliest:
+        earliest = window.earliest.astimezone(EASTERN)
+        return (
+            f"The provider must be given at least {window.minimum} to respond ({window.source}): "
+            f"please choose {earliest:%B %-d, %Y, %-I:%M %p} Eastern or later."
+        )
+    if respond_by > window.latest:
+        return "The respond-by time can be at most a year from now."
+    return ""
 
 
 def _parts(span: datetime.timedelta) -> list[str]:

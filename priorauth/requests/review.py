@@ -17,6 +17,7 @@ from priorauth.members.models import User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies.models import ReviewQueue
+from priorauth.requests import clock
 from priorauth.requests.models import (
     EventKind,
     InformationRequest,
@@ -172,13 +173,17 @@ def review_add_note(*, user: User, request_id: int, text: str) -> InternalNote:
 def review_pend(
     *, user: User, request_id: int, needed: str, respond_by: datetime.datetime | None
 ) -> InformationRequest:
-    """Return the information request; the request is pended and its due time moves as the rules allow."""
+    """Return the information request; the request is pended and its due time moves as the rules allow.
+
+    The provider is given from the federal minimum for the request's urgency to a year to
+    answer (`clock.respond_by_problem`); a time outside that is refused, nothing written.
+    """
     needed = required(needed, "what information is needed")
     now = timezone.now()
-    if respond_by is None or respond_by <= now:
-        raise ReviewError("Please give a date in the future by which the information is needed.")
     pa = locked(user, request_id)
     check_may_act(user, pa, "pend it for information", now=now)
+    if problem := clock.respond_by_problem(respond_by, pa.urgency, now):
+        raise ReviewError(problem)
     asked = InformationRequest.objects.create(request=pa, needed=needed, respond_by=respond_by, asked_by=user)
     pa.status, pa.pended_at = Status.PENDED, now
     due_refresh(pa)

@@ -33,6 +33,19 @@ from priorauth.requests.review_models import ADVERSE_OUTCOMES, DenialCode, Deter
 ALTERNATIVES_REQUIRED_STATES = frozenset({"IN"})
 # How many deemed approvals one run records at most; the next run picks up the rest.
 DEEMED_BATCH = 500
+# The catalog's most unit-hungry therapy, Imlygic (J9325, per million PFU), uses up to 400 units a
+# treatment every two weeks: about 10,400 in a year. Twice that leaves room; more is a typo.
+MAX_APPROVED_UNITS = 20_000
+# An approved period lasts at most a year and starts within a year of the date of service, either
+# side. A year holds any episode this product approves: a CAR-T approval covers leukapheresis,
+# bridging and lymphodepletion in the weeks before the infusion and the monitoring weeks after it;
+# a gene therapy or transplant its conditioning and follow-up; Imlygic a year of two-weekly
+# treatments. It is also how long Indiana keeps an approval valid ("at least one year", counted
+# as `letters.one_year_after` counts it: to the same day a year later), so no approved period
+# outlasts what the letters promise. A start up to a year before the date of service allows an
+# episode begun before the decision; up to a year after, a date of service that moved. Anything
+# further (0001-01-01 to 9999-12-31) is a typing slip, not an approval.
+APPROVED_PERIOD_YEARS = 1
 
 
 def _approval_problems(
@@ -50,11 +63,57 @@ def _approval_problems(
         problems.append("the approved service")
     if units is None or units < 1:
         problems.append("the approved units (at least 1)")
+    elif units > MAX_APPROVED_UNITS:
+        problems.append(f"at most {MAX_APPROVED_UNITS:,} approved units")
     if start is None or end is None:
         problems.append("the approved date range")
     elif end < start:
         problems.append("an approved date range that ends on or after the day it starts")
     return problems
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """Return the same day `years` later (earlier if negative); February 29 becomes February 28.
+
+    Past the calendar's ends (year 1, year 9999) the result is the first or last day it has.
+    """
+    year = day.year + years
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
+    if year < datetime.MINYEAR:
+        return datetime.date.min
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def approved_period_problem(
+    start: datetime.date, end: datetime.date, date_of_service: datetime.date | None
+) -> str:
+    """Return why an approved period (`start` to `end`, ending on or after it starts) is refused; "" if not.
+
+    It must start within APPROVED_PERIOD_YEARS of the date of service (unchecked when the
+    request has none) and end at most that long after it starts.
+    """
+    if date_of_service is not None:
+        earliest = years_after(date_of_service, -APPROVED_PERIOD_YEARS)
+        latest = years_after(date_of_service, APPROVED_PERIOD_YEARS)
+        if not earliest <= start <= latest:
+            return (
+                f"The approved period must start (“From”) within a year of the date of service, "
+                f"{_day(date_of_service)}: please choose a start from {_day(earliest)} to {_day(latest)}."
+            )
+    last = years_after(start, APPROVED_PERIOD_YEARS)
+    if end > last:
+        return (
+            f"The approved period can be at most a year long: please end it (“To”) on or before {_day(last)}."
+        )
+    return ""
 
 
 def _adverse_problems(
@@ -124,7 +183,8 @@ def determination_record(
 
     Refused (ReviewError, nothing written): an unknown outcome; anyone but the nurse or
     physician holding the claim; an adverse outcome by a nurse; a request not in review; an
-    approval without service, units and dates; an adverse one without its notice's content.
+    approval without service, units (at most MAX_APPROVED_UNITS) and dates, or with a period
+    `approved_period_problem` refuses; an adverse one without its notice's content.
     """
     if outcome not in Outcome.values:
         raise ReviewError("Please choose a decision.")
@@ -147,6 +207,8 @@ def determination_record(
         )
     _refuse_if(problems)
     approves = outcome != Outcome.DENIED
+    if approves and (problem := approved_period_problem(approved_start, approved_end, pa.date_of_service)):
+        raise ReviewError(problem)
     determination = Determination.objects.create(
         request=pa,
         outcome=outcome,

@@ -21,6 +21,7 @@ from priorauth.policies.deferral import GENERAL_MEDICAL_NECESSITY
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock
 from priorauth.requests.models import DenialCode, Outcome, PriorAuthRequest, Status
+from priorauth.requests.review_determinations import MAX_APPROVED_UNITS
 from priorauth.requests.review_selectors import (
     ASSIGNABLE_ROLES,
     CLAIM_MINE,
@@ -98,30 +99,16 @@ class PendForm(_ReviewForm):
         )
 
     def clean_respond_by(self) -> datetime.datetime:
+        # The service asks the same question; asking here puts the answer next to the field.
         respond_by = self.cleaned_data["respond_by"]
-        now = timezone.now()
-        window = clock.respond_window(self.urgency, now)
-        if respond_by <= now:
-            raise forms.ValidationError("The respond-by time must be in the future.")
-        if respond_by < window.earliest:
-            earliest = timezone.localtime(window.earliest)
-            raise forms.ValidationError(
-                f"The provider must be given at least {window.minimum} to respond ({window.source}): "
-                f"please choose {earliest:%B %-d, %Y, %-I:%M %p} Eastern or later."
-            )
-        if respond_by > window.latest:
-            raise forms.ValidationError("The respond-by time can be at most a year from now.")
+        if problem := clock.respond_by_problem(respond_by, self.urgency, timezone.now()):
+            raise forms.ValidationError(problem)
         return respond_by
 
 
 class EscalateForm(_ReviewForm):
     prefix = "escalate"
     reason = _text("Why a physician should review it", "Please give the reason for escalating.")
-
-
-# The catalog's most unit-hungry therapy, Imlygic (J9325, per million PFU), uses up to 400 units a
-# treatment every two weeks: about 10,400 in a year. Twice that leaves room; more is a typo.
-MAX_APPROVED_UNITS = 20_000
 
 
 class _ApprovalFields(_ReviewForm):

@@ -71,7 +71,7 @@ def test_it_tells_the_submitter_and_their_colleagues_what_a_pend_needs_and_by_wh
             user=nurse,
             request_id=pa.pk,
             needed="Please send the latest PET-CT report.",
-            respond_by=MONDAY + days(5),
+            respond_by=MONDAY + days(50),
         )
     assert rows(event=Event.PENDED) == [
         ("pended", "olivia", "email"),
@@ -83,24 +83,24 @@ def test_it_tells_the_submitter_and_their_colleagues_what_a_pend_needs_and_by_wh
     message = mail.outbox[0]
     assert message.subject == f"Request {pa.number}: more information needed"
     assert "Please send the latest PET-CT report." in message.body
-    assert "Please answer by Saturday, June 6, 2026" in message.body
+    assert "Please answer by Tuesday, July 21, 2026" in message.body
     assert f"/requests/{pa.pk}/" in message.body
 
 
 def test_it_tells_each_pend_of_a_request_once(clock, provider_staff, nurse):
     pa = claimed(nurse, submitted(provider_staff, "OH"))
-    asked = review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(5))
+    asked = review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(50))
     services.request_answer_information(
         user=provider_staff, request_id=pa.pk, information_request_id=asked.pk, answer="Attached."
     )
-    review.review_pend(user=nurse, request_id=pa.pk, needed="ECOG note.", respond_by=MONDAY + days(5))
+    review.review_pend(user=nurse, request_id=pa.pk, needed="ECOG note.", respond_by=MONDAY + days(50))
     pends = Notification.objects.filter(event=Event.PENDED, channel="email").order_by("pk")
     assert [n.context["information_request_id"] for n in pends] == [asked.pk, asked.pk + 1]
 
 
 def test_it_tells_the_claiming_reviewer_the_information_arrived(clock, provider_staff, nurse, other_staff):
     pa = claimed(nurse, submitted(provider_staff, "OH"))
-    asked = review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(5))
+    asked = review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(50))
     services.request_answer_information(
         user=provider_staff, request_id=pa.pk, information_request_id=asked.pk, answer="Attached."
     )
@@ -145,7 +145,7 @@ def test_it_puts_no_health_information_in_any_subject(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         pa = claimed(nurse, submitted(provider_staff, "OH"))
-        review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(5))
+        review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(50))
         for event in (Event.AT_RISK, Event.OVERDUE):
             notify_request_event(request=pa, event=event, extra={"occurrence": "2026-06-01"})
     subjects = {n.subject for n in Notification.objects.select_related("request")}

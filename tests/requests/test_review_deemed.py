@@ -77,7 +77,7 @@ def test_it_approves_an_indiana_request_after_48_business_hours(clock, provider_
 def test_it_skips_a_georgia_request_whose_clock_is_stopped_by_a_pend(clock, provider_staff, nurse):
     pa = claimed(nurse, submitted(provider_staff, "GA"))
     clock.move_to(MONDAY + days(1))
-    asked = review_pend(user=nurse, request_id=pa.pk, needed="PET-CT", respond_by=MONDAY + days(20))
+    asked = review_pend(user=nurse, request_id=pa.pk, needed="PET-CT", respond_by=MONDAY + days(60))
     assert deemed_approvals_record(now=MONDAY + days(10)) == 0
     clock.move_to(MONDAY + days(10))
     services.request_answer_information(
@@ -89,7 +89,7 @@ def test_it_skips_a_georgia_request_whose_clock_is_stopped_by_a_pend(clock, prov
 
 def test_it_approves_a_pended_indiana_request_whose_clock_runs_on(clock, provider_staff, nurse):
     pa = claimed(nurse, submitted(provider_staff, "IN"))
-    review_pend(user=nurse, request_id=pa.pk, needed="PET-CT", respond_by=MONDAY + days(20))
+    review_pend(user=nurse, request_id=pa.pk, needed="PET-CT", respond_by=MONDAY + days(60))
     assert deemed_approvals_record(now=MONDAY + days(2)) == 1
     pa.refresh_from_db()
     assert pa.status == Status.APPROVED

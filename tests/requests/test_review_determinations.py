@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.requests.review import ReviewError, determination_record, review_escalate, review_pend
+from priorauth.requests.review_determinations import MAX_APPROVED_UNITS, years_after
+from priorauth.requests.review_models import Determination
 from tests.requests.review_world import (  # noqa: F401 (fixtures)
     DATE_OF_SERVICE,
     approval,
@@ -206,3 +210,104 @@ def test_it_refuses_an_unknown_outcome(nurse, pa):
     claimed(nurse, pa)
     with pytest.raises(ReviewError, match="choose a decision"):
         determination_record(user=nurse, request_id=pa.pk, **approval(outcome="maybe"))
+
+
+def d(year: int, month: int, day: int) -> datetime.date:
+    return datetime.date(year, month, day)
+
+
+# The date of service is January 15, 2027: a period may start from January 15, 2026 to January 15, 2028.
+STARTS_TOO_FAR = (
+    "The approved period must start (“From”) within a year of the date of service, January 15, 2027: "
+    "please choose a start from January 15, 2026 to January 15, 2028."
+)
+
+
+@pytest.mark.parametrize("outcome", ["approved", "modified", "partially_approved"])
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        pytest.param(d(1, 1, 1), d(9999, 12, 31), STARTS_TOO_FAR, id="year-1-to-9999"),
+        pytest.param(d(2026, 1, 14), d(2026, 2, 14), STARTS_TOO_FAR, id="starts-a-year-and-a-day-before"),
+        pytest.param(d(2028, 1, 16), d(2028, 1, 16), STARTS_TOO_FAR, id="starts-a-year-and-a-day-after"),
+        pytest.param(
+            d(2027, 1, 15),
+            d(2028, 1, 16),
+            "The approved period can be at most a year long: please end it (“To”) on or before "
+            "January 15, 2028.",
+            id="a-year-and-a-day-long",
+        ),
+        pytest.param(
+            d(2027, 1, 15),
+            d(9999, 12, 31),
+            "The approved period can be at most a year long: please end it (“To”) on or before "
+            "January 15, 2028.",
+            id="ends-in-9999",
+        ),
+    ],
+)
+def test_it_refuses_an_approved_period_far_from_the_date_of_service_or_over_a_year(
+    physician, pa, outcome, start, end, message
+):
+    claimed(physician, pa)
+    arguments = approval(approved_start=start, approved_end=end)
+    if outcome != "approved":
+        arguments = {**denial(outcome=outcome), **arguments, "outcome": outcome}
+    with pytest.raises(ReviewError) as refused:
+        determination_record(user=physician, request_id=pa.pk, **arguments)
+    assert refused.value.message == message
+    pa.refresh_from_db()
+    assert pa.status == Status.IN_REVIEW and not Determination.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        pytest.param(d(2026, 1, 15), d(2027, 1, 15), id="a-year-from-a-year-before"),
+        pytest.param(d(2028, 1, 15), d(2029, 1, 15), id="a-year-from-a-year-after"),
+        pytest.param(d(2027, 1, 15), d(2027, 1, 15), id="the-day-of-service"),
+    ],
+)
+def test_it_approves_a_period_of_up_to_a_year_starting_within_a_year_of_the_date_of_service(
+    nurse, pa, start, end
+):
+    claimed(nurse, pa)
+    determination = determination_record(
+        user=nurse, request_id=pa.pk, **approval(approved_start=start, approved_end=end)
+    )
+    assert (determination.approved_start, determination.approved_end) == (start, end)
+
+
+def test_it_refuses_more_approved_units_than_the_form_allows(nurse, pa):
+    claimed(nurse, pa)
+    with pytest.raises(ReviewError, match="at most 20,000 approved units"):
+        determination_record(user=nurse, request_id=pa.pk, **approval(approved_units=MAX_APPROVED_UNITS + 1))
+    assert not Determination.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (d(2027, 1, 15), 1, d(2028, 1, 15)),
+        (d(2027, 1, 15), -1, d(2026, 1, 15)),
+        (d(2028, 2, 29), 1, d(2029, 2, 28)),
+        (d(9999, 6, 1), 1, datetime.date.max),
+        (d(1, 6, 1), -1, datetime.date.min),
+    ],
+)
+def test_it_counts_a_year_to_the_same_day_within_the_calendar(day, years, expected):
+    assert years_after(day, years) == expected
+
+
+def test_it_shows_an_absurd_approved_period_on_the_review_screen_not_a_500(client, nurse, pa):
+    claimed(nurse, pa)
+    client.force_login(nurse)
+    fields = {"approved_service": "Yescarta (Q2041)", "approved_units": "1"}
+    fields |= {"approved_start": "0001-01-01", "approved_end": "9999-12-31"}
+    response = client.post(
+        reverse("review:act", args=[pa.pk, "approve"]), {f"approve-{k}": v for k, v in fields.items()}
+    )
+    assert response.status_code == 200
+    assert html.escape(STARTS_TOO_FAR) in response.content.decode()
+    pa.refresh_from_db()
+    assert pa.status == Status.IN_REVIEW and not Determination.objects.exists()
