@@ -2,26 +2,24 @@
 
 Every field of the intake form is optional at the HTML level so a draft saves whatever is
 typed; the form itself demands the fields a submission needs only when the user submits, and
-always checks the format of what was typed (NPI, ICD-10-CM codes, documents).
+always checks the format of what was typed (NPI, ICD-10-CM codes, documents). The fields and
+plain-words messages they share are in `form_fields`; the request list's filters in `list_forms`.
 """
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
-from django.forms.utils import pretty_name
 
 from priorauth.members.models import Member
-from priorauth.policies import vocab
 from priorauth.policies.models import Product
 from priorauth.requests import validation
+from priorauth.requests.form_fields import MultipleFileField, YesNoField, check_uploads, use_plain_messages
 from priorauth.requests.layouts import SAVE, SUBMIT, intake_helper
 from priorauth.requests.models import (
     CELL_IMMUNOTHERAPY_CATEGORIES,
@@ -29,114 +27,16 @@ from priorauth.requests.models import (
     Accreditation,
     Ecog,
     PriorAuthRequest,
-    Status,
 )
 from priorauth.requests.services import Upload
 
 SERVICE_PRODUCT, SERVICE_TRANSPLANT = "product", "transplant"
 TRANSPLANT = "stem_cell_transplant"
-YES_NO = [("yes", "Yes"), ("no", "No")]
 REQUIRED = "Please fill this in to submit the request."
 JEOPARDY = (
     "An expedited review needs your statement that the standard timeframe could seriously jeopardize "
     "the member's life, health or ability to regain maximum function."
 )
-
-
-def _plain_messages(field: forms.Field, what: str) -> dict[str, str]:
-    """Return the field's error messages in plain words, naming what the field asks for."""
-    if isinstance(field, YesNoField):
-        return {"invalid_choice": f"Please answer “{field.label}” with yes or no."}
-    if isinstance(field, forms.ChoiceField):
-        return {"invalid_choice": f"Please choose the {what} from the list."}
-    if isinstance(field, forms.DateField):
-        return {"invalid": f"Please enter the {what} as MM/DD/YYYY."}
-    if isinstance(field, forms.IntegerField):
-        return {
-            "invalid": f"Please enter the {what} as a whole number.",
-            "min_value": f"The {what} cannot be less than %(limit_value)s.",
-            "max_value": f"The {what} cannot be more than %(limit_value)s.",
-        }
-    if isinstance(field, forms.FileField):
-        return {
-            "invalid": "That was not a file: please choose the document again.",
-            "missing": "The document did not arrive: please choose it again.",
-            "empty": "One of the documents is empty: please check it and choose it again.",
-            "max_length": "A document's name may be at most %(max)d characters: please rename it.",
-        }
-    return {
-        "max_length": f"Please keep the {what} to %(limit_value)d characters (it has %(show_value)d).",
-        "null_characters_not_allowed": f"The {what} contains a character we cannot store.",
-    }
-
-
-def use_plain_messages(form: forms.BaseForm, names: dict[str, str] | None = None) -> None:
-    """Replace Django's default error messages on every field of the form with plain words.
-
-    `names` gives the words for a field whose label does not read well inside a sentence.
-    """
-    for name, field in form.fields.items():
-        label = str(field.label or pretty_name(name))
-        what = (names or {}).get(name) or (label if label[:2].isupper() else label[:1].lower() + label[1:])
-        field.error_messages.update(_plain_messages(field, what))
-
-
-def max_upload_bytes() -> int:
-    return getattr(settings, "PA_MAX_UPLOAD_BYTES", validation.DEFAULT_MAX_UPLOAD_BYTES)
-
-
-class YesNoField(forms.TypedChoiceField):
-    """A yes/no question that may be left unanswered (None) while the request is a draft."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            choices=YES_NO,
-            coerce=lambda v: v == "yes",
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-            **kwargs,
-        )
-
-    def prepare_value(self, value: Any) -> Any:
-        return {True: "yes", False: "no"}.get(value, value)
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
-
-
-def check_uploads(files: list[UploadedFile]) -> tuple[list[Upload], list[str]]:
-    """Return the acceptable documents (content type by content, digest) and a message per refused one."""
-    accepted, errors = [], []
-    limit = max_upload_bytes()
-    for upload in files:
-        if upload.size > limit:
-            errors.append(
-                f"{upload.name} is {upload.size / 1048576:.1f} MB; each document may be at most "
-                f"{limit / 1048576:.0f} MB."
-            )
-            continue
-        upload.seek(0)
-        content_type = validation.detect_content_type(upload.read(8))
-        if content_type is None:
-            errors.append(
-                f"{upload.name} is not a PDF, PNG or JPEG file (we check the content, not the name)."
-            )
-            continue
-        upload.seek(0)
-        accepted.append(Upload(upload, content_type, validation.sha256_of(upload.chunks())))
-    return accepted, errors
 
 
 class IntakeForm(forms.Form):
@@ -437,38 +337,3 @@ class AnswerForm(forms.Form):
         if not data.get("answer", "").strip() and not self.files.getlist("attachments") and not self.errors:
             self.add_error("answer", "Please write an answer or attach at least one document.")
         return data
-
-
-class ListFilterForm(forms.Form):
-    """The request list's search and filters.
-
-    The search may name a member, so the view keeps it in the session and never in a URL; the
-    other filters carry no health information and travel in the list's links (`public_query`).
-    """
-
-    PUBLIC = ("status", "category", "date_from", "date_to")
-
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "Request number, member name or ID, therapy"}),
-    )
-    status = forms.ChoiceField(required=False)
-    category = forms.ChoiceField(label="Therapy category", required=False)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *Status.choices]
-        self.fields["category"].choices = [("", "Any therapy"), *vocab.choices(vocab.CATEGORIES)]
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name in ("status", "category") else "form-control"
-        use_plain_messages(self, names={"q": "search", "date_from": "“From” date", "date_to": "“To” date"})
-
-    def public_query(self) -> str:
-        """Return the valid filters other than the search as a query string, for the list's links."""
-        data = getattr(self, "cleaned_data", {})
-        values = {name: data[name] for name in self.PUBLIC if data.get(name)}
-        return urlencode({k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()})

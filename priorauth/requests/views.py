@@ -20,7 +20,8 @@ from priorauth.requests.access import (
     member_from_ticket,
     provider_required,
 )
-from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, ListFilterForm, WithdrawForm
+from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, WithdrawForm
+from priorauth.requests.list_forms import ListFilterForm
 from priorauth.requests.models import PriorAuthRequest, Status
 
 PAGE_SIZE = 25

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from priorauth.requests import services
-from priorauth.requests.forms import check_uploads
+from priorauth.requests.form_fields import check_uploads
 from tests.conftest import PASSWORD
 from tests.requests.conftest import pdf
 

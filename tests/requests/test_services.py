@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from priorauth.policies.models import TimeframeRule
 from priorauth.requests import services
-from priorauth.requests.forms import check_uploads
+from priorauth.requests.form_fields import check_uploads
 from priorauth.requests.models import EASTERN, EventKind, InformationRequest, PriorAuthRequest, Status
 from tests.requests.conftest import car_t_details, pdf, start_draft
 
