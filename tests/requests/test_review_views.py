@@ -129,6 +129,12 @@ def test_it_shows_a_nurse_only_the_queues_she_works(nurse_client, pa):
     assert nurse_client.get(reverse("review:queue", args=["triage"])).status_code == 404
 
 
+def test_it_shows_each_of_the_nurses_queues_with_its_next_due_time(nurse_client, pa):
+    page = nurse_client.get(reverse("review:queues")).content.decode()
+    row = page[page.index(f'data-queue="{pa.queue.code}"') :].split("</tr>")[0]
+    assert f'datetime="{pa.due_at.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}"' in row
+
+
 def test_it_hides_requests_outside_the_nurses_queues(client, nurse, pa):
     login(client, nurse)
     assert client.get(reverse("review:request", args=[pa.pk])).status_code == 404
