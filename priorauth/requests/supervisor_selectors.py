@@ -1,8 +1,9 @@
 """Reads for the supervisor's page: each queue's counts, its most urgent requests and its people.
 
 Three queries whatever the number of queues and requests: the counts (one aggregate over the
-queues), the most urgent open requests of every queue (one query that ranks each queue's
-requests by due time), and who works or watches each queue (one query over the assignments).
+queues), the most urgent open requests of every queue (one query; on PostgreSQL it reads only
+each queue's first index entries), and who works or watches each queue (one query over the
+assignments).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -65,17 +68,39 @@ def supervisor_queues(
 def _most_urgent(per_queue: int, now: datetime.datetime) -> dict[int, list[QueueRow]]:
     # The same order as the queue's own page, so its first rows are the ones shown here.
     order = [F("due_at").asc(nulls_last=True), F("pk").asc()]
-    ranked = (
-        PriorAuthRequest.objects.filter(status__in=OPEN_STATUSES, queue__isnull=False)
-        .select_related("claimed_by")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("queue_id")], order_by=order))
-        .filter(rank__lte=per_queue)
-        .order_by("queue_id", "rank")
-    )
+    found_rows = PriorAuthRequest.objects.select_related("claimed_by")
+    if connection.vendor == "postgresql":
+        found_rows = found_rows.filter(pk__in=_first_open_ids(per_queue)).order_by("queue_id", *order)
+    else:
+        # Elsewhere (SQLite in tests) rank every open request: the same rows, read from all of them.
+        found_rows = (
+            found_rows.filter(status__in=OPEN_STATUSES, queue__isnull=False)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("queue_id")], order_by=order))
+            .filter(rank__lte=per_queue)
+            .order_by("queue_id", "rank")
+        )
     found: dict[int, list[QueueRow]] = defaultdict(list)
-    for pa in ranked:
+    for pa in found_rows:
         found[pa.queue_id].append(row_for(pa, now))
     return found
+
+
+def _first_open_ids(per_queue: int) -> RawSQL:
+    """Return, as a subquery, the ids of each queue's `per_queue` open requests due first.
+
+    Each queue reads only its first entries of the open requests' index (request_open_queue_due,
+    whose order this is), so the cost follows the number of queues, not of requests; ranking
+    every open request took 128 ms at 100,000 (bench/README.md).
+    """
+    quote = connection.ops.quote_name
+    requests, queues = quote(PriorAuthRequest._meta.db_table), quote(ReviewQueue._meta.db_table)
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    sql = (
+        f"SELECT urgent.id FROM {queues} queue CROSS JOIN LATERAL ("
+        f"SELECT pa.id FROM {requests} pa WHERE pa.queue_id = queue.id AND pa.status IN ({statuses})"
+        " ORDER BY pa.due_at ASC NULLS LAST, pa.id ASC LIMIT %s) urgent"
+    )
+    return RawSQL(sql, (*OPEN_STATUSES, per_queue))
 
 
 def _people() -> tuple[dict[int, list[User]], dict[int, list[User]]]:

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from priorauth.members.models import Role
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment
+from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment, Status
+from priorauth.requests.review_selectors import QueueFilters, queue_page
+from priorauth.requests.supervisor_selectors import supervisor_queues
 from tests.conftest import make_user
 from tests.requests.review_world import other_nurse, seed  # noqa: F401 (fixtures)
 from tests.requests.test_review_views import login, open_requests
@@ -50,6 +52,22 @@ def test_it_lists_each_queues_five_requests_due_first_with_due_badge_and_claiman
     claimed_row = page.split(f'<tr data-request="{rows[0].pk}"')[1].split("</tr>")[0]
     assert '<td data-testid="claimant">nina</td>' in claimed_row
     assert f'data-request="{rows[5].pk}"' not in page
+
+
+def test_it_shows_each_queues_first_five_as_its_own_page_orders_them(supervisor, provider_staff, queue):
+    # Ties on due time go by id; a stopped clock (no due time) comes last; closed requests never show.
+    soon = timezone.now() + datetime.timedelta(days=2)
+    open_requests(queue, provider_staff, 1, status=Status.APPROVED, due_at=soon, at_risk_at=soon)
+    stopped = open_requests(queue, provider_staff, 1, status=Status.PENDED, due_at=None, at_risk_at=None)
+    tied = open_requests(queue, provider_staff, 2, due_at=soon, at_risk_at=soon)
+    later = open_requests(queue, provider_staff, 4)
+    benefits = ReviewQueue.objects.get(code="benefits")
+    (only,) = open_requests(benefits, provider_staff, 1, status=Status.PENDED, due_at=None, at_risk_at=None)
+    shown = {item.queue.code: [row.pa.pk for row in item.urgent] for item in supervisor_queues()}
+    assert shown[queue.code] == [r.pk for r in tied + later[:3]]
+    _, page = queue_page(queue, QueueFilters(), 1)
+    assert shown[queue.code] == [row.pa.pk for row in page[:5]] and stopped[0].pk not in shown[queue.code]
+    assert shown["benefits"] == [only.pk] and shown["transplant"] == []
 
 
 def test_it_reassigns_from_the_page_to_a_reviewer_of_the_queue_with_the_csrf_token(
