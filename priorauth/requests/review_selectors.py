@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,16 +34,17 @@ def _open(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": OPEN_STATUSES})
 
 
-def _with_counts(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> QuerySet[ReviewQueue]:
-    """Return the queues annotated with open, at-risk and overdue counts and the oldest due time.
+def _with_counts(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> list[ReviewQueue]:
+    """Return the queues, by code, with open, pended, at-risk and overdue counts and the oldest due time.
 
     At risk: three quarters of the timeframe used but not yet due. Overdue: past its due time.
     A request whose clock is stopped (no due time) is open but neither.
     """
-    # The open condition goes in the join, so only open requests are read, from the partial
-    # index that covers them (request_open_queue_due), without visiting the table.
+    if connection.vendor == "postgresql":
+        return _counted_by_queue(queues, now)
+    # The open condition goes in the join, so only open requests are read.
     opened = FilteredRelation("priorauthrequest", condition=_open("priorauthrequest__"))
-    return (
+    return list(
         queues.annotate(open_pa=opened)
         .annotate(
             open_count=Count("open_pa"),
@@ -55,17 +57,41 @@ def _with_counts(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> Query
     )
 
 
+def _counted_by_queue(queues: QuerySet[ReviewQueue], now: datetime.datetime) -> list[ReviewQueue]:
+    """Return `_with_counts` in one query that counts each queue from its range of the open index.
+
+    Counting stays proportional to the open requests, but asked per queue PostgreSQL always
+    reads the index on open requests (request_open_queue_due, which carries the status and
+    at-risk time), never the table; the join used elsewhere was planned as a scan of the whole
+    table when most requests were open (41 ms against 11 ms at 100,000: bench/README.md).
+    """
+    quote = connection.ops.quote_name
+    chosen, chosen_params = queues.order_by().values("pk").query.sql_with_params()
+    statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
+    sql = (
+        f"SELECT queue.*, counts.* FROM {quote(ReviewQueue._meta.db_table)} queue CROSS JOIN LATERAL ("
+        "SELECT count(*) AS open_count, count(*) FILTER (WHERE pa.status = %s) AS pended_count,"
+        " count(*) FILTER (WHERE pa.at_risk_at <= %s AND pa.due_at > %s) AS at_risk_count,"
+        " count(*) FILTER (WHERE pa.due_at <= %s) AS overdue_count, min(pa.due_at) AS oldest_due"
+        f" FROM {quote(PriorAuthRequest._meta.db_table)} pa"
+        f" WHERE pa.queue_id = queue.id AND pa.status IN ({statuses})) counts"
+        f" WHERE queue.id IN ({chosen}) ORDER BY queue.code"
+    )
+    params = (Status.PENDED, now, now, now, *OPEN_STATUSES, *chosen_params)
+    return list(ReviewQueue.objects.raw(sql, params))
+
+
 def reviewer_queues(user: User, now: datetime.datetime | None = None) -> list[ReviewQueue]:
     """Return the queues the reviewer works (every queue for a supervisor), with their counts."""
     queues = ReviewQueue.objects.all()
     if not is_supervisor(user):
         queues = queues.filter(pk__in=user.queue_assignments.values("queue_id"))
-    return list(_with_counts(queues, now or timezone.now()))
+    return _with_counts(queues, now or timezone.now())
 
 
 def supervisor_overview(now: datetime.datetime | None = None) -> list[ReviewQueue]:
     """Return every queue with its open, at-risk and overdue counts and its oldest due time."""
-    return list(_with_counts(ReviewQueue.objects.all(), now or timezone.now()))
+    return _with_counts(ReviewQueue.objects.all(), now or timezone.now())
 
 
 def reviewer_workload() -> QuerySet[User]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import review_selectors
-from priorauth.requests.models import PriorAuthRequest, QueueAssignment
+from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
 from tests.requests.review_world import seed  # noqa: F401 (fixture)
 from tests.requests.test_review_views import login, open_requests
 
@@ -68,3 +71,28 @@ def test_it_counts_every_queue_in_one_query(nurse, supervisor, provider_staff, q
         queues = review_selectors.supervisor_overview()
     assert len(captured) == 1
     assert next(q for q in queues if q.code == queue.code).open_count == 30
+
+
+def test_it_counts_open_pended_at_risk_and_overdue_alike_for_supervisor_and_reviewer(
+    nurse, provider_staff, queue
+):
+    # PostgreSQL counts through its own query (see `_counted_by_queue`): run this there too.
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    open_requests(queue, provider_staff, 2)  # on track
+    open_requests(queue, provider_staff, 1, at_risk_at=now - hour, due_at=now + hour)
+    late = open_requests(queue, provider_staff, 1, at_risk_at=now - 3 * hour, due_at=now - 2 * hour)[0]
+    open_requests(queue, provider_staff, 1, status=Status.PENDED, due_at=None, at_risk_at=None)
+    open_requests(queue, provider_staff, 1, status=Status.APPROVED, due_at=now - 9 * hour)
+    open_requests(ReviewQueue.objects.get(code="benefits"), provider_staff, 3)
+
+    def counts(found) -> tuple:
+        q = next(q for q in found if q.code == queue.code)
+        return q.open_count, q.pended_count, q.at_risk_count, q.overdue_count, q.oldest_due
+
+    expected = (5, 1, 1, 1, late.due_at)
+    assert counts(review_selectors.supervisor_overview(now)) == expected
+    assert counts(review_selectors.reviewer_queues(nurse, now)) == expected
+    assert [q.code for q in review_selectors.reviewer_queues(nurse, now)] == [queue.code]
+    empty = next(q for q in review_selectors.supervisor_overview(now) if q.code == "transplant")
+    assert (empty.open_count, empty.overdue_count, empty.oldest_due) == (0, 0, None)
