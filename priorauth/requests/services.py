@@ -22,7 +22,7 @@ from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
 from priorauth.policies.selectors import policy_snapshot
-from priorauth.requests import clock
+from priorauth.requests import attachment_storage, clock
 from priorauth.requests.models import (
     Attachment,
     AttachmentPurpose,
@@ -125,6 +125,7 @@ def _attach(
             uploaded_by=user,
         )
         attachment.file.save(upload.file.name, upload.file, save=False)
+        attachment_storage.saved(attachment.file.name)
         attachment.save()
         _event(pa, actor=user, kind=EventKind.ATTACHMENT_ADDED, reason=attachment.original_name)
         added.append(attachment)
@@ -170,7 +171,7 @@ def request_start(
     return existing
 
 
-@transaction.atomic
+@attachment_storage.atomic_removing_files_on_failure
 def request_save_draft(
     *, user: User, request_id: int, details: Mapping[str, Any], uploads: Iterable[Upload] = ()
 ) -> PriorAuthRequest:
@@ -344,7 +345,7 @@ def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRe
     return pa
 
 
-@transaction.atomic
+@attachment_storage.atomic_removing_files_on_failure
 def request_answer_information(
     *, user: User, request_id: int, information_request_id: int, answer: str, uploads: Iterable[Upload] = ()
 ) -> PriorAuthRequest:
