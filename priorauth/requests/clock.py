@@ -8,6 +8,12 @@ governing (see `priorauth.policies.timeframes.earliest_due`); if it is a `clock:
 it restarts at the answer, if it `pauses_when_pended` it adds the time pended, else it runs on.
 The at-risk time (three quarters of that rule's timeframe used) moves with it.
 
+The holidays business hours and business days skip are stored with the rules
+(`timeframe_holidays`, ISO dates from the receipt date to `HOLIDAY_HORIZON` after it), so an
+administrator adding or removing a holiday later moves no due time already given either. A
+day past the horizon counts as a working day. A request routed before the holidays were stored
+(`timeframe_holidays` is None) is still timed by the current Holiday records.
+
 While a pend is open:
 
 - a governing rule that neither restarts nor pauses keeps its due time (an Ohio request stays
@@ -53,6 +59,27 @@ def rule_from_json(data: Mapping[str, Any]) -> TimeframeRecord:
     """Return the rule a stored dict describes; unknown keys (added later) are ignored."""
     known = TimeframeRecord.__dataclass_fields__
     return TimeframeRecord(**{key: value for key, value in data.items() if key in known})
+
+
+# The longest rule a record may hold (365 business days, about 17 months with weekends and
+# holidays, see vocab.TIMEFRAME_MAXIMUMS) plus months of pends.
+HOLIDAY_HORIZON = datetime.timedelta(days=731)
+
+
+def holidays_as_json(holidays: Iterable[datetime.date], received_at: datetime.datetime) -> list[str]:
+    """Return the holidays a request received at `received_at` may be timed by, as stored: ISO dates.
+
+    Only those from the receipt date (in UTC, as the clock counts whole UTC days) to
+    `HOLIDAY_HORIZON` after it: the clock never counts a day before receipt.
+    """
+    first = received_at.astimezone(datetime.UTC).date()
+    last = first + HOLIDAY_HORIZON
+    return [day.isoformat() for day in sorted(set(holidays)) if first <= day <= last]
+
+
+def holidays_from_json(data: Iterable[str]) -> frozenset[datetime.date]:
+    """Return the stored holidays as dates."""
+    return frozenset(datetime.date.fromisoformat(day) for day in data)
 
 
 def matching_rules(rules: Iterable[TimeframeRecord], *, urgency: str, state: str) -> list[TimeframeRecord]:

@@ -163,6 +163,9 @@ class PriorAuthRequest(models.Model):
     # The timeframe rules that matched at submission (the due time is always recomputed from
     # these, not from whatever the records say later), and the one that gives the due time now.
     timeframe_rules = models.JSONField(default=list, blank=True)
+    # The holidays those rules skip, as ISO dates stored at submission (see `clock`); None on a
+    # request routed before they were stored, which is timed by the current Holiday records.
+    timeframe_holidays = models.JSONField(null=True, blank=True, default=None)
     due_rule = models.JSONField(null=True, blank=True)
     # When three quarters of the timeframe are used: kept beside due_at so queues can filter on it.
     at_risk_at = models.DateTimeField(null=True, blank=True)

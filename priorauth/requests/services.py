@@ -230,10 +230,11 @@ def _store_decision(
         rules = clock.matching_rules(snapshot.timeframes, urgency=pa.urgency, state=pa.member.plan.state)
         pa.timeframe_rules = [clock.rule_as_json(rule) for rule in rules]
         pa.due_rule = clock.rule_as_json(decision.timeframe)
+        # The holidays too: a holiday added or removed later moves no due time already given.
+        pa.timeframe_holidays = clock.holidays_as_json(snapshot.holidays, received_at)
         # The at-risk time comes from the same clock as every later recompute (due_refresh).
-        due = clock.due_now(
-            rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=snapshot.holidays
-        )
+        holidays = clock.holidays_from_json(pa.timeframe_holidays)
+        due = clock.due_now(rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=holidays)
         pa.at_risk_at = due.at_risk_at
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
     pa.plan_state = pa.member.plan.state
@@ -315,14 +316,18 @@ def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthR
 def due_refresh(pa: PriorAuthRequest) -> None:
     """Set the request's due time, its rule and its at-risk time from the rules stored at submission.
 
-    Every pend, open or answered, counts as DOMAIN.md step 8 allows (see `clock`). A request
-    with no stored rules (routed before they were stored) keeps the due time it has. The
-    caller saves the request.
+    Every pend, open or answered, counts as DOMAIN.md step 8 allows (see `clock`), and so do
+    the holidays stored at submission. A request with no stored rules (routed before they were
+    stored) keeps the due time it has; one with rules but no stored holidays (routed before
+    those were stored) is timed by the current Holiday records. The caller saves the request.
     """
     if pa.received_at is None or not pa.timeframe_rules:
         return
     pends = [(asked.asked_at, asked.answered_at) for asked in pa.information_requests.all()]
-    holidays = Holiday.objects.values_list("date", flat=True)
+    if pa.timeframe_holidays is None:
+        holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+    else:
+        holidays = clock.holidays_from_json(pa.timeframe_holidays)
     due = clock.due_now(rules=pa.timeframe_rules, received_at=pa.received_at, pends=pends, holidays=holidays)
     pa.due_at, pa.due_rule, pa.at_risk_at = due.due_at, due.rule, due.at_risk_at
 

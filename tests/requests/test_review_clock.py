@@ -10,6 +10,8 @@ from priorauth.policies.snapshot import TimeframeRecord
 from priorauth.requests.clock import (
     due_now,
     due_state,
+    holidays_as_json,
+    holidays_from_json,
     matching_rules,
     rule_as_json,
     rule_from_json,
@@ -165,3 +167,13 @@ def test_it_adds_the_time_pended_under_the_federal_rule_alone():
 def test_it_has_no_due_time_without_stored_rules():
     due = due_now(rules=[], received_at=RECEIVED, pends=[])
     assert (due.due_at, due.rule, due.at_risk_at) == (None, None, None)
+
+
+def test_it_stores_the_holidays_from_the_receipt_date_to_the_horizon():
+    # 20:00 on May 31 in New York is June 1 in UTC, the day the clock counts from.
+    received = datetime.datetime(2026, 5, 31, 20, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-4)))
+    known = [datetime.date(2028, 6, 1), datetime.date(2026, 5, 31), datetime.date(2026, 6, 1)]
+    known += [datetime.date(2026, 6, 19), datetime.date(2028, 6, 2), datetime.date(2026, 6, 19)]
+    stored_days = holidays_as_json(known, received)
+    assert stored_days == ["2026-06-01", "2026-06-19", "2028-06-01"]
+    assert holidays_from_json(stored_days) == {known[2], known[3], known[0]}
