@@ -123,12 +123,3 @@ class TimeframeRuleAdminForm(forms.ModelForm):
                 "instead. Where a federal and a state rule both match, the earlier due time applies.",
             },
         }
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        unit, amount = cleaned.get("unit"), cleaned.get("amount")
-        problem = vocab.timeframe_amount_problem(unit, amount) if unit and amount is not None else ""
-        if problem:
-            # The same bound as an imported bundle's: a typo here would break every due time it gives.
-            self.add_error("amount", f"The amount is {problem}.")
-        return cleaned

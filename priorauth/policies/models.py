@@ -182,8 +182,11 @@ class TimeframeRule(models.Model):
     def clean(self) -> None:
         if self.state != vocab.ANY_STATE and self.state not in vocab.US_STATES:
             raise ValidationError({"state": f"Unknown state {self.state!r}: use a state code or *."})
-        if self.amount == 0:
-            raise ValidationError({"amount": "A timeframe must be at least 1."})
+        # No amount yet (left empty or not a number): the field says so already.
+        problem = vocab.timeframe_amount_problem(self.unit, self.amount) if self.amount is not None else ""
+        if problem:
+            # The same bound as an imported bundle's: a typo here would break every due time it gives.
+            raise ValidationError({"amount": f"The amount is {problem}."})
 
 
 class Holiday(models.Model):
