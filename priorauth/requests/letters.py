@@ -22,6 +22,7 @@ from typing import Any
 from priorauth.policies import vocab
 from priorauth.requests import notice_rights
 from priorauth.requests.models import EASTERN, X12_REVIEW_ACTION, PriorAuthRequest
+from priorauth.requests.review_determinations import years_after
 from priorauth.requests.review_models import DenialCode, Determination, Outcome
 
 # HCR01 meanings in the words a member reads (regulatory.md 6.2).
@@ -111,10 +112,7 @@ def moment(value: datetime.datetime | None) -> str:
 
 def one_year_after(value: datetime.date) -> datetime.date:
     """Return the same day a year later (February 29 becomes February 28)."""
-    try:
-        return value.replace(year=value.year + notice_rights.INDIANA_APPROVAL_YEARS)
-    except ValueError:
-        return value.replace(year=value.year + notice_rights.INDIANA_APPROVAL_YEARS, day=28)
+    return years_after(value, notice_rights.INDIANA_APPROVAL_YEARS)
 
 
 def person(user: Any) -> str:

@@ -41,7 +41,7 @@ MAX_APPROVED_UNITS = 20_000
 # bridging and lymphodepletion in the weeks before the infusion and the monitoring weeks after it;
 # a gene therapy or transplant its conditioning and follow-up; Imlygic a year of two-weekly
 # treatments. It is also how long Indiana keeps an approval valid ("at least one year", counted
-# as `letters.one_year_after` counts it: to the same day a year later), so no approved period
+# as `years_after` counts it for the letters too: to the same day a year later), so no approved period
 # outlasts what the letters promise. A start up to a year before the date of service allows an
 # episode begun before the decision; up to a year after, a date of service that moved. Anything
 # further (0001-01-01 to 9999-12-31) is a typing slip, not an approval.
