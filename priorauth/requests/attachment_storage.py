@@ -22,14 +22,13 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
+from priorauth.requests.models import ATTACHMENT_DIRECTORY as DIRECTORY
 from priorauth.requests.models import Attachment
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-DIRECTORY = "attachments"
 
 # The names saved by the service running now, in this thread or task (None outside one).
 _saved: ContextVar[list[str] | None] = ContextVar("attachment_files_saved", default=None)

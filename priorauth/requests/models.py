@@ -342,10 +342,14 @@ class AttachmentPurpose(models.TextChoices):
     PEND_ANSWER = "pend_answer", "Answer to an information request"
 
 
+# Where the documents are stored; nothing else lives there (the prune command relies on it).
+ATTACHMENT_DIRECTORY = "attachments"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     """Return a storage path that carries no part of the uploaded name (it may hold member data)."""
     suffix = pathlib.Path(filename).suffix.lower()[:8]
-    return f"attachments/{uuid.uuid4().hex}{suffix}"
+    return f"{ATTACHMENT_DIRECTORY}/{uuid.uuid4().hex}{suffix}"
 
 
 class Attachment(models.Model):

@@ -43,6 +43,7 @@ from priorauth.requests.review_access import (
     reviewer_required,
 )
 from priorauth.requests.review_assignments import duty, queue_assignment_add, queue_assignment_remove
+from priorauth.requests.review_common import name_of
 from priorauth.requests.review_forms import (
     AdverseForm,
     ApproveForm,
@@ -334,8 +335,7 @@ def supervisor_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except ReviewError as error:
             form.add_error(None, error.message)
         else:
-            who = pa.claimed_by.get_full_name() or pa.claimed_by.username
-            messages.success(request, f"Request {pa} is now with {who}.")
+            messages.success(request, f"Request {pa} is now with {name_of(pa.claimed_by)}.")
             return redirect(f"{reverse('review:supervisor')}#queue-{pa.queue.code}")
     refused = {
         "pk": pk,
