@@ -28,7 +28,8 @@ from django.utils import timezone
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.policies.models import Product, ReviewQueue
 from priorauth.policies.services import bundle_import
-from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
+from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.review.models import QueueAssignment
 
 BUNDLE = pathlib.Path(__file__).resolve().parents[1] / "policies" / "mp-ad-1623.bundle.json"
 # The queue the nurse works: the busiest one, as CAR-T medical necessity is in practice.

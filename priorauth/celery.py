@@ -14,14 +14,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The project package is not an installed app, so its own tasks module is named here.
 app.autodiscover_tasks(["priorauth"])
-# The review side's periodic task lives beside the request services, not in a `tasks` module.
-app.autodiscover_tasks(["priorauth.requests"], related_name="review_tasks")
 
 # Periodic work (run by `celery beat`). Each entry names a task by its registered name.
 app.conf.beat_schedule = {
     # Georgia and Indiana approve by operation of law a request undecided at its due time.
     "record-deemed-approvals": {
-        "task": "priorauth.requests.review_tasks.record_deemed_approvals",
+        "task": "review.record_deemed_approvals",
         "schedule": 5 * 60.0,
     },
     # Notifications (`manage.py run_periodic` runs this same schedule in development): email rows

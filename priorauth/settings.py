@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "priorauth.policies",
     "priorauth.members",
     "priorauth.requests",
+    "priorauth.review",
     "priorauth.notifications",
 ]
 

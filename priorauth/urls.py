@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("priorauth.requests.urls")),
-    path("", include("priorauth.requests.letter_urls")),
+    path("", include("priorauth.letters.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
-    path("", include("priorauth.requests.review_urls")),
+    path("", include("priorauth.review.urls")),
 ]

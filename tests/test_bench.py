@@ -8,7 +8,7 @@ from django.utils import timezone
 from bench import queue_page
 from bench.__main__ import refusal
 from priorauth.requests.models import PriorAuthRequest, Status
-from priorauth.requests.review_selectors import OPEN_STATUSES
+from priorauth.review.selectors import OPEN_STATUSES
 
 
 @pytest.fixture

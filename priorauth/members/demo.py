@@ -18,7 +18,7 @@ from django.db import transaction
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role, ensure_role_groups
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests.models import QueueAssignment
+from priorauth.review.models import QueueAssignment
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from priorauth.members.models import Role, User
 from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification, dedupe_key
-from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment
-from priorauth.requests.review_access import DECIDING_ROLES
+from priorauth.requests.models import EventKind, PriorAuthRequest
+from priorauth.review.access import DECIDING_ROLES
+from priorauth.review.models import QueueAssignment
 
 log = logging.getLogger(__name__)
 

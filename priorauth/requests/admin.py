@@ -11,9 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from priorauth.members.models import User
-from priorauth.requests.models import PriorAuthRequest, QueueAssignment, RequestEvent
-from priorauth.requests.review_selectors import QUEUE_ROLES
+from priorauth.requests.models import PriorAuthRequest, RequestEvent
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,26 +63,3 @@ class RequestEventAdmin(_ReadOnlyAdmin):
     list_filter = ("kind", "to_status")
     search_fields = ("request__number",)
     list_select_related = ("request", "actor")
-
-
-@admin.register(QueueAssignment)
-class QueueAssignmentAdmin(admin.ModelAdmin):
-    """Who works or watches which queue: policy admins set it here, supervisors on /review/assignments/."""
-
-    list_display = ("queue", "reviewer", "assigned_by", "assigned_at")
-    list_filter = ("queue",)
-    search_fields = ("reviewer__username", "reviewer__last_name", "queue__code")
-    list_select_related = ("queue", "reviewer", "assigned_by")
-    fields = ("reviewer", "queue")
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "reviewer":
-            # Nurses and physicians work a queue; supervisors watch it (its at-risk warnings).
-            reviewers = User.objects.filter(role__in=QUEUE_ROLES, is_active=True)
-            kwargs["queryset"] = reviewers.order_by("username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request: HttpRequest, obj: QueueAssignment, form: Any, change: bool) -> None:
-        if not change:
-            obj.assigned_by = request.user
-        super().save_model(request, obj, form, change)

@@ -382,30 +382,3 @@ class Attachment(models.Model):
     @property
     def is_inline_safe(self) -> bool:
         return self.content_type in {"application/pdf", "image/png", "image/jpeg"}
-
-
-# The review side's models live in their own module; importing them here registers them.
-from priorauth.requests.review_models import (  # noqa: E402
-    DenialCode,
-    Determination,
-    InternalNote,
-    Outcome,
-    QueueAssignment,
-)
-
-__all__ = [
-    "Accreditation",
-    "Attachment",
-    "AttachmentPurpose",
-    "DenialCode",
-    "Determination",
-    "Ecog",
-    "EventKind",
-    "InformationRequest",
-    "InternalNote",
-    "Outcome",
-    "PriorAuthRequest",
-    "QueueAssignment",
-    "RequestEvent",
-    "Status",
-]

@@ -18,7 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from priorauth.members.models import User
-from priorauth.requests.models import DenialCode, Determination, EventKind, PriorAuthRequest, Status
+from priorauth.requests.models import EventKind, PriorAuthRequest, Status
+from priorauth.review.models import DenialCode, Determination
 from tests.browser.helpers import (
     SEED_BUNDLE,
     AdverseDetermination,

@@ -17,7 +17,7 @@ from priorauth.members.demo import LOGINS, MEMBERS, ORGANIZATIONS
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import ADMIN_PERMISSIONS
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests.models import QueueAssignment
+from priorauth.review.models import QueueAssignment
 
 STATES = ("GA", "IN", "OH", "WV")
 

@@ -10,7 +10,7 @@ import time_machine
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.notifications.models import Channel, Notification
 from tests.conftest import make_user
-from tests.requests.review_world import MONDAY, seed  # noqa: F401 (fixture)
+from tests.review.world import MONDAY, seed  # noqa: F401 (fixture)
 
 # What the test requests carry that is health information: none of it may be in a subject or
 # (beyond the provider's own question) in a body.

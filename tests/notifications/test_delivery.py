@@ -15,7 +15,7 @@ from priorauth.notifications import delivery
 from priorauth.notifications.models import DeliveryStatus, Notification
 from priorauth.notifications.tasks import deliver_notification, relay_pending_notifications
 from tests.notifications.conftest import emails
-from tests.requests.review_world import submitted
+from tests.review.world import submitted
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from django.db import transaction
 from priorauth.members.models import Role
 from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.services import notify_request_event
-from priorauth.requests import review, services
-from priorauth.requests.models import EventKind, PriorAuthRequest, QueueAssignment
+from priorauth.requests import services
+from priorauth.requests.models import EventKind, PriorAuthRequest
+from priorauth.review import services as review
+from priorauth.review.models import QueueAssignment
 from tests.conftest import make_user
 from tests.notifications.conftest import PHI, days, rows
-from tests.requests.review_world import MONDAY, approval, assign, claimed, submitted
+from tests.review.world import MONDAY, approval, assign, claimed, submitted
 
 
 def test_it_acknowledges_a_submission_by_email_and_in_app_once_committed(

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from priorauth.celery import app
 from priorauth.notifications.models import Notification
 from tests.notifications.conftest import emails
-from tests.requests.review_world import submitted
+from tests.review.world import submitted
 
 
 def test_it_schedules_the_relay_the_watch_and_the_digests():

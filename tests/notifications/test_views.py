@@ -14,9 +14,9 @@ from django.utils.html import strip_tags
 
 from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.services import notify_request_event
-from priorauth.requests import review
+from priorauth.review import services as review
 from tests.notifications.conftest import PHI, days
-from tests.requests.review_world import MONDAY, assign, claimed, submitted
+from tests.review.world import MONDAY, assign, claimed, submitted
 
 EASTERN = ZoneInfo("America/New_York")
 

@@ -11,7 +11,7 @@ from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.tasks import send_daily_digests, watch_due_times
 from tests.conftest import make_user
 from tests.notifications.conftest import PHI, days, rows
-from tests.requests.review_world import MONDAY, approval, assign, claimed, submitted
+from tests.review.world import MONDAY, approval, assign, claimed, submitted
 
 MINUTE = datetime.timedelta(minutes=1)
 
@@ -40,7 +40,8 @@ def test_it_warns_the_supervisors_once_when_three_quarters_of_the_time_is_used(
 
 
 def test_it_warns_once_more_when_an_answer_restarts_the_clock(clock, provider_staff, nurse, supervisor):
-    from priorauth.requests import review, services
+    from priorauth.requests import services
+    from priorauth.review import services as review
 
     pa = claimed(nurse, submitted(provider_staff, "GA"))
     clock.move_to(pa.at_risk_at)
@@ -86,7 +87,7 @@ def test_it_warns_of_an_overdue_request_once_a_day_until_it_is_decided(
     clock.shift(days(1))
     assert watch_due_times.delay().get() == {"at_risk": 0, "overdue": 1}
     assert Notification.objects.filter(event=Event.OVERDUE, channel="email").count() == 2
-    from priorauth.requests import review
+    from priorauth.review import services as review
 
     review.determination_record(user=nurse, request_id=pa.pk, **approval())
     clock.shift(days(1))
@@ -94,7 +95,7 @@ def test_it_warns_of_an_overdue_request_once_a_day_until_it_is_decided(
 
 
 def test_it_does_not_warn_while_a_pend_stops_every_clock(clock, provider_staff, nurse, supervisor):
-    from priorauth.requests import review
+    from priorauth.review import services as review
 
     pa = claimed(nurse, submitted(provider_staff, "GA"))
     review.review_pend(user=nurse, request_id=pa.pk, needed="PET-CT.", respond_by=MONDAY + days(60))

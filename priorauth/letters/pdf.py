@@ -1,0 +1,173 @@
+"""The determination letter as a PDF, drawn from the same `Letter` the HTML page shows.
+
+reportlab's built-in Helvetica needs no font files or system libraries. Every string goes
+through `escape` because reportlab paragraphs read a small XML markup: a reason that says
+"ECOG < 2" must print as written, not break the page.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from priorauth.letters.content import Fact, Letter, Section
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#52606d")
+RULE = colors.HexColor("#cbd2d9")
+ADVERSE = colors.HexColor("#fdecea")
+FAVOURABLE = colors.HexColor("#e6f4ea")
+IMPORTANT = colors.HexColor("#fff4e5")
+SECTION_BREAK = 1.5 * inch
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()["BodyText"]
+    body = ParagraphStyle(
+        "body", parent=base, fontName="Helvetica", fontSize=10.5, leading=14.5, textColor=INK
+    )
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
+        "label": ParagraphStyle(
+            "label", parent=body, fontName="Helvetica-Bold", fontSize=9.5, textColor=MUTED
+        ),
+        "sender": ParagraphStyle("sender", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15),
+        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=17, leading=21),
+        "headline": ParagraphStyle(
+            "headline", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=17
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=12,
+            spaceAfter=4,
+            alignment=TA_LEFT,
+        ),
+    }
+
+
+def render_pdf(letter: Letter) -> bytes:
+    """Return the letter as PDF bytes (US Letter, one column, page numbers in the footer)."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.9 * inch,
+        rightMargin=0.9 * inch,
+        topMargin=0.8 * inch,
+        bottomMargin=0.8 * inch,
+        # The document's metadata is readable without opening it: the request number only, no PHI.
+        title=f"Prior authorization decision {letter.request_number}",
+        author=letter.sender,
+    )
+
+    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(doc.leftMargin, 0.5 * inch, f"Request {letter.request_number}")
+        canvas.drawRightString(LETTER[0] - doc.rightMargin, 0.5 * inch, f"Page {doc.page}")
+        canvas.restoreState()
+
+    document.build(_story(letter, _styles()), onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [
+        _p(letter.sender, styles["sender"]),
+        _p(letter.letter_date, styles["small"]),
+        Spacer(1, 10),
+        _p(letter.title, styles["title"]),
+        Spacer(1, 6),
+        _p("To:", styles["label"]),
+        *[_p(recipient, styles["body"]) for recipient in letter.recipients],
+        Spacer(1, 8),
+        _facts(letter.about, styles),
+        Spacer(1, 12),
+        _boxed(_p(letter.headline, styles["headline"]), ADVERSE if letter.is_adverse else FAVOURABLE),
+    ]
+    for section in letter.sections:
+        story += _section(section, styles)
+    return story
+
+
+def _facts(facts: tuple[Fact, ...], styles: dict[str, ParagraphStyle]) -> Table:
+    rows = [[_p(fact.label, styles["label"]), _p(fact.value, styles["body"])] for fact in facts]
+    table = Table(rows, colWidths=[2.1 * inch, None], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _boxed(content: Flowable | list[Flowable], background: colors.Color) -> Table:
+    box = Table([[content]], colWidths=[None], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+            ]
+        )
+    )
+    return box
+
+
+def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    body: list[Flowable] = [_p(text, styles["body"]) for text in section.paragraphs]
+    if section.facts:
+        body += [Spacer(1, 4)] if body else []
+        body.append(_facts(section.facts, styles))
+    if section.steps:
+        steps = [ListItem(_step(step, styles["body"]), leftIndent=16) for step in section.steps]
+        body.append(ListFlowable(steps, bulletType="1", leftIndent=16, spaceBefore=4))
+    if section.note:
+        body += [Spacer(1, 4), _p(section.note, styles["small"])]
+    heading = _p(section.heading, styles["heading"])
+    # No section starts in the last SECTION_BREAK of a page, and a heading stays with what follows.
+    if section.important:
+        return [CondPageBreak(SECTION_BREAK), _boxed([heading, *body], IMPORTANT)]
+    return [CondPageBreak(SECTION_BREAK), KeepTogether([heading, body[0]]), *body[1:]]
+
+
+def _step(step: Fact, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(f"<b>{escape(step.label)}.</b> {escape(step.value)}", style)

@@ -1,0 +1,14 @@
+"""Determination letters: by the request's primary key, never member data in a URL."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from priorauth.letters import views
+
+letter_patterns = [
+    path("<int:pk>/", views.letter_page, name="letter"),
+    path("<int:pk>/pdf/", views.letter_pdf, name="pdf"),
+]
+
+urlpatterns = [path("letters/", include((letter_patterns, "letters")))]

@@ -1,0 +1,57 @@
+"""The determination letter: an HTML page and a PDF download, for the provider and reviewers.
+
+Both answer 404 to anyone who may not see the request (another organization's staff, a
+reviewer outside the request's queues, a policy administrator) and when the request has no
+determination yet. The letter carries member health information, so neither is ever cached,
+and the PDF's file name is the request number, never the member's name.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from priorauth.letters.content import Letter, build_letter
+from priorauth.letters.pdf import render_pdf
+from priorauth.members.models import User
+from priorauth.requests.access import get_request_for_user, is_provider_staff
+from priorauth.requests.models import PriorAuthRequest
+from priorauth.review.access import get_request_for_reviewer, is_reviewer
+from priorauth.review.models import Determination
+
+
+def get_request_for_letter(user: User, pk: int) -> PriorAuthRequest:
+    """Return the request if the user may read its letter (provider staff or reviewer), else Http404."""
+    if is_provider_staff(user):
+        return get_request_for_user(user, pk)
+    if is_reviewer(user):
+        return get_request_for_reviewer(user, pk)
+    raise Http404("No such letter.")
+
+
+def _letter(user: User, pk: int) -> Letter:
+    pa = get_request_for_letter(user, pk)
+    determination = Determination.objects.select_related("decided_by").filter(request=pa).first()
+    if determination is None:
+        raise Http404("No decision has been made on this request yet.")
+    pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)
+    return build_letter(pa, determination)
+
+
+@never_cache
+@login_required
+def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request.user, pk)
+    return render(request, "letters/letter.html", {"letter": letter, "pk": pk})
+
+
+@never_cache
+@login_required
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(request.user, pk)
+    response = HttpResponse(render_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
