@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role, ensure_role_groups
@@ -43,6 +44,10 @@ class DemoLogin:
         return self.role.label if self.role else "Superuser (site administration)"
 
 
+# A day of a demo coverage period: (years after the year the demo is seeded in, month, day).
+DemoDay = tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class DemoMember:
     member_id: str
@@ -50,7 +55,11 @@ class DemoMember:
     last_name: str
     date_of_birth: datetime.date
     plan: str
-    coverage: tuple[tuple[datetime.date, datetime.date], ...]
+    coverage: tuple[tuple[DemoDay, DemoDay], ...]  # (start, end) of each period, relative to the year
+
+    def coverage_in(self, year: int) -> list[tuple[datetime.date, datetime.date]]:
+        """Return the member's coverage periods, in order, when the demo is seeded in a year."""
+        return sorted((_day_in(year, start), _day_in(year, end)) for start, end in self.coverage)
 
 
 @dataclass
@@ -58,12 +67,18 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     organizations: int = 0
     members: int = 0
+    coverage_years: tuple[int, int] = (0, 0)  # the calendar years the demo members are covered for
     queues: int = 0  # the review queues the demo reviewers work
     warnings: list[str] = field(default_factory=list)
 
 
 def _d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+def _day_in(year: int, day: DemoDay) -> datetime.date:
+    years_after, month, day_of_month = day
+    return datetime.date(year + years_after, month, day_of_month)
 
 
 ORGANIZATIONS = [
@@ -85,51 +100,57 @@ LOGINS = [
 # The demo logins who claim and decide requests; supervisors see every queue without assignment.
 REVIEWER_ROLES = frozenset({Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER})
 
-_YEAR = (_d("2026-01-01"), _d("2026-12-31"))
+# Coverage for the year the demo is seeded in and the next, so that the demo never goes stale.
+_TWO_YEARS = ((0, 1, 1), (1, 12, 31))
 
 MEMBERS = [
-    DemoMember("GA-DEMO-0001", "Marisol", "Quenby", _d("1978-03-14"), "GA-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("GA-DEMO-0001", "Marisol", "Quenby", _d("1978-03-14"), "GA-MKT-SILVER-2026", (_TWO_YEARS,)),
     DemoMember(
         "GA-DEMO-0002",
         "Dorian",
         "Ashgrove",
         _d("1990-11-02"),
         "GA-MKT-SILVER-2026",
-        # Two periods with a gap in May and June: a date of service there is not covered.
-        ((_d("2026-01-01"), _d("2026-04-30")), (_d("2026-07-01"), _d("2026-12-31"))),
+        # Two periods with a gap in May and June of this year: a date of service there is not covered.
+        (((0, 1, 1), (0, 4, 30)), ((0, 7, 1), (1, 12, 31))),
     ),
-    DemoMember("GA-DEMO-0003", "Imani", "Follett", _d("2009-06-21"), "GA-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("IN-DEMO-0001", "Caspian", "Wendell", _d("1965-08-09"), "IN-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("IN-DEMO-0002", "Linnea", "Prowse", _d("1983-01-27"), "IN-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("IN-DEMO-0003", "Obadiah", "Sterne", _d("1972-12-05"), "IN-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("OH-DEMO-0001", "Juniper", "Halloway", _d("1958-04-30"), "OH-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember("GA-DEMO-0003", "Imani", "Follett", _d("2009-06-21"), "GA-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("IN-DEMO-0001", "Caspian", "Wendell", _d("1965-08-09"), "IN-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("IN-DEMO-0002", "Linnea", "Prowse", _d("1983-01-27"), "IN-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("IN-DEMO-0003", "Obadiah", "Sterne", _d("1972-12-05"), "IN-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("OH-DEMO-0001", "Juniper", "Halloway", _d("1958-04-30"), "OH-MKT-SILVER-2026", (_TWO_YEARS,)),
     DemoMember(
         "OH-DEMO-0002",
         "Emrys",
         "Talbot",
         _d("1995-09-18"),
         "OH-MKT-SILVER-2026",
-        # Lapsed: coverage ended before the policy's effective date (05/01/2026).
-        ((_d("2026-01-01"), _d("2026-03-31")),),
+        # Lapsed: coverage ended on 03/31 of this year, so a later date of service is not covered.
+        (((0, 1, 1), (0, 3, 31)),),
     ),
-    DemoMember("OH-DEMO-0003", "Rosalind", "Achterberg", _d("1987-07-07"), "OH-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("WV-DEMO-0001", "Thaddeus", "Crane", _d("1969-02-11"), "WV-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("WV-DEMO-0002", "Beatrix", "Lowell", _d("2001-10-23"), "WV-MKT-SILVER-2026", (_YEAR,)),
-    DemoMember("WV-DEMO-0003", "Silas", "Moorcroft", _d("1976-05-16"), "WV-MKT-SILVER-2026", (_YEAR,)),
+    DemoMember(
+        "OH-DEMO-0003", "Rosalind", "Achterberg", _d("1987-07-07"), "OH-MKT-SILVER-2026", (_TWO_YEARS,)
+    ),
+    DemoMember("WV-DEMO-0001", "Thaddeus", "Crane", _d("1969-02-11"), "WV-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("WV-DEMO-0002", "Beatrix", "Lowell", _d("2001-10-23"), "WV-MKT-SILVER-2026", (_TWO_YEARS,)),
+    DemoMember("WV-DEMO-0003", "Silas", "Moorcroft", _d("1976-05-16"), "WV-MKT-SILVER-2026", (_TWO_YEARS,)),
 ]
 
 
 @transaction.atomic
-def demo_seed() -> DemoResult:
+def demo_seed(today: datetime.date | None = None) -> DemoResult:
     """Return what was seeded after creating or updating the demo data; safe to run again.
 
+    The demo members are covered for the year of `today` (default: the local date) and the next,
+    lapse and gap included; a run in a later year moves their coverage periods forward.
     Passwords are reset to the published ones on each run so that the printed table is true.
     Members of a plan that does not exist (the policy bundle was not imported) are skipped
     with a warning rather than failing the whole seed.
     """
+    year = (today or timezone.localdate()).year
     ensure_role_groups()
     organizations = {org.key: _organization_upsert(org) for org in ORGANIZATIONS}
-    result = DemoResult(organizations=len(organizations))
+    result = DemoResult(organizations=len(organizations), coverage_years=(year, year + 1))
     users = []
     for login in LOGINS:
         users.append(_login_upsert(login, organizations))
@@ -146,7 +167,7 @@ def demo_seed() -> DemoResult:
         )
     for demo_member in MEMBERS:
         if demo_member.plan in plans:
-            _member_upsert(demo_member, plans[demo_member.plan])
+            _member_upsert(demo_member, plans[demo_member.plan], year)
             result.members += 1
     return result
 
@@ -186,7 +207,7 @@ def _reviewers_assign(reviewers: list[User]) -> int:
     return len(queues)
 
 
-def _member_upsert(demo_member: DemoMember, plan: Plan) -> Member:
+def _member_upsert(demo_member: DemoMember, plan: Plan, year: int) -> Member:
     member, _ = Member.objects.update_or_create(
         member_id=demo_member.member_id,
         defaults={
@@ -196,6 +217,25 @@ def _member_upsert(demo_member: DemoMember, plan: Plan) -> Member:
             "plan": plan,
         },
     )
-    for start, end in demo_member.coverage:
-        CoveragePeriod.objects.get_or_create(member=member, start=start, end=end)
+    _coverage_replace(member, demo_member.coverage_in(year))
     return member
+
+
+def _coverage_replace(member: Member, wanted: list[tuple[datetime.date, datetime.date]]) -> None:
+    """Make the member's coverage periods exactly the wanted ones, changing only what differs.
+
+    Periods already on file are moved to the wanted dates in order (so a run in a later year
+    brings them forward, with their history), extra ones deleted and missing ones created.
+    """
+    periods = list(member.coverage_periods.order_by("start", "end", "pk"))
+    for period, (start, end) in zip(periods, wanted, strict=False):
+        if (period.start, period.end) != (start, end):
+            period.start, period.end = start, end
+            period.full_clean()
+            period.save()
+    for period in periods[len(wanted) :]:
+        period.delete()
+    for start, end in wanted[len(periods) :]:
+        period = CoveragePeriod(member=member, start=start, end=end)
+        period.full_clean()
+        period.save()

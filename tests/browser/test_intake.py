@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from priorauth.requests.models import PriorAuthRequest, Status
@@ -28,8 +29,9 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-# Inside the Ohio demo member's 2026 coverage and after MP-AD-1623 took effect (05/01/2026).
-DATE_OF_SERVICE = datetime.date(2026, 12, 15)
+# Inside the Ohio demo member's coverage (seed_demo covers this year and the next) and after
+# MP-AD-1623 took effect (05/01/2026).
+DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
 MEMBER = "OH-DEMO-0001"
 STAFF = "staff_buckeye"
 

@@ -40,8 +40,8 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-# The intake test's request: the Ohio demo member, a date of service inside her 2026 coverage.
-DATE_OF_SERVICE = datetime.date(2026, 12, 15)
+# The intake test's request: the Ohio demo member, a date of service inside her coverage this year.
+DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
 MEMBER = "OH-DEMO-0001"
 STAFF = "staff_buckeye"
 NURSE = "nurse"

@@ -10,10 +10,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
+from django.utils import timezone
 from stdnum import luhn
 from stdnum.us import ein
 
-from priorauth.members.demo import LOGINS, MEMBERS, ORGANIZATIONS
+from priorauth.members.demo import LOGINS, MEMBERS, ORGANIZATIONS, demo_seed
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import ADMIN_PERMISSIONS
 from priorauth.policies.models import ReviewQueue
@@ -96,11 +97,80 @@ def test_it_seeds_members_in_each_state_on_its_plan(plans):
 
 def test_it_gives_one_member_lapsed_coverage_and_one_two_periods(plans):
     seed()
-    today = datetime.date(2026, 6, 15)
+    today = datetime.date(timezone.localdate().year, 6, 15)
     lapsed = [m for m in Member.objects.all() if m.coverage_on(today) is None]
     assert lapsed, "a member whose coverage is not active on a date of service"
     counts = {m.member_id: m.coverage_periods.count() for m in Member.objects.all()}
     assert 2 in counts.values()
+
+
+D = datetime.date
+LAPSED, WITH_GAP = "OH-DEMO-0002", "GA-DEMO-0002"
+
+
+def periods() -> dict[str, list[tuple[datetime.date, datetime.date]]]:
+    """Return each member's coverage periods as (start, end), in order."""
+    found: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
+    for period in CoveragePeriod.objects.order_by("member__member_id", "start"):
+        found.setdefault(period.member.member_id, []).append((period.start, period.end))
+    return found
+
+
+@pytest.mark.parametrize("today", [D(2026, 12, 2), D(2027, 1, 15)])
+def test_it_covers_the_demo_members_for_this_year_and_the_next(plans, today):
+    result = demo_seed(today=today)
+    year = today.year
+    assert result.coverage_years == (year, year + 1)
+    for member in Member.objects.exclude(member_id__in=(LAPSED, WITH_GAP)):
+        for day in (D(year, 1, 1), today, D(year + 1, 6, 15), D(year + 1, 12, 31)):
+            assert member.coverage_on(day) is not None, (member.member_id, day)
+        assert member.coverage_on(D(year - 1, 12, 31)) is None
+        assert member.coverage_on(D(year + 2, 1, 1)) is None
+
+
+@pytest.mark.parametrize("today", [D(2026, 12, 2), D(2027, 1, 15)])
+def test_it_keeps_the_lapse_and_the_gap_in_this_year(plans, today):
+    demo_seed(today=today)
+    year = today.year
+    found = periods()
+    assert found[LAPSED] == [(D(year, 1, 1), D(year, 3, 31))]
+    assert found[WITH_GAP] == [(D(year, 1, 1), D(year, 4, 30)), (D(year, 7, 1), D(year + 1, 12, 31))]
+
+
+def test_it_moves_coverage_forward_when_run_in_a_later_year(plans):
+    demo_seed(today=D(2026, 12, 2))
+    before = periods()
+    demo_seed(today=D(2027, 1, 15))
+    after = periods()
+    assert after.keys() == before.keys() and len(after) == len(MEMBERS)
+    for member_id, spans in before.items():
+        assert after[member_id] == [
+            (start.replace(year=start.year + 1), end.replace(year=end.year + 1)) for start, end in spans
+        ]
+    assert CoveragePeriod.objects.count() == sum(len(spans) for spans in before.values())
+
+
+def test_it_drops_a_stray_period_of_a_demo_member(plans):
+    demo_seed(today=D(2026, 12, 2))
+    member = Member.objects.get(member_id="WV-DEMO-0001")
+    CoveragePeriod.objects.create(member=member, start=D(2025, 1, 1), end=D(2025, 12, 31))
+    demo_seed(today=D(2026, 12, 2))
+    assert periods()["WV-DEMO-0001"] == [(D(2026, 1, 1), D(2027, 12, 31))]
+
+
+def test_it_changes_nothing_when_run_twice_on_the_same_day(plans):
+    demo_seed(today=D(2027, 1, 15))
+    first = list(CoveragePeriod.objects.order_by("pk").values_list("pk", "member_id", "start", "end"))
+    history = CoveragePeriod.history.count()
+    demo_seed(today=D(2027, 1, 15))
+    assert list(CoveragePeriod.objects.order_by("pk").values_list("pk", "member_id", "start", "end")) == first
+    assert CoveragePeriod.history.count() == history
+
+
+def test_it_prints_the_years_of_coverage(plans):
+    out, _ = seed()
+    year = timezone.localdate().year
+    assert f"{len(MEMBERS)} members seeded (covered for {year} and {year + 1})" in out
 
 
 def row_counts() -> tuple[int, ...]:

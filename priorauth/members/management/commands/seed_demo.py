@@ -38,7 +38,8 @@ class Command(BaseCommand):
             "",
             *_table([_row(login) for login in result.logins]),
             "",
-            f"{result.organizations} provider organizations, {result.members} members seeded; "
+            f"{result.organizations} provider organizations, {result.members} members seeded "
+            f"(covered for {result.coverage_years[0]} and {result.coverage_years[1]}); "
             f"the demo nurse and physician work all {result.queues} review queues.",
             "",
         ]
