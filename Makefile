@@ -34,6 +34,7 @@ test: lint
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
 	$(PY) -m bench

@@ -10,20 +10,12 @@ import datetime
 from celery import Celery
 from django.db import DatabaseError, connection
 
-from priorauth.policies.models import Policy
+from priorauth.policies.selectors import policies_in_effect_count
+from priorauth.tasks import count_policies_in_effect
 
 
 class StackError(Exception):
     """A part of the stack that does not answer, with a message a person can act on."""
-
-
-def policies_in_effect_count(*, day: datetime.date) -> int:
-    """Return how many policy versions are in effect on a day (archived date exclusive).
-
-    The rule lives in `Policy.is_in_effect`; counting in Python keeps it in one place, and
-    the number of policy versions is small.
-    """
-    return sum(1 for policy in Policy.objects.all() if policy.is_in_effect(day))
 
 
 def database_check() -> str:
@@ -55,8 +47,6 @@ def worker_round_trip(app: Celery, *, day: datetime.date, timeout: float) -> int
     Raise StackError when no worker answers, the task fails, or its answer differs from the
     count this process reads from the database.
     """
-    from priorauth.tasks import count_policies_in_effect
-
     if not app.conf.task_always_eager and not app.control.ping(timeout=min(timeout, 5.0)):
         raise StackError("No Celery worker answered a ping: start one with `celery -A priorauth worker`.")
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from priorauth.celery import app
-from priorauth.stack import policies_in_effect_count
+from priorauth.policies.selectors import policies_in_effect_count
 
 
 @app.task(name="priorauth.count_policies_in_effect")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
-from priorauth.members.roles import assign_role, ensure_role_groups
+from priorauth.members.roles import DECIDING_ROLES, assign_role, ensure_role_groups
 from priorauth.policies.models import ReviewQueue
 from priorauth.review.models import QueueAssignment
 
@@ -98,7 +98,6 @@ LOGINS = [
 ]
 
 # The demo logins who claim and decide requests; supervisors see every queue without assignment.
-REVIEWER_ROLES = frozenset({Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER})
 
 # Coverage for the year the demo is seeded in and the next, so that the demo never goes stale.
 _TWO_YEARS = ((0, 1, 1), (1, 12, 31))
@@ -155,7 +154,7 @@ def demo_seed(today: datetime.date | None = None) -> DemoResult:
     for login in LOGINS:
         users.append(_login_upsert(login, organizations))
         result.logins.append(login)
-    result.queues = _reviewers_assign([user for user in users if user.role in REVIEWER_ROLES])
+    result.queues = _reviewers_assign([user for user in users if user.role in DECIDING_ROLES])
     if not result.queues:
         result.warnings.append(
             "There are no review queues (import the policy bundle first): the demo reviewers work none."

@@ -20,13 +20,20 @@ _POLICY_RECORDS = [
     ("policies", "timeframerule"),
     ("policies", "holiday"),
     ("members", "plan"),
-    ("requests", "queueassignment"),
+    ("review", "queueassignment"),
 ]
 
 ADMIN_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     Role.POLICY_ADMIN: _POLICY_RECORDS,
 }
 STAFF_ROLES = frozenset({Role.POLICY_ADMIN})
+
+# Who decides requests: claims, pends, escalations and determinations, and who may be given a
+# request (claimed work, reassignment). Supervisors assign work; they never decide it.
+DECIDING_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
+# Who works on the review side and may be assigned to a queue: those who decide its requests,
+# and supervisors, who watch it (its at-risk warnings) and are never its reviewers.
+QUEUE_ROLES = (*DECIDING_ROLES, Role.SUPERVISOR)
 
 
 def ensure_role_groups() -> dict[str, Group]:

@@ -12,16 +12,20 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
+from priorauth.members.roles import DECIDING_ROLES
 from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification, dedupe_key
 from priorauth.requests.models import EventKind, PriorAuthRequest
-from priorauth.review.access import DECIDING_ROLES
 from priorauth.review.models import QueueAssignment
 
 log = logging.getLogger(__name__)
+
+# The Celery task that sends one email row (notifications/tasks.py registers it under this name).
+DELIVER_TASK = "notifications.deliver"
 
 CHANNELS: dict[str, tuple[str, ...]] = {
     Event.SUBMITTED: (Channel.EMAIL, Channel.IN_APP),
@@ -153,11 +157,11 @@ def send_to_broker(notification_ids: Iterable[int]) -> None:
     The rows stay pending, so the relay queues them once the broker is back. The first
     failure stops the loop: the broker is down for the rest too.
     """
-    from priorauth.notifications.tasks import deliver_notification
-
+    # By its registered name (tasks.py imports this module, not the other way round).
+    deliver = current_app.signature(DELIVER_TASK)
     for notification_id in notification_ids:
         try:
-            deliver_notification.apply_async((notification_id,), retry=False)
+            deliver.apply_async((notification_id,), retry=False)
         except Exception as error:
             log.warning(
                 "notification %s not queued (%s); the relay will queue it",
@@ -188,9 +192,16 @@ def _context(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) ->
         if asked:
             context["information_request_id"] = asked.pk
     if event == Event.REASSIGNED:
-        context["reviewer_id"] = extra.get("reviewer_id") or request.claimed_by_id
-        context["previous_reviewer_id"] = extra.get("previous_reviewer_id")
+        context["reviewer_id"], context["previous_reviewer_id"] = _reassigned_between(request, extra)
     return context
+
+
+def _reassigned_between(request: PriorAuthRequest, extra: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """Return the ids of the reviewer a request was given to and the one it was taken from.
+
+    The new reviewer defaults to whoever holds the claim now; the previous one may be None.
+    """
+    return extra.get("reviewer_id") or request.claimed_by_id, extra.get("previous_reviewer_id")
 
 
 def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) -> list[User]:
@@ -200,7 +211,7 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
         return queue_reviewers(request.queue_id)
     if event == Event.REASSIGNED:
         # The queue's reviewers, the new reviewer and the one it was taken from, who may have left it.
-        named = [extra.get("reviewer_id") or request.claimed_by_id, extra.get("previous_reviewer_id")]
+        named = _reassigned_between(request, extra)
         return [*queue_reviewers(request.queue_id), *User.objects.filter(pk__in=[pk for pk in named if pk])]
     if event == Event.PENDED:
         staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)

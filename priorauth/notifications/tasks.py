@@ -6,12 +6,12 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from priorauth.notifications import delivery, watch
-from priorauth.notifications.services import send_to_broker
+from priorauth.notifications.services import DELIVER_TASK, send_to_broker
 
 
 @shared_task(
     bind=True,
-    name="notifications.deliver",
+    name=DELIVER_TASK,
     acks_late=True,
     ignore_result=True,
     max_retries=delivery.MAX_ATTEMPTS,

@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from priorauth.members.models import Role, User
+from priorauth.members.models import User
+from priorauth.members.roles import QUEUE_ROLES
 from priorauth.notifications.messages import OPEN_STATUSES
 from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.services import digest_notify, notify_request_event
 from priorauth.requests.models import PriorAuthRequest
 
 EASTERN = ZoneInfo("America/New_York")
-REVIEWER_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER, Role.SUPERVISOR)
 
 
 def watch_day(now: datetime.datetime) -> str:
@@ -68,7 +68,7 @@ def digests_record(*, now: datetime.datetime) -> int:
     """Return how many reviewers (anyone assigned to a queue) were given today's digest."""
     day = watch_day(now)
     reviewers = User.objects.filter(
-        is_active=True, role__in=REVIEWER_ROLES, queue_assignments__isnull=False
+        is_active=True, role__in=QUEUE_ROLES, queue_assignments__isnull=False
     ).distinct()
     count = 0
     for reviewer in reviewers.order_by("pk"):

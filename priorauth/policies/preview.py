@@ -17,7 +17,7 @@ import simple_icd_10_cm as icd10
 
 from priorauth.policies import deferral, vocab
 from priorauth.policies.bundle_fields import quote
-from priorauth.requests.validation import diagnosis_error
+from priorauth.policies.diagnoses import diagnosis_error
 
 
 class BadRequestLine(ValueError):

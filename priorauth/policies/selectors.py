@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -92,3 +93,12 @@ def _related_codes(pairs: Iterable[tuple[int, str]]) -> defaultdict[int, set[str
     for owner_id, hcpcs in pairs:
         codes[owner_id].add(hcpcs)
     return codes
+
+
+def policies_in_effect_count(*, day: datetime.date) -> int:
+    """Return how many policy versions are in effect on a day (archived date exclusive).
+
+    The rule lives in `Policy.is_in_effect`; counting in Python keeps it in one place, and
+    the number of policy versions is small.
+    """
+    return sum(1 for policy in Policy.objects.all() if policy.is_in_effect(day))

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 
 from priorauth.members.models import Member
+from priorauth.policies import diagnoses
 from priorauth.policies.models import Product
 from priorauth.requests import validation
 from priorauth.requests.form_fields import MultipleFileField, YesNoField, check_uploads, use_plain_messages
@@ -165,13 +168,13 @@ class IntakeForm(forms.Form):
 
     def clean_diagnoses(self) -> list[str]:
         codes = [
-            validation.normalise_code(code) for code in validation.split_codes(self.cleaned_data["diagnoses"])
+            diagnoses.normalise_code(code) for code in diagnoses.split_codes(self.cleaned_data["diagnoses"])
         ]
-        errors = [message for code in codes if (message := validation.diagnosis_error(code))]
+        errors = [message for code in codes if (message := diagnoses.diagnosis_error(code))]
         if errors:
             raise forms.ValidationError(errors)
         codes = list(dict.fromkeys(codes))
-        self.diagnosis_descriptions = [(code, validation.describe(code)) for code in codes]
+        self.diagnosis_descriptions = [(code, diagnoses.describe(code)) for code in codes]
         return codes
 
     def _clean_npi(self, name: str) -> str:
@@ -337,3 +340,39 @@ class AnswerForm(forms.Form):
         if not data.get("answer", "").strip() and not self.files.getlist("attachments") and not self.errors:
             self.add_error("answer", "Please write an answer or attach at least one document.")
         return data
+
+
+class MemberLookupForm(forms.Form):
+    member_id = forms.CharField(
+        label="Member ID",
+        max_length=30,
+        error_messages={"required": "Please enter the member ID from the member's card."},
+    )
+    date_of_birth = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Please enter the member's date of birth.",
+            "invalid": "Please enter the date of birth as a date, e.g. 04/21/1961.",
+        },
+    )
+    date_of_service = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: shows whether coverage is active on that date.",
+        error_messages={"invalid": "Please enter the date of service as a date."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "member-lookup-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Div(
+                Div("member_id", css_class="col-md-4"),
+                Div("date_of_birth", css_class="col-md-4"),
+                Div("date_of_service", css_class="col-md-4"),
+                css_class="row",
+            ),
+            StrictButton("Find member", type="submit", css_class="btn btn-primary"),
+        )

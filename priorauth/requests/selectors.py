@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from priorauth.members.models import ProviderOrganization
-from priorauth.policies import vocab
+from priorauth.policies import diagnoses, vocab
 from priorauth.policies.models import Product
-from priorauth.requests import validation
 from priorauth.requests.models import PriorAuthRequest
 
 STEP_LABELS: dict[str, str] = {
@@ -113,7 +112,7 @@ def review_kind(pa: PriorAuthRequest) -> str:
 
 def describe_codes(codes: list[str]) -> list[tuple[str, str]]:
     """Return each ICD-10-CM code with its description (empty for a code the code set lacks)."""
-    return [(code, validation.describe(code)) for code in codes]
+    return [(code, diagnoses.describe(code)) for code in codes]
 
 
 def product_catalog_data() -> dict[str, dict[str, object]]:

@@ -18,7 +18,13 @@ request_patterns = [
     path("documents/<int:pk>/", views.attachment_download, name="attachment"),
 ]
 
+# Office staff find a member (by ID and date of birth, posted) before they start a request.
+member_patterns = [
+    path("lookup/", views.member_lookup, name="lookup"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+]
+
 urlpatterns = [
     path("requests/", include((request_patterns, "requests"))),
-    path("members/", include("priorauth.members.urls")),
+    path("members/", include((member_patterns, "members"))),
 ]

@@ -9,18 +9,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from priorauth.members.selectors import eligibility
+from priorauth.members.selectors import eligibility, member_find
 from priorauth.policies.models import Product
 from priorauth.requests import selectors, services
 from priorauth.requests.access import (
     TicketExpired,
     get_attachment_for_user,
     get_draft_for_user,
+    get_member_for_user,
     get_request_for_user,
     member_from_ticket,
+    member_ticket,
     provider_required,
 )
-from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, WithdrawForm
+from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, MemberLookupForm, WithdrawForm
 from priorauth.requests.list_forms import ListFilterForm
 from priorauth.requests.models import PriorAuthRequest, Status
 
@@ -232,3 +234,33 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Members: the lookup that starts a request, and a member's page.
+
+NOT_FOUND = (
+    "No member matches that member ID and date of birth. Please check both against the member's ID card."
+)
+
+
+@provider_required
+def member_lookup(request: HttpRequest) -> HttpResponse:
+    form = MemberLookupForm(request.POST or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = member_find(member_id=data["member_id"], date_of_birth=data["date_of_birth"])
+        if member is None:
+            form.add_error(None, NOT_FOUND)
+        else:
+            context["eligibility"] = eligibility(member, data["date_of_service"])
+            context["ticket"] = member_ticket(request.user, member, data["date_of_service"])
+    return render(request, "members/lookup.html", context)
+
+
+@provider_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(request.user, pk)
+    requests = member.requests.filter(organization_id=request.user.organization_id).select_related("product")
+    context = {"member": member, "eligibility": eligibility(member, None), "requests": requests}
+    return render(request, "members/detail.html", context)

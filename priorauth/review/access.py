@@ -14,18 +14,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 from priorauth.members.models import Role, User
+from priorauth.members.roles import QUEUE_ROLES
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.models import QueueAssignment
 
 View = Callable[..., HttpResponse]
 
-REVIEWER_ROLES = frozenset({Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER, Role.SUPERVISOR})
-# Those who record determinations, pends and escalations (supervisors assign work, not decide it).
-DECIDING_ROLES = frozenset({Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER})
-
 
 def is_reviewer(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in REVIEWER_ROLES
+    return user.is_authenticated and user.is_active and user.role in QUEUE_ROLES
 
 
 def is_supervisor(user: User) -> bool:

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from priorauth.members.models import User
+from priorauth.members.roles import QUEUE_ROLES
 from priorauth.review.models import QueueAssignment
-from priorauth.review.selectors import QUEUE_ROLES
 
 
 @admin.register(QueueAssignment)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from priorauth.members.models import Role, User
+from priorauth.members.roles import QUEUE_ROLES
 from priorauth.policies.models import ReviewQueue
 from priorauth.review.access import is_supervisor
 from priorauth.review.models import QueueAssignment
-from priorauth.review.selectors import QUEUE_ROLES
 from priorauth.review.services import ReviewError
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime
 
 from priorauth.members.models import Role, User
+from priorauth.members.roles import DECIDING_ROLES
 from priorauth.requests.models import PriorAuthRequest, RequestEvent, Status
-from priorauth.review.access import DECIDING_ROLES, is_supervisor, reviewer_may_see
+from priorauth.review.access import is_supervisor, reviewer_may_see
 
 # Requests still waiting for a decision: these may be claimed, moved or reassigned.
 OPEN = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED})

@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from priorauth.members.models import User
+from priorauth.members.roles import DECIDING_ROLES, QUEUE_ROLES
 from priorauth.policies import vocab
 from priorauth.policies.deferral import GENERAL_MEDICAL_NECESSITY
 from priorauth.policies.models import ReviewQueue
@@ -23,16 +24,10 @@ from priorauth.requests import clock
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.determinations import MAX_APPROVED_UNITS
 from priorauth.review.models import DenialCode, Outcome
-from priorauth.review.selectors import (
-    ASSIGNABLE_ROLES,
-    CLAIM_MINE,
-    CLAIM_UNCLAIMED,
-    QUEUE_ROLES,
-    state_choices,
-)
+from priorauth.review.selectors import CLAIM_MINE, CLAIM_UNCLAIMED, state_choices
 
 
-def _reviewers(roles: tuple[str, ...] = ASSIGNABLE_ROLES) -> Any:
+def _reviewers(roles: tuple[str, ...] = DECIDING_ROLES) -> Any:
     return User.objects.filter(role__in=roles, is_active=True).order_by("last_name", "username")
 
 

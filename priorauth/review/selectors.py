@@ -15,7 +15,8 @@ from django.db.models import Count, F, FilteredRelation, Min, OuterRef, Q, Query
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from priorauth.members.models import Role, User
+from priorauth.members.models import User
+from priorauth.members.roles import DECIDING_ROLES
 from priorauth.policies import vocab
 from priorauth.policies.models import Policy, ReviewQueue
 from priorauth.requests import clock
@@ -23,10 +24,6 @@ from priorauth.requests.models import OPEN_STATUSES, PriorAuthRequest, Status
 from priorauth.review.access import is_supervisor
 from priorauth.review.models import QueueAssignment
 
-# Who may be given a request (claimed work, reassignment): the people who decide requests.
-ASSIGNABLE_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
-# Who may be assigned to a queue: reviewers work it; supervisors watch it and are never its reviewers.
-QUEUE_ROLES = (*ASSIGNABLE_ROLES, Role.SUPERVISOR)
 PAGE_SIZE = 25
 CLAIM_UNCLAIMED, CLAIM_MINE = "unclaimed", "mine"
 
@@ -104,7 +101,7 @@ def reviewer_workload() -> QuerySet[User]:
         .values("n")
     )
     return (
-        User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
+        User.objects.filter(role__in=DECIDING_ROLES, is_active=True)
         .annotate(claimed_count=Coalesce(Subquery(claimed), 0))
         .order_by("-claimed_count", "username")
     )

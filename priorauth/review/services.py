@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from priorauth.members.models import User
+from priorauth.members.roles import DECIDING_ROLES
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock
 from priorauth.requests.models import EventKind, InformationRequest, PriorAuthRequest, Status
 from priorauth.requests.services import due_refresh
-from priorauth.review.access import DECIDING_ROLES, is_supervisor, reviewer_may_see
+from priorauth.review.access import is_supervisor, reviewer_may_see
 from priorauth.review.common import (
     OPEN,
     ReviewError,

@@ -19,12 +19,12 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
+from priorauth.members.roles import QUEUE_ROLES
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.review.models import QueueAssignment
 from priorauth.review.selectors import (
     OPEN_STATUSES,
-    QUEUE_ROLES,
     QueueRow,
     row_for,
     supervisor_overview,

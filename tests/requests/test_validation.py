@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from priorauth.policies import diagnoses
 from priorauth.requests import validation
 
 
@@ -22,12 +23,12 @@ def test_it_explains_a_bad_npi(npi, words):
 
 @pytest.mark.parametrize(("typed", "code"), [("c83.30", "C83.30"), ("C8330", "C83.30"), (" f32.a ", "F32.A")])
 def test_it_normalises_codes_as_typed(typed, code):
-    assert validation.normalise_code(typed) == code
+    assert diagnoses.normalise_code(typed) == code
 
 
 @pytest.mark.parametrize("code", ["C83.30", "D57.1", "F20.9", "S72.001A"])
 def test_it_accepts_billable_icd10cm_codes(code):
-    assert validation.diagnosis_error(code) is None
+    assert diagnoses.diagnosis_error(code) is None
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def test_it_accepts_billable_icd10cm_codes(code):
     [("XYZ.1", "not an ICD-10-CM"), ("C81-C96", "not an ICD-10-CM"), ("C83", "more specific")],
 )
 def test_it_refuses_unknown_codes_and_headings(code, words):
-    assert words in validation.diagnosis_error(code)
+    assert words in diagnoses.diagnosis_error(code)
 
 
 @pytest.mark.parametrize(
