@@ -190,6 +190,7 @@ def _decision(
     paragraphs = [_decision_sentence(pa, determination, state)]
     if determination.outcome != Outcome.DENIED:
         paragraphs += _indiana_validity(pa, determination)
+        paragraphs.append(vocab.NOT_A_GUARANTEE)
     # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
     if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
         paragraphs.append(f"Reviewer's note: {determination.reason}")

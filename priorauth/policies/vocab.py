@@ -115,6 +115,15 @@ TIMEFRAME_MAXIMUMS: dict[str, int] = {
 CLOCKS: dict[str, str] = {"receipt": "From receipt", "complete": "From a complete request"}
 MISSED: dict[str, str] = {"breach": "Breach", "deemed_approved": "Deemed approved"}
 
+# MP-AD-1623's preamble: an administrative policy statement "does not ensure an authorization or
+# payment of services", and where it and the plan contract conflict, the EOC controls. Said in
+# one sentence wherever a provider reads a favourable outcome (request page, approval letter).
+NOT_A_GUARANTEE = (
+    "This is not a guarantee of payment: the member's plan contract (Evidence of Coverage) decides "
+    "coverage and payment, and where it and policy MP-AD-1623 differ, the Evidence of Coverage "
+    "controls (MP-AD-1623, preamble)."
+)
+
 # Sections A-I of a policy statement, as the bundle names them.
 TEXT_SECTIONS: dict[str, str] = {
     "subject": "A. Subject",

@@ -46,6 +46,8 @@ X12_REVIEW_ACTION: dict[str, str] = {
 # A provider may withdraw only while no determination has been made.
 WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED})
 DETERMINED = frozenset({Status.APPROVED, Status.PARTIALLY_APPROVED, Status.MODIFIED, Status.DENIED})
+# The outcomes that let care go ahead: the provider is told they do not ensure payment.
+GOES_AHEAD = frozenset({Status.APPROVED, Status.PARTIALLY_APPROVED, Status.MODIFIED, Status.NO_AUTH_REQUIRED})
 # The requests still waiting for a determination: what a review queue holds.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
 
@@ -229,6 +231,11 @@ class PriorAuthRequest(models.Model):
     @property
     def is_determined(self) -> bool:
         return self.status in DETERMINED
+
+    @property
+    def goes_ahead(self) -> bool:
+        """Return whether the outcome lets care go ahead (approved in whole or part, or no auth needed)."""
+        return self.status in GOES_AHEAD
 
     @property
     def therapy_category(self) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from priorauth.members.selectors import eligibility, member_find
+from priorauth.policies import vocab
 from priorauth.policies.models import Product
 from priorauth.requests import selectors, services
 from priorauth.requests.access import (
@@ -168,6 +169,7 @@ def _render_detail(
         "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "answer_form": answer_form or AnswerForm(),
+        "not_a_guarantee": vocab.NOT_A_GUARANTEE,
     }
     return render(request, "requests/detail.html", context)
 

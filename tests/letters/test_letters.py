@@ -118,6 +118,7 @@ def test_it_gives_an_ohio_physician_denial_everything_a_notice_carries(submitted
     assert "within 4 months of our final decision" in text
     assert "Ohio Department of Insurance" in text and "1-800-686-1526" in text
     assert "Indiana" not in text
+    assert "guarantee of payment" not in text  # the sentence is for outcomes that let care go ahead
 
 
 def test_it_addresses_the_member_and_the_treating_provider_with_the_request_identifiers(
@@ -204,6 +205,8 @@ def test_it_shows_an_approvals_service_units_and_dates(submitted, nurse):
         assert fact in letter
     assert "Your right to appeal" not in letter
     assert "valid for at least one year" not in letter
+    assert "This is not a guarantee of payment" in flat(letter)
+    assert "the Evidence of Coverage controls (MP-AD-1623, preamble)" in flat(letter)
 
 
 def test_it_says_an_indiana_approval_lasts_at_least_a_year(provider_staff, indiana_member, records, nurse):

@@ -246,3 +246,24 @@ def test_it_pages_the_list_by_25(staff_client, provider_staff, member):
     response = staff_client.get(reverse("requests:list"))
     assert len(response.context["page"]) == 25
     assert "Page 1 of 2" in response.content.decode()
+
+
+def test_it_says_no_authorization_required_is_not_a_guarantee_of_payment(
+    staff_client, provider_staff, member, records
+):
+    pa = start_draft(provider_staff, member)
+    details = car_t_details(records, product=records["products"]["provenge"], category="cell_therapy")
+    services.request_save_draft(user=provider_staff, request_id=pa.pk, details=details)
+    pa = services.request_submit(user=provider_staff, request_id=pa.pk, attested=True)
+    assert pa.status == Status.NO_AUTH_REQUIRED
+    page = staff_client.get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    assert "No authorization is required" in page
+    assert "This is not a guarantee of payment" in page
+    assert "the Evidence of Coverage controls (MP-AD-1623, preamble)" in page
+
+
+def test_it_says_nothing_of_payment_while_a_request_waits(staff_client, provider_staff, member, records):
+    pa = submitted_request(provider_staff, member, records)
+    assert pa.status == Status.IN_REVIEW
+    page = staff_client.get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    assert "not a guarantee of payment" not in page
