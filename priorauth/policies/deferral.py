@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from priorauth.policies import timeframes
@@ -32,6 +32,7 @@ from priorauth.policies.snapshot import (
 from priorauth.policies.vocab import (
     ANY_STATE,
     CATEGORIES,
+    CELL_BASED_GENE_THERAPY,
     LINES_OF_BUSINESS,
     STEM_CELL_TRANSPLANT,
     TIMEFRAME_UNITS,
@@ -229,6 +230,18 @@ def _scope(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]
     return "transplant", TraceStep("scope", result, cites)
 
 
+def _as_scoped(case: _Case) -> _Case:
+    """Return the case as section B classes it, for every step after scope (steps 3 to 8).
+
+    A stem cell transplant with genetically modified donor cells is a cell-based gene therapy:
+    a plan's exclusion of that category, a criteria policy naming it and a routing entry for it
+    apply, and the trace names it so. Any other case is returned unchanged.
+    """
+    if case.category == STEM_CELL_TRANSPLANT and _genetically_modified(case):
+        return replace(case, category=CELL_BASED_GENE_THERAPY)
+    return case
+
+
 def _eligibility(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
     """Return `eligibility` unless coverage is active on the date of service, ends inclusive (step 3, EOC)."""
     dos, cites = case.facts.date_of_service, f"{governing.number} D.I (EOC)"
@@ -398,7 +411,12 @@ def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
     trace = [step]
     if governing is None:
         return _routed(case, "triage", None, None, trace)
-    for check in (_scope, _eligibility, _benefits):
+    routing_key, step = _scope(case, governing)
+    trace.append(step)
+    if routing_key is not None:
+        return _routed(case, routing_key, governing, None, trace)
+    case = _as_scoped(case)
+    for check in (_eligibility, _benefits):
         routing_key, step = check(case, governing)
         trace.append(step)
         if routing_key is not None:

@@ -12,6 +12,8 @@ CATEGORIES: dict[str, str] = {
     "stem_cell_transplant": "Stem cell transplant",
 }
 STEM_CELL_TRANSPLANT = "stem_cell_transplant"
+# What section B makes of a stem cell transplant whose donor cells are genetically manipulated.
+CELL_BASED_GENE_THERAPY = "cell_based_gene_therapy"
 
 # The states the product serves, and every other US state or territory a plan may name
 # (a plan outside the four is valid data: the deferral logic sends it to triage).
