@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 CATEGORIES: dict[str, str] = {
     "car_t": "CAR-T cell therapy",
     "tcr_t": "TCR-T cell therapy",
@@ -73,6 +75,27 @@ US_STATES: dict[str, str] = {
     "PR": "Puerto Rico",
 }
 ANY_STATE = "*"
+
+# The calendar business hours and business days are judged on (DOMAIN.md step 8): the served
+# state's own time zone. A plan in any other state (not governed, sent to triage) is timed on
+# Eastern time, where the reviewers work.
+STATE_TIME_ZONES: dict[str, str] = {
+    "GA": "America/New_York",
+    "IN": "America/Indiana/Indianapolis",
+    "OH": "America/New_York",
+    "WV": "America/New_York",
+}
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
+def state_time_zone(state: str) -> ZoneInfo:
+    """Return the time zone whose calendar a plan in `state` counts business days on.
+
+    A state outside `STATE_TIME_ZONES` (or none, on a row stored before the state was) gets
+    `DEFAULT_TIME_ZONE`.
+    """
+    return ZoneInfo(STATE_TIME_ZONES.get(state, DEFAULT_TIME_ZONE))
+
 
 LINES_OF_BUSINESS: dict[str, str] = {
     "marketplace": "Marketplace",
