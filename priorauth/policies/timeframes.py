@@ -11,7 +11,6 @@ at which it reaches three quarters of it.
 
 Definitions chosen here (the rules' sources speak of days, not of instants):
 
-- `calendar_days`: N * 24 hours.
 - `hours` and `calendar_days`: exact elapsed time (N or N * 24 hours), whatever the zone; across
   a change to or from daylight saving time the local hour of the due time moves by one.
 - `business_hours`: every hour of a local business day counts, midnight to midnight (not 9 to 5).
