@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from priorauth.policies import timeframes
@@ -32,10 +32,12 @@ from priorauth.policies.snapshot import (
 from priorauth.policies.vocab import (
     ANY_STATE,
     CATEGORIES,
+    CELL_BASED_GENE_THERAPY,
     LINES_OF_BUSINESS,
     STEM_CELL_TRANSPLANT,
     TIMEFRAME_UNITS,
     URGENCIES,
+    state_time_zone,
 )
 
 # The policy reviewers apply when no medical or pharmacy policy names the service (D.I, G).
@@ -229,6 +231,18 @@ def _scope(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]
     return "transplant", TraceStep("scope", result, cites)
 
 
+def _as_scoped(case: _Case) -> _Case:
+    """Return the case as section B classes it, for every step after scope (steps 3 to 8).
+
+    A stem cell transplant with genetically modified donor cells is a cell-based gene therapy:
+    a plan's exclusion of that category, a criteria policy naming it and a routing entry for it
+    apply, and the trace names it so. Any other case is returned unchanged.
+    """
+    if case.category == STEM_CELL_TRANSPLANT and _genetically_modified(case):
+        return replace(case, category=CELL_BASED_GENE_THERAPY)
+    return case
+
+
 def _eligibility(case: _Case, governing: PolicyRecord) -> tuple[str | None, TraceStep]:
     """Return `eligibility` unless coverage is active on the date of service, ends inclusive (step 3, EOC)."""
     dos, cites = case.facts.date_of_service, f"{governing.number} D.I (EOC)"
@@ -336,7 +350,10 @@ def _describe(rule: TimeframeRecord) -> str:
 
 
 def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceStep]:
-    """Return the earliest due time among the rules for the urgency and the plan's state (step 8)."""
+    """Return the earliest due time among the rules for the urgency and the plan's state (step 8).
+
+    Business units are judged on the calendar of the plan's state, in its time zone.
+    """
     plan, facts = case.plan, case.facts
     rules = [
         rule
@@ -345,26 +362,41 @@ def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceSte
     ]
     if not rules:
         raise UndecidableRequest(f"no timeframe rule for {facts.urgency} requests in {plan.state}")
-    holidays = case.snapshot.holidays
+    holidays, zone = case.snapshot.holidays, state_time_zone(plan.state)
     try:
-        due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays)
+        due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays, zone=zone)
         assert due_at is not None  # no pend at submission, so no clock is stopped
         result = f"Due {_moment(due_at)}: {_describe(winner)}"
         for rule in (rule for rule in rules if rule is not winner):
-            due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays)
+            due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays, zone=zone)
             tie = " too; on a tie the state's own rule applies" if due == due_at else ""
             result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"
     except OverflowError as error:
-        # A receipt near the year 9999, or a huge amount stored before amounts were bounded.
-        raise UndecidableRequest(
-            f"the due time is out of range: {_describe(_longest(rules))}, received "
-            f"{facts.received_at:%Y-%m-%d}, falls past the year 9999"
-        ) from error
+        raise UndecidableRequest(_out_of_range(rules, facts.received_at)) from error
     except ValueError as error:
         raise UndecidableRequest(
             f"a timeframe rule for {facts.urgency} requests is invalid: {error}"
         ) from error
     return due_at, winner, TraceStep("due_time", result, winner.source or _describe(winner))
+
+
+def _out_of_range(rules: list[TimeframeRecord], received_at: datetime.datetime) -> str:
+    """Return why no due time can be given: it falls past the year 9999, or before the year 1.
+
+    Past 9999: a receipt near the year 9999, or a huge amount stored before amounts were
+    bounded. Before 1: a receipt on 0001-01-01 UTC is still 12/31 of the year 0 in the state's
+    zone, the local day business units are judged on.
+    """
+    received = received_at.astimezone(datetime.UTC)
+    if received.year == 1:
+        return (
+            f"the due time is out of range: received {received.date().isoformat()} UTC, "
+            "still the year 0 on the calendar of the plan's state"
+        )
+    return (
+        f"the due time is out of range: {_describe(_longest(rules))}, received "
+        f"{received_at:%Y-%m-%d}, falls past the year 9999"
+    )
 
 
 def _longest(rules: list[TimeframeRecord]) -> TimeframeRecord:
@@ -398,7 +430,12 @@ def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
     trace = [step]
     if governing is None:
         return _routed(case, "triage", None, None, trace)
-    for check in (_scope, _eligibility, _benefits):
+    routing_key, step = _scope(case, governing)
+    trace.append(step)
+    if routing_key is not None:
+        return _routed(case, routing_key, governing, None, trace)
+    case = _as_scoped(case)
+    for check in (_eligibility, _benefits):
         routing_key, step = check(case, governing)
         trace.append(step)
         if routing_key is not None:

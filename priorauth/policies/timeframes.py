@@ -1,17 +1,22 @@
 """Due-time arithmetic for the timeframe rules (DOMAIN.md, step 8), as pure functions.
 
 The clock is a set of running time: every instant from its start, minus the instants it does
-not count. Business units do not count Saturdays, Sundays or holidays (the weekday and the date
-are judged in UTC, so a due time does not depend on the server's zone). A rule that
+not count. Business units do not count Saturdays, Sundays or holidays, judged on the calendar of
+the plan's state in its own time zone (`zone`, see `vocab.state_time_zone`): a request received
+Friday 21:00 in New York (Saturday 02:00 UTC) is received on a Friday. The zone is always passed
+in, never the server's. Instants may carry any offset; every one returned is in UTC. A rule that
 `pauses_when_pended` does not count the time a request spent pended either. The due time is the
 instant at which the running time reaches the rule's amount; the at-risk time is the instant
 at which it reaches three quarters of it.
 
 Definitions chosen here (the rules' sources speak of days, not of instants):
 
-- `calendar_days`: N * 24 hours.
+- `hours` and `calendar_days`: exact elapsed time (N or N * 24 hours), whatever the zone; across
+  a change to or from daylight saving time the local hour of the due time moves by one.
+- `business_hours`: every hour of a local business day counts, midnight to midnight (not 9 to 5).
 - `business_days`: N * 24 *business* hours, i.e. N whole business days, consistent with
-  `business_hours` (received Friday 15:00, 1 business day is due Monday 15:00).
+  `business_hours` (received Friday 15:00, 1 business day is due Monday 15:00 local time, even
+  when the clocks changed over the weekend in between).
 - A pause under a business unit adds back only the business time pended: a pend from Friday
   17:00 to Monday 09:00 costs the clock Friday 17:00-24:00 and Monday 00:00-09:00, not the
   weekend, which the clock never counted.
@@ -43,14 +48,22 @@ def _aware(value: datetime.datetime, name: str) -> datetime.datetime:
     return value.astimezone(UTC)
 
 
-def _next_midnight(moment: datetime.datetime) -> datetime.datetime:
-    """Return the UTC midnight that ends `moment`'s day."""
-    day = moment.date() + datetime.timedelta(days=1)
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=UTC)
+def _local_day(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.date:
+    """Return the date of `moment` on the calendar of `zone`."""
+    return moment.astimezone(zone).date()
+
+
+def _next_midnight(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+    """Return, in UTC, the local midnight in `zone` that ends `moment`'s local day.
+
+    US clocks change at 02:00, so a local midnight always exists and is never ambiguous.
+    """
+    day = _local_day(moment, zone) + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=zone).astimezone(UTC)
 
 
 def is_business_day(day: datetime.date, holidays: Iterable[datetime.date]) -> bool:
-    """Return whether `day` counts for business units: a weekday that is not a holiday."""
+    """Return whether the local date `day` counts for business units: a weekday, not a holiday."""
     return day.weekday() < 5 and day not in holidays
 
 
@@ -60,10 +73,12 @@ def _advance(
     business: bool,
     holidays: frozenset[datetime.date],
     stops: Sequence[Interval],
+    zone: datetime.tzinfo,
 ) -> datetime.datetime:
-    """Return when `remaining` running time has elapsed from `start` (all in UTC).
+    """Return when `remaining` running time has elapsed from `start` (instants in UTC).
 
-    `stops` are sorted, non-overlapping intervals the clock does not count.
+    `stops` are sorted, non-overlapping intervals the clock does not count. Under business
+    units, whole local days in `zone` that are weekends or `holidays` are not counted either.
     """
     moment = start
     while True:
@@ -71,12 +86,12 @@ def _advance(
         if stop is not None and stop[0] <= moment:
             moment = stop[1]
             continue
-        if business and not is_business_day(moment.date(), holidays):
-            moment = _next_midnight(moment)
+        if business and not is_business_day(_local_day(moment, zone), holidays):
+            moment = _next_midnight(moment, zone)
             continue
         limits = [stop[0]] if stop is not None else []
         if business:
-            limits.append(_next_midnight(moment))
+            limits.append(_next_midnight(moment, zone))
         if not limits or moment + remaining <= min(limits):
             return moment + remaining
         remaining -= min(limits) - moment
@@ -93,15 +108,22 @@ def _span(unit: str, amount: int) -> datetime.timedelta:
 
 
 def add_timeframe(
-    start: datetime.datetime, unit: str, amount: int, holidays: Iterable[datetime.date] = ()
+    start: datetime.datetime,
+    unit: str,
+    amount: int,
+    holidays: Iterable[datetime.date] = (),
+    *,
+    zone: datetime.tzinfo,
 ) -> datetime.datetime:
     """Return `start` plus `amount` `unit`s, in UTC.
 
-    Business units skip Saturdays, Sundays and `holidays` (whole UTC days): Friday 15:00 plus
-    24 business hours is Monday 15:00, or Tuesday 15:00 when that Monday is a holiday.
+    Business units skip Saturdays, Sundays and `holidays`, whole days on the calendar of `zone`:
+    Friday 15:00 plus 24 business hours is Monday 15:00 local time, or Tuesday 15:00 when that
+    Monday is a holiday. Hours and calendar days are exact elapsed time.
     """
     span = _span(unit, amount)
-    return _advance(_aware(start, "start"), span, unit in BUSINESS_UNITS, frozenset(holidays), ())
+    business = unit in BUSINESS_UNITS
+    return _advance(_aware(start, "start"), span, business, frozenset(holidays), (), zone)
 
 
 def _answered(pends: Iterable[Pend]) -> list[Interval] | None:
@@ -140,6 +162,7 @@ def _counted_pends(
     received: datetime.datetime,
     pends: Sequence[Pend],
     holidays: frozenset[datetime.date],
+    zone: datetime.tzinfo,
 ) -> list[Interval] | None:
     """Return the answered pends that move the rule's clock, or None while one of them is open.
 
@@ -150,7 +173,7 @@ def _counted_pends(
     if rule.clock != "complete" and not rule.pauses_when_pended:
         return []
     span = _span(rule.unit, rule.amount)
-    due = _due_with(rule, received, [], span, holidays)
+    due = _due_with(rule, received, [], span, holidays, zone)
     counted: list[Interval] = []
     for pended_at, answered_at in sorted(pends, key=lambda pend: _aware(pend[0], "pended_at")):
         pended = _aware(pended_at, "pended_at")
@@ -159,7 +182,7 @@ def _counted_pends(
         if answered_at is None:
             return None
         counted.append((pended, _aware(answered_at, "answered_at")))
-        due = _due_with(rule, received, counted, span, holidays)
+        due = _due_with(rule, received, counted, span, holidays, zone)
     return counted
 
 
@@ -168,6 +191,8 @@ def due_at_for(
     received_at: datetime.datetime,
     pends: Sequence[Pend] = (),
     holidays: Iterable[datetime.date] = (),
+    *,
+    zone: datetime.tzinfo,
 ) -> datetime.datetime | None:
     """Return the rule's due time in UTC, or None while its clock is stopped.
 
@@ -177,8 +202,9 @@ def due_at_for(
     business units). Either kind is stopped while a pend is open. A rule that neither restarts
     nor pauses ignores pends. A pend that begins at or after the due time then in effect moves
     nothing: the deadline was already missed, and asking for information cannot revive it.
+    Business units are judged on the calendar of `zone`.
     """
-    return _used_by(rule, received_at, pends, holidays, 1)
+    return _used_by(rule, received_at, pends, holidays, 1, zone)
 
 
 def at_risk_at_for(
@@ -186,16 +212,19 @@ def at_risk_at_for(
     received_at: datetime.datetime,
     pends: Sequence[Pend] = (),
     holidays: Iterable[datetime.date] = (),
+    *,
+    zone: datetime.tzinfo,
 ) -> datetime.datetime | None:
     """Return when three quarters of the rule's timeframe have been used, in UTC; None while stopped.
 
     The quarters are the rule's own running time, counted as the due time is: from the clock's
     start or restart (the last answer, under `clock: complete`), skipping weekends and holidays
-    under business units, and skipping the time pended under `pauses_when_pended`. So Indiana's
-    48 business hours from Friday 13:00 are at risk at Tuesday 01:00 (36 business hours), not on
-    Monday, and a Georgia request restarted by an answer is at risk 5.25 days after the answer.
+    under business units (on the calendar of `zone`), and skipping the time pended under
+    `pauses_when_pended`. So Indiana's 48 business hours from Friday 13:00 are at risk at Tuesday
+    01:00 (36 business hours), not on Monday, and a Georgia request restarted by an answer is at
+    risk 5.25 days after the answer.
     """
-    return _used_by(rule, received_at, pends, holidays, AT_RISK_FRACTION)
+    return _used_by(rule, received_at, pends, holidays, AT_RISK_FRACTION, zone)
 
 
 def _used_by(
@@ -204,14 +233,15 @@ def _used_by(
     pends: Sequence[Pend],
     holidays: Iterable[datetime.date],
     fraction: float,
+    zone: datetime.tzinfo,
 ) -> datetime.datetime | None:
     """Return when `fraction` of the rule's timeframe has been used, or None while its clock is stopped."""
     received = _aware(received_at, "received_at")
     holidays = frozenset(holidays)
-    counted = _counted_pends(rule, received, pends, holidays)
+    counted = _counted_pends(rule, received, pends, holidays, zone)
     if counted is None:
         return None
-    return _due_with(rule, received, counted, _span(rule.unit, rule.amount) * fraction, holidays)
+    return _due_with(rule, received, counted, _span(rule.unit, rule.amount) * fraction, holidays, zone)
 
 
 def _due_with(
@@ -220,13 +250,14 @@ def _due_with(
     counted: Sequence[Interval],
     span: datetime.timedelta,
     holidays: frozenset[datetime.date],
+    zone: datetime.tzinfo,
 ) -> datetime.datetime:
     """Return the rule's due time given the answered pends that count against its clock."""
     start = received
     if rule.clock == "complete":
         start = max([received, *(end for _, end in counted)])
     stops = _pended_intervals(counted, start) if rule.pauses_when_pended else []
-    return _advance(start, span, rule.unit in BUSINESS_UNITS, holidays, stops)
+    return _advance(start, span, rule.unit in BUSINESS_UNITS, holidays, stops, zone)
 
 
 def earliest_due(
@@ -234,6 +265,8 @@ def earliest_due(
     received_at: datetime.datetime,
     pends: Sequence[Pend] = (),
     holidays: Iterable[datetime.date] = (),
+    *,
+    zone: datetime.tzinfo,
 ) -> tuple[datetime.datetime | None, TimeframeRecord]:
     """Return the due time and the rule that governs it: the one earliest at receipt.
 
@@ -249,11 +282,14 @@ def earliest_due(
     the tie; after a pend the Georgia clock restarts at the answer and the request stays deemed
     approved when that restarted clock runs out. Letting the federal clock, which ignores pends,
     take over would turn every pended Georgia expedited request into a plain breach, which is
-    not how the rule that won describes the deadline. No rules is a ValueError.
+    not how the rule that won describes the deadline. Business units are judged on the calendar
+    of `zone`. No rules is a ValueError.
     """
     if not rules:
         raise ValueError("no timeframe rule to compute a due time from")
     holidays = frozenset(holidays)
-    at_receipt = [(add_timeframe(received_at, rule.unit, rule.amount, holidays), rule) for rule in rules]
+    at_receipt = [
+        (add_timeframe(received_at, rule.unit, rule.amount, holidays, zone=zone), rule) for rule in rules
+    ]
     _, winner = min(at_receipt, key=lambda pair: (pair[0], pair[1].state == "*"))
-    return due_at_for(winner, received_at, pends, holidays), winner
+    return due_at_for(winner, received_at, pends, holidays, zone=zone), winner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 CATEGORIES: dict[str, str] = {
     "car_t": "CAR-T cell therapy",
     "tcr_t": "TCR-T cell therapy",
@@ -12,6 +14,8 @@ CATEGORIES: dict[str, str] = {
     "stem_cell_transplant": "Stem cell transplant",
 }
 STEM_CELL_TRANSPLANT = "stem_cell_transplant"
+# What section B makes of a stem cell transplant whose donor cells are genetically manipulated.
+CELL_BASED_GENE_THERAPY = "cell_based_gene_therapy"
 
 # The states the product serves, and every other US state or territory a plan may name
 # (a plan outside the four is valid data: the deferral logic sends it to triage).
@@ -71,6 +75,27 @@ US_STATES: dict[str, str] = {
     "PR": "Puerto Rico",
 }
 ANY_STATE = "*"
+
+# The calendar business hours and business days are judged on (DOMAIN.md step 8): the served
+# state's own time zone. A plan in any other state (not governed, sent to triage) is timed on
+# Eastern time, where the reviewers work.
+STATE_TIME_ZONES: dict[str, str] = {
+    "GA": "America/New_York",
+    "IN": "America/Indiana/Indianapolis",
+    "OH": "America/New_York",
+    "WV": "America/New_York",
+}
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
+def state_time_zone(state: str) -> ZoneInfo:
+    """Return the time zone whose calendar a plan in `state` counts business days on.
+
+    A state outside `STATE_TIME_ZONES` (or none, on a row stored before the state was) gets
+    `DEFAULT_TIME_ZONE`.
+    """
+    return ZoneInfo(STATE_TIME_ZONES.get(state, DEFAULT_TIME_ZONE))
+
 
 LINES_OF_BUSINESS: dict[str, str] = {
     "marketplace": "Marketplace",

@@ -8,8 +8,9 @@ governing (see `priorauth.policies.timeframes.earliest_due`); if it is a `clock:
 it restarts at the answer, if it `pauses_when_pended` it adds the time pended, else it runs on.
 The at-risk time (three quarters of that rule's timeframe used) moves with it.
 
-The holidays business hours and business days skip are stored with the rules
-(`timeframe_holidays`, ISO dates from the receipt date to `HOLIDAY_HORIZON` after it), so an
+Business hours and business days are judged on the calendar of the plan's state, in its time
+zone (`vocab.state_time_zone`); due times stay in UTC. The holidays they skip are stored with the
+rules (`timeframe_holidays`, ISO dates from the local receipt date to `HOLIDAY_HORIZON` after it), so an
 administrator adding or removing a holiday later moves no due time already given either. A
 day past the horizon counts as a working day. A request routed before the holidays were stored
 (`timeframe_holidays` is None) is still timed by the current Holiday records.
@@ -66,13 +67,15 @@ def rule_from_json(data: Mapping[str, Any]) -> TimeframeRecord:
 HOLIDAY_HORIZON = datetime.timedelta(days=731)
 
 
-def holidays_as_json(holidays: Iterable[datetime.date], received_at: datetime.datetime) -> list[str]:
+def holidays_as_json(
+    holidays: Iterable[datetime.date], received_at: datetime.datetime, *, state: str
+) -> list[str]:
     """Return the holidays a request received at `received_at` may be timed by, as stored: ISO dates.
 
-    Only those from the receipt date (in UTC, as the clock counts whole UTC days) to
-    `HOLIDAY_HORIZON` after it: the clock never counts a day before receipt.
+    Only those from the receipt date (on the calendar of the plan's `state`, as the clock counts
+    its local days) to `HOLIDAY_HORIZON` after it: the clock never counts a day before receipt.
     """
-    first = received_at.astimezone(datetime.UTC).date()
+    first = received_at.astimezone(vocab.state_time_zone(state)).date()
     last = first + HOLIDAY_HORIZON
     return [day.isoformat() for day in sorted(set(holidays)) if first <= day <= last]
 
@@ -93,19 +96,21 @@ def due_now(
     received_at: datetime.datetime,
     pends: Sequence[timeframes.Pend],
     holidays: Iterable[datetime.date] = (),
+    state: str,
 ) -> DueTime:
     """Return the due time given the stored rules and every pend so far (open ones included).
 
     The at-risk time is when three quarters of the governing rule's timeframe have been used,
     counted in its own units from its clock's start or restart, pauses skipped, as the due time
-    is. With no stored rules there is nothing to time the request by: the result is all None.
+    is. Business units are judged on the calendar of the plan's `state`, in its time zone. With
+    no stored rules there is nothing to time the request by: the result is all None.
     """
     if not rules:
         return DueTime(None, None, None)
     records = [rule_from_json(rule) for rule in rules]
-    holidays = frozenset(holidays)
-    due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays)
-    at_risk_at = timeframes.at_risk_at_for(rule, received_at, pends, holidays)
+    holidays, zone = frozenset(holidays), vocab.state_time_zone(state)
+    due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays, zone=zone)
+    at_risk_at = timeframes.at_risk_at_for(rule, received_at, pends, holidays, zone=zone)
     return DueTime(due_at, rule_as_json(rule), at_risk_at)
 
 

@@ -231,10 +231,13 @@ def _store_decision(
         pa.timeframe_rules = [clock.rule_as_json(rule) for rule in rules]
         pa.due_rule = clock.rule_as_json(decision.timeframe)
         # The holidays too: a holiday added or removed later moves no due time already given.
-        pa.timeframe_holidays = clock.holidays_as_json(snapshot.holidays, received_at)
+        state = pa.member.plan.state
+        pa.timeframe_holidays = clock.holidays_as_json(snapshot.holidays, received_at, state=state)
         # The at-risk time comes from the same clock as every later recompute (due_refresh).
         holidays = clock.holidays_from_json(pa.timeframe_holidays)
-        due = clock.due_now(rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=holidays)
+        due = clock.due_now(
+            rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=holidays, state=state
+        )
         pa.at_risk_at = due.at_risk_at
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
     pa.plan_state = pa.member.plan.state
@@ -328,7 +331,13 @@ def due_refresh(pa: PriorAuthRequest) -> None:
         holidays = frozenset(Holiday.objects.values_list("date", flat=True))
     else:
         holidays = clock.holidays_from_json(pa.timeframe_holidays)
-    due = clock.due_now(rules=pa.timeframe_rules, received_at=pa.received_at, pends=pends, holidays=holidays)
+    due = clock.due_now(
+        rules=pa.timeframe_rules,
+        received_at=pa.received_at,
+        pends=pends,
+        holidays=holidays,
+        state=pa.plan_state,
+    )
     pa.due_at, pa.due_rule, pa.at_risk_at = due.due_at, due.rule, due.at_risk_at
 
 

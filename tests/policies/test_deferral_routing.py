@@ -31,8 +31,8 @@ KYMRIAH_PHARMACY = policy("EX-PH-0101", "pharmacy", products=frozenset({"Q2042"}
 KYMRIAH_MEDICAL = policy("EX-MP-0301", "medical", products=frozenset({"Q2042"}))
 CAR_T_MEDICAL = policy("EX-MP-0400", "medical", categories=frozenset({"car_t"}), effective=D(2026, 4, 1))
 CAR_T_PHARMACY = policy("EX-PH-0400", "pharmacy", categories=frozenset({"car_t"}))
-TRANSPLANT_PHARMACY = policy("EX-PH-0500", "pharmacy", categories=frozenset({"stem_cell_transplant"}))
-TRANSPLANT_MEDICAL = policy("EX-MP-0500", "medical", categories=frozenset({"stem_cell_transplant"}))
+GENE_CELLS_PHARMACY = policy("EX-PH-0500", "pharmacy", categories=frozenset({"cell_based_gene_therapy"}))
+GENE_CELLS_MEDICAL = policy("EX-MP-0500", "medical", categories=frozenset({"cell_based_gene_therapy"}))
 KYMRIAH_ON_PHARMACY = ProductRecord("Q2042", "Kymriah", "tisagenlecleucel", "car_t", True, "pharmacy", True)
 
 
@@ -105,7 +105,7 @@ KYMRIAH_ON_PHARMACY = ProductRecord("Q2042", "Kymriah", "tisagenlecleucel", "car
         ),
         pytest.param(
             {"hcpcs": None, "category": "stem_cell_transplant", "genetically_modified": True},
-            (TRANSPLANT_PHARMACY, TRANSPLANT_MEDICAL),
+            (GENE_CELLS_PHARMACY, GENE_CELLS_MEDICAL),
             (),
             "medical-policy",
             "EX-MP-0500",

@@ -99,7 +99,7 @@ def rule_for(state: str, urgency: str) -> TimeframeRecord:
 def test_it_puts_the_at_risk_time_at_three_quarters_of_the_rules_running_time(
     rule, received, pends, holidays, expected
 ):
-    assert at_risk_at_for(rule, received, pends, holidays) == expected
+    assert at_risk_at_for(rule, received, pends, holidays, zone=UTC) == expected
 
 
 @pytest.mark.parametrize(
@@ -113,5 +113,5 @@ def test_it_puts_the_at_risk_time_at_three_quarters_of_the_rules_running_time(
 def test_it_comes_back_from_a_pend_on_track_not_at_risk(rule, pends):
     # The request is not at risk the moment the answer comes back, and is before the due time.
     answered = max([at(20, 14), *(end for _, end in pends)])
-    at_risk = at_risk_at_for(rule, at(20, 14), pends, {MEMORIAL_DAY})
-    assert answered < at_risk < due_at_for(rule, at(20, 14), pends, {MEMORIAL_DAY})
+    at_risk = at_risk_at_for(rule, at(20, 14), pends, {MEMORIAL_DAY}, zone=UTC)
+    assert answered < at_risk < due_at_for(rule, at(20, 14), pends, {MEMORIAL_DAY}, zone=UTC)

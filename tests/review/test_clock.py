@@ -78,7 +78,8 @@ FRIDAY = datetime.datetime(2026, 6, 5, 13, 0, tzinfo=UTC)
 def test_it_puts_the_at_risk_time_at_three_quarters_of_the_governing_rules_time(
     rules, received, pends, due_at, at_risk_at
 ):
-    due = due_now(rules=stored(*rules), received_at=received, pends=pends)
+    state = next((rule.state for rule in rules if rule.state != "*"), "WV")
+    due = due_now(rules=stored(*rules), received_at=received, pends=pends, state=state)
     assert (due.due_at, due.at_risk_at) == (due_at, at_risk_at)
     answered = max([received, *(end for _, end in pends)])
     state = due_state(received_at=received, due_at=due.due_at, at_risk_at=due.at_risk_at, now=answered)
@@ -136,14 +137,18 @@ def test_it_reads_back_a_stored_rule_ignoring_keys_it_does_not_know():
 
 
 def test_it_keeps_the_ohio_due_time_through_an_open_pend():
-    due = due_now(rules=stored(FEDERAL, OHIO), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)])
+    due = due_now(
+        rules=stored(FEDERAL, OHIO), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)], state="OH"
+    )
     assert due.due_at == RECEIVED + days(10)
     assert due.rule["state"] == "OH" and due.rule["source"] == "ORC 1751.72"
     assert due.at_risk_at == RECEIVED + days(7.5)
 
 
 def test_it_stops_the_clock_when_every_rule_waits_for_the_information():
-    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)])
+    due = due_now(
+        rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=[(RECEIVED + days(2), None)], state="GA"
+    )
     assert due.due_at is None and due.at_risk_at is None
     assert due.rule == rule_as_json(GEORGIA)
     state = due_state(received_at=RECEIVED, due_at=due.due_at, at_risk_at=due.at_risk_at, now=RECEIVED)
@@ -153,27 +158,56 @@ def test_it_stops_the_clock_when_every_rule_waits_for_the_information():
 def test_it_restarts_the_georgia_clock_at_the_answer_and_keeps_at_risk_in_step():
     answered = RECEIVED + days(4)
     pends = [(RECEIVED + days(2), answered)]
-    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=pends)
+    due = due_now(rules=stored(FEDERAL, GEORGIA), received_at=RECEIVED, pends=pends, state="GA")
     assert due.due_at == answered + days(7)
     assert due.at_risk_at == answered + days(5.25)
 
 
 def test_it_adds_the_time_pended_under_the_federal_rule_alone():
     pends = [(RECEIVED + days(1), RECEIVED + days(4))]
-    due = due_now(rules=stored(FEDERAL), received_at=RECEIVED, pends=pends)
+    due = due_now(rules=stored(FEDERAL), received_at=RECEIVED, pends=pends, state="WV")
     assert due.due_at == RECEIVED + days(18) and due.rule["state"] == "*"
 
 
 def test_it_has_no_due_time_without_stored_rules():
-    due = due_now(rules=[], received_at=RECEIVED, pends=[])
+    due = due_now(rules=[], received_at=RECEIVED, pends=[], state="OH")
     assert (due.due_at, due.rule, due.at_risk_at) == (None, None, None)
 
 
-def test_it_stores_the_holidays_from_the_receipt_date_to_the_horizon():
-    # 20:00 on May 31 in New York is June 1 in UTC, the day the clock counts from.
-    received = datetime.datetime(2026, 5, 31, 20, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-4)))
-    known = [datetime.date(2028, 6, 1), datetime.date(2026, 5, 31), datetime.date(2026, 6, 1)]
-    known += [datetime.date(2026, 6, 19), datetime.date(2028, 6, 2), datetime.date(2026, 6, 19)]
-    stored_days = holidays_as_json(known, received)
-    assert stored_days == ["2026-06-01", "2026-06-19", "2028-06-01"]
+@pytest.mark.parametrize("state", ["GA", "IN", "OH", "WV"])
+def test_it_stores_the_holidays_from_the_local_receipt_date_to_the_horizon(state):
+    # 20:00 on May 31 in New York is June 1 in UTC, but May 31 is the day the clock counts from.
+    received = datetime.datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
+    known = [datetime.date(2028, 5, 31), datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)]
+    known += [datetime.date(2026, 6, 19), datetime.date(2028, 6, 1), datetime.date(2026, 6, 19)]
+    stored_days = holidays_as_json(known, received, state=state)
+    assert stored_days == ["2026-05-31", "2026-06-19", "2028-05-31"]
     assert holidays_from_json(stored_days) == {known[2], known[3], known[0]}
+
+
+# Friday 02/06/2026 21:00 Eastern (EST) is Saturday 02:00 UTC; the clock counts it as Friday.
+FRIDAY_EVENING = datetime.datetime(2026, 2, 7, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("rules", "state", "due_at", "at_risk_at"),
+    [
+        pytest.param(
+            [FEDERAL, INDIANA],
+            "IN",
+            datetime.datetime(2026, 2, 11, 2, 0, tzinfo=UTC),  # Tuesday 21:00 EST: 3 + 24 + 21 hours
+            datetime.datetime(2026, 2, 10, 14, 0, tzinfo=UTC),  # Tuesday 09:00 EST: 3 + 24 + 9 hours
+            id="indiana-business-hours-count-friday-evening",
+        ),
+        pytest.param(
+            [FEDERAL, OHIO],
+            "OH",
+            FRIDAY_EVENING + days(10),
+            FRIDAY_EVENING + days(7.5),
+            id="ohio-calendar-days-stay-exact",
+        ),
+    ],
+)
+def test_it_judges_business_hours_on_the_states_calendar(rules, state, due_at, at_risk_at):
+    due = due_now(rules=stored(*rules), received_at=FRIDAY_EVENING, pends=[], state=state)
+    assert (due.due_at, due.at_risk_at) == (due_at, at_risk_at)
