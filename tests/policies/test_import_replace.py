@@ -48,7 +48,9 @@ def bundle(imported_example: dict[str, Any]) -> dict[str, Any]:
 def extras(bundle: dict[str, Any]) -> dict[str, Any]:
     """Return a queue and a product that the database holds and the bundle does not."""
     queue = ReviewQueue.objects.create(code="mn-legacy", name="Medical necessity: legacy")
-    product = Product.objects.create(hcpcs="J3399", brand="Zolgensma", generic="onasemnogene", category="car_t")
+    product = Product.objects.create(
+        hcpcs="J3399", brand="Zolgensma", generic="onasemnogene abeparvovec-xioi", category="gene_therapy"
+    )
     return {"queue": queue, "product": product}
 
 
@@ -137,7 +139,9 @@ def test_it_keeps_a_queue_and_a_product_that_closed_requests_still_point_at(bund
         '  queue "mn-legacy" (Medical necessity: legacy): not in the bundle, but still referred to by '
         "2 requests (none open), which must keep pointing at it"
     ) in run.stdout
-    assert '  product "J3399" (Zolgensma): not in the bundle, but still referred to by 1 request' in run.stdout
+    assert '  product "J3399" (Zolgensma): not in the bundle, but still referred to by 1 request' in (
+        run.stdout
+    )
     assert "Nothing to change: the records already match." in run.stdout
 
 
@@ -150,7 +154,8 @@ def test_it_keeps_a_product_a_plan_outside_the_bundle_still_excludes(bundle, tmp
     run = replace(bundle, tmp_path)
 
     assert run.code == 0, run.stderr
-    assert set(Product.objects.values_list("hcpcs", flat=True)) == {"Q2041", "Q2042", "J3392", "J1411", "J1412"}
+    kept = {"Q2041", "Q2042", "J3392", "J1411", "J1412"}
+    assert set(Product.objects.values_list("hcpcs", flat=True)) == kept
     assert Plan.objects.filter(code="GA-MKT-BRONZE-2026").exists()
     assert Policy.objects.filter(number="EX-MP-0202").exists()
     assert "1 policy (products), 1 plan (excluded products), which" in run.stdout
