@@ -3,7 +3,9 @@
 Import is all or nothing and idempotent: the bundle is validated whole first, then every record
 is compared with the database and saved only when it differs, so re-importing the same file
 writes no new history, and a changed record is updated in place (django-simple-history keeps the
-version it replaces). Records absent from the bundle are left alone: import never deletes.
+version it replaces). Records absent from the bundle are left alone, unless the caller asks to
+replace: then `replace.remove_absent` removes them. A dry run does it all and rolls back, so what
+it reports is exactly what the import would do.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import models, transaction
 
 from priorauth.members.models import Plan
 from priorauth.policies import bundle as bundle_data
+from priorauth.policies import replace as replacing
 from priorauth.policies import vocab
 from priorauth.policies.models import (
     Holiday,
@@ -41,71 +44,128 @@ class BundleInvalid(ValueError):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    outcome: str  # "created", "updated" or "removed"
+    label: str
+    fields: tuple[str, ...] = ()
+
+
+NOUNS = {
+    "policies": "policy",
+    "products": "product",
+    "plans": "plan",
+    "queues": "queue",
+    "routing": "routing entry",
+    "timeframes": "timeframe rule",
+    "holidays": "holiday",
+}
+VERBS = {"created": "added", "updated": "changed", "removed": "removed"}
+DRY_RUN_VERBS = {"created": "would add", "updated": "would change", "removed": "would remove"}
+
+
 @dataclass
 class ImportResult:
-    """How many records of each kind the import created, updated or left unchanged."""
+    """What the import created, updated, left unchanged, removed, and kept though not in the bundle."""
 
+    replace: bool = False
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    changes: list[Change] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
-    def add(self, kind: str, outcome: str) -> None:
+    def add(self, kind: str, outcome: str, fields: Iterable[str] = (), *, label: str = "") -> None:
         self.counts[kind][outcome] += 1
+        if outcome != "unchanged":
+            self.changes.append(Change(kind, outcome, label, tuple(fields)))
 
     @property
     def changed(self) -> bool:
-        return any(c["created"] or c["updated"] for c in self.counts.values())
+        return any(c["created"] or c["updated"] or c["removed"] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        """Return one human line per kind, e.g. "products: 2 created, 1 updated, 40 unchanged"."""
+        """Return one human line per kind, e.g. "products: 2 created, 1 updated, 40 unchanged".
+
+        With replace, each line ends with the removals too: "..., 40 unchanged, 1 removed".
+        """
         return [
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['removed']} removed" if self.replace else "")
             for kind, c in self.counts.items()
         ]
 
+    def change_lines(self, *, dry_run: bool = False) -> list[str]:
+        """Return one line per record added, changed or removed, e.g. "removed holiday 2026-07-03"."""
+        lines = []
+        for change in self.changes:
+            verb = (DRY_RUN_VERBS if dry_run else VERBS)[change.outcome]
+            what = f": {', '.join(f.replace('_', ' ') for f in change.fields)}" if change.fields else ""
+            lines.append(f"  {verb} {NOUNS[change.kind]} {change.label}{what}")
+        return lines
 
-def bundle_import(*, data: Any) -> ImportResult:
-    """Return the counts after importing a bundle document; raise BundleInvalid, writing nothing."""
+
+def bundle_import(*, data: Any, replace: bool = False, dry_run: bool = False) -> ImportResult:
+    """Return what importing a bundle document did (or, in a dry run, would do).
+
+    Raise BundleInvalid, writing nothing, if the bundle has problems; with `replace`, also remove
+    what the bundle no longer has (see `replace`), or raise ReplaceRefused, writing nothing.
+    """
     with transaction.atomic():
         parsed, problems = bundle_data.parse_bundle(
             data,
             known_products=set(Product.objects.values_list("hcpcs", flat=True)),
             known_queues=set(ReviewQueue.objects.values_list("code", flat=True)),
         )
+        if replace:
+            problems = [*replacing.missing_lists(data), *problems]
         if problems:
             raise BundleInvalid(problems)
-        result = ImportResult()
+        result = ImportResult(replace=replace)
         _import_records(parsed, result)
+        if replace:
+            removals = replacing.remove_absent(parsed)
+            for kind, label in removals.removed:
+                result.add(kind, "removed", label=label)
+            result.kept.extend(removals.kept)
+        if dry_run:
+            transaction.set_rollback(True)
     return result
 
 
 def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
     # Order matters: products and queues first, since policies, plans and routing refer to them.
     for product in parsed.products:
-        result.add(
-            "products", _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"}))
-        )
+        saved = _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"}))
+        result.add("products", *saved, label=f'"{product.hcpcs}" ({product.brand})')
     for queue in parsed.queues:
-        result.add("queues", _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name}))
+        saved = _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name})
+        result.add("queues", *saved, label=f'"{queue.code}" ({queue.name})')
     products = {p.hcpcs: p for p in Product.objects.all()}
     for policy in parsed.policies:
-        result.add("policies", _import_policy(policy, products))
+        saved = _import_policy(policy, products)
+        result.add("policies", *saved, label=f"{policy.number} effective {policy.effective.isoformat()}")
     for plan in parsed.plans:
-        result.add("plans", _import_plan(plan, products))
+        result.add("plans", *_import_plan(plan, products), label=plan.code)
     queues = {q.code: q for q in ReviewQueue.objects.all()}
     for entry in parsed.routing:
         lookup = {"key": entry.key, "category": entry.category}
-        result.add("routing", _upsert(RoutingEntry, lookup, {"queue": queues[entry.queue]}))
+        saved = _upsert(RoutingEntry, lookup, {"queue": queues[entry.queue]})
+        label = f"{entry.key} / {entry.category or 'any category'} -> {entry.queue}"
+        result.add("routing", *saved, label=label)
     for rule in parsed.timeframes:
         lookup = {"urgency": rule.urgency, "state": rule.state}
-        result.add("timeframes", _upsert(TimeframeRule, lookup, _fields(rule, exclude=set(lookup))))
+        saved = _upsert(TimeframeRule, lookup, _fields(rule, exclude=set(lookup)))
+        result.add("timeframes", *saved, label=f"{rule.urgency} {rule.state}")
     for holiday in parsed.holidays:
-        result.add("holidays", _upsert(Holiday, {"date": holiday.date}, {"name": holiday.name}))
+        saved = _upsert(Holiday, {"date": holiday.date}, {"name": holiday.name})
+        result.add("holidays", *saved, label=f"{holiday.date.isoformat()} {holiday.name}".strip())
 
 
 def _fields(record: Any, *, exclude: set[str]) -> dict[str, Any]:
     return {name: value for name, value in vars(record).items() if name not in exclude}
 
 
-def _import_policy(policy: bundle_data.PolicyData, products: dict[str, Product]) -> str:
+def _import_policy(policy: bundle_data.PolicyData, products: dict[str, Product]) -> Saved:
     values = {
         "title": policy.title,
         "type": policy.type,
@@ -118,10 +178,10 @@ def _import_policy(policy: bundle_data.PolicyData, products: dict[str, Product])
     }
     m2m = {"products": [products[code] for code in policy.products]}
     lookup = {"number": policy.number, "effective": policy.effective}
-    outcome, instance = _upsert_instance(Policy, lookup, values, m2m)
-    if _replace_revisions(instance, policy.history) and outcome == "unchanged":
-        outcome = "updated"
-    return outcome
+    outcome, changed, instance = _upsert_instance(Policy, lookup, values, m2m)
+    if _replace_revisions(instance, policy.history) and outcome != "created":
+        outcome, changed = "updated", (*changed, "history")
+    return outcome, changed
 
 
 def _replace_revisions(policy: Policy, history: Iterable[bundle_data.Revision]) -> bool:
@@ -135,7 +195,7 @@ def _replace_revisions(policy: Policy, history: Iterable[bundle_data.Revision]) 
     return True
 
 
-def _import_plan(plan: bundle_data.PlanData, products: dict[str, Product]) -> str:
+def _import_plan(plan: bundle_data.PlanData, products: dict[str, Product]) -> Saved:
     values = {
         "name": plan.name,
         "line_of_business": plan.line_of_business,
@@ -149,14 +209,19 @@ def _import_plan(plan: bundle_data.PlanData, products: dict[str, Product]) -> st
     return _upsert(Plan, {"code": plan.code}, values, m2m)
 
 
+# An upsert's outcome ("created", "updated" or "unchanged") and, when updated, the fields that differed.
+Saved = tuple[str, tuple[str, ...]]
+
+
 def _upsert(
     model: type[models.Model],
     lookup: dict[str, Any],
     values: dict[str, Any],
     m2m: dict[str, list[models.Model]] | None = None,
-) -> str:
-    """Return "created", "updated" or "unchanged", saving only when something differs."""
-    return _upsert_instance(model, lookup, values, m2m)[0]
+) -> Saved:
+    """Return the outcome and changed fields, saving only when something differs."""
+    outcome, changed, _ = _upsert_instance(model, lookup, values, m2m)
+    return outcome, changed
 
 
 def _upsert_instance(
@@ -164,8 +229,8 @@ def _upsert_instance(
     lookup: dict[str, Any],
     values: dict[str, Any],
     m2m: dict[str, list[models.Model]] | None = None,
-) -> tuple[str, M]:
-    """Return the outcome and the saved instance (see `_upsert`)."""
+) -> tuple[str, tuple[str, ...], M]:
+    """Return the outcome, the changed fields and the saved instance (see `_upsert`)."""
     instance = model._default_manager.filter(**lookup).first()
     created = instance is None
     if instance is None:
@@ -176,16 +241,15 @@ def _upsert_instance(
     if changed:
         instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
         instance.save()
-    m2m_changed = False
     for name, targets in (m2m or {}).items():
         manager = getattr(instance, name)
         if {t.pk for t in manager.all()} != {t.pk for t in targets}:
             instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             manager.set(targets)
-            m2m_changed = True
+            changed.append(name)
     if created:
-        return "created", instance
-    return ("updated" if changed or m2m_changed else "unchanged"), instance
+        return "created", (), instance
+    return ("updated" if changed else "unchanged"), tuple(changed), instance
 
 
 def bundle_export() -> dict[str, Any]:
