@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ import simple_icd_10_cm as icd10
 from priorauth.policies import deferral, vocab
 from priorauth.policies.bundle_fields import quote
 from priorauth.policies.diagnoses import diagnosis_error
+from priorauth.policies.json_text import UnreadableJson, json_read
 
 
 class BadRequestLine(ValueError):
@@ -51,30 +51,12 @@ def preview_lines(lines: Iterable[str], snapshot: deferral.Snapshot) -> Iterator
             yield preview_line(line, snapshot)
 
 
-def _finite_float(text: str) -> float:
-    # 1e400 reads as infinity, which no JSON reader would accept back in the output line.
-    number = float(text)
-    if math.isinf(number):
-        raise ValueError("a number too large")
-    return number
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 def preview_line(line: str, snapshot: deferral.Snapshot) -> PreviewLine:
     """Return the decision line for one request line, or its error line ({"id", "error"})."""
     try:
-        raw = json.loads(line, parse_float=_finite_float, parse_constant=_no_constant)
-    except json.JSONDecodeError as error:
-        return PreviewLine({"id": None, "error": f"not valid JSON: {error.msg} at column {error.colno}"})
-    except (ValueError, RecursionError):
-        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting;
-        # or what only Python reads (NaN, Infinity, 1e400), which no JSON reader would take back.
-        return PreviewLine(
-            {"id": None, "error": "not readable JSON: a number too long or too large, or nesting too deep"}
-        )
+        raw = json_read(line)
+    except UnreadableJson as error:
+        return PreviewLine({"id": None, "error": str(error)})
     if not isinstance(raw, dict):
         return PreviewLine({"id": None, "error": "not a JSON object"})
     request_id = raw.get("id")

@@ -210,7 +210,7 @@ def test_it_reports_json_too_deep_or_a_number_too_long_in_words(db, tmp_path, te
     run = run_command("import_policies", write(tmp_path, text))
 
     assert run.code == 1
-    assert "not readable JSON: a number too long or nesting too deep" in run.stderr
+    assert "not readable JSON: a number too long or too large, or nesting too deep" in run.stderr
 
 
 @pytest.mark.parametrize(

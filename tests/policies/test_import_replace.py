@@ -21,7 +21,8 @@ from priorauth.policies.models import (
 )
 from priorauth.policies.replace import REMOVAL_REASON
 from priorauth.policies.services import bundle_import
-from priorauth.requests.models import PriorAuthRequest, QueueAssignment, Status
+from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.review.models import QueueAssignment
 from tests.policies.conftest import Run, run_command
 
 MODELS = (Policy, PolicyRevision, Product, Plan, ReviewQueue, RoutingEntry, TimeframeRule, Holiday)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from priorauth.policies.json_text import UnreadableJson, json_read
 from priorauth.policies.replace import ReplaceRefused
 from priorauth.policies.services import BundleInvalid, ImportResult, bundle_import
 
@@ -81,11 +81,6 @@ def read_bundle(path: str) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"{path}: cannot read the file ({error})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
-    except (ValueError, RecursionError):
-        # Valid JSON that Python will not read: a number of thousands of digits, or deep nesting.
-        raise CommandError(f"{path}: not readable JSON: a number too long or nesting too deep") from None
+        return json_read(text)
+    except UnreadableJson as error:
+        raise CommandError(f"{path}: {error}") from None
