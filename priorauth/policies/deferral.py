@@ -5,7 +5,8 @@ to the medical or pharmacy policy if one is active, else to a general medical-ne
 determination. `decide` walks those deferrals in the order of DOMAIN.md and returns the
 decision with one trace entry per step, each citing the section or rule behind it.
 
-No database, no clock: callers build a `Snapshot` of the records and pass times in.
+No database, no clock: callers build a `Snapshot` of the records and pass times in. Step 8,
+the due time, is `due_time.py`; the records and the decision's JSON form are `snapshot.py`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
-from priorauth.policies import timeframes
+from priorauth.policies.due_time import due_time
 from priorauth.policies.snapshot import (
     Coverage,
     Decision,
@@ -28,16 +28,15 @@ from priorauth.policies.snapshot import (
     TimeframeRecord,
     TraceStep,
     UndecidableRequest,
+    decision_as_json,
+    policy_versions,
 )
 from priorauth.policies.vocab import (
-    ANY_STATE,
     CATEGORIES,
     CELL_BASED_GENE_THERAPY,
     LINES_OF_BUSINESS,
     STEM_CELL_TRANSPLANT,
-    TIMEFRAME_UNITS,
     URGENCIES,
-    state_time_zone,
 )
 
 # The policy reviewers apply when no medical or pharmacy policy names the service (D.I, G).
@@ -100,10 +99,6 @@ def _category(category: str) -> str:
 def _date(day: datetime.date) -> str:
     """Return a date the way the policy statement writes it (05/01/2026)."""
     return day.strftime("%m/%d/%Y")
-
-
-def _moment(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%m/%d/%Y %H:%M UTC")
 
 
 def _numbers(policies: Iterable[PolicyRecord]) -> str:
@@ -342,67 +337,6 @@ def _queue(case: _Case, routing_key: str) -> tuple[str, TraceStep]:
     return entry.queue, TraceStep("queue", result, "routing table")
 
 
-def _describe(rule: TimeframeRecord) -> str:
-    where = "federal" if rule.state == ANY_STATE else rule.state
-    unit = TIMEFRAME_UNITS.get(rule.unit, rule.unit).lower()
-    start = "a complete request" if rule.clock == "complete" else "receipt"
-    return f"{rule.amount} {unit} from {start} ({where} {rule.urgency} rule)"
-
-
-def _due_time(case: _Case) -> tuple[datetime.datetime, TimeframeRecord, TraceStep]:
-    """Return the earliest due time among the rules for the urgency and the plan's state (step 8).
-
-    Business units are judged on the calendar of the plan's state, in its time zone.
-    """
-    plan, facts = case.plan, case.facts
-    rules = [
-        rule
-        for rule in case.snapshot.timeframes
-        if rule.urgency == facts.urgency and rule.state in (plan.state, ANY_STATE)
-    ]
-    if not rules:
-        raise UndecidableRequest(f"no timeframe rule for {facts.urgency} requests in {plan.state}")
-    holidays, zone = case.snapshot.holidays, state_time_zone(plan.state)
-    try:
-        due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays, zone=zone)
-        assert due_at is not None  # no pend at submission, so no clock is stopped
-        result = f"Due {_moment(due_at)}: {_describe(winner)}"
-        for rule in (rule for rule in rules if rule is not winner):
-            due = timeframes.add_timeframe(facts.received_at, rule.unit, rule.amount, holidays, zone=zone)
-            tie = " too; on a tie the state's own rule applies" if due == due_at else ""
-            result += f"; beats {_describe(rule)}, due {_moment(due)}{tie}"
-    except OverflowError as error:
-        raise UndecidableRequest(_out_of_range(rules, facts.received_at)) from error
-    except ValueError as error:
-        raise UndecidableRequest(
-            f"a timeframe rule for {facts.urgency} requests is invalid: {error}"
-        ) from error
-    return due_at, winner, TraceStep("due_time", result, winner.source or _describe(winner))
-
-
-def _out_of_range(rules: list[TimeframeRecord], received_at: datetime.datetime) -> str:
-    """Return why no due time can be given: it falls past the year 9999, or before the year 1.
-
-    Past 9999: a receipt near the year 9999, or a huge amount stored before amounts were
-    bounded. Before 1: a receipt on 0001-01-01 UTC is still 12/31 of the year 0 in the state's
-    zone, the local day business units are judged on.
-    """
-    received = received_at.astimezone(datetime.UTC)
-    if received.year == 1:
-        return (
-            f"the due time is out of range: received {received.date().isoformat()} UTC, "
-            "still the year 0 on the calendar of the plan's state"
-        )
-    return (
-        f"the due time is out of range: {_describe(_longest(rules))}, received "
-        f"{received_at:%Y-%m-%d}, falls past the year 9999"
-    )
-
-
-def _longest(rules: list[TimeframeRecord]) -> TimeframeRecord:
-    return max(rules, key=lambda rule: rule.amount * timeframes.HOURS_PER_UNIT.get(rule.unit, 1))
-
-
 def _routed(
     case: _Case,
     routing_key: str,
@@ -413,7 +347,7 @@ def _routed(
     """Return the decision for a routing key: its queue (step 7) and due time (step 8)."""
     queue, step = _queue(case, routing_key)
     trace.append(step)
-    due_at, rule, step = _due_time(case)
+    due_at, rule, step = due_time(case.facts, case.plan, case.snapshot)
     trace.append(step)
     return Decision("routed", routing_key, queue, governing, criteria, due_at, rule, tuple(trace))
 
@@ -447,32 +381,3 @@ def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
     routing_key, criteria, step = _criteria_source(case, governing)
     trace.append(step)
     return _routed(case, routing_key, governing, criteria, trace)
-
-
-def _utc(moment: datetime.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-
-
-def decision_as_json(decision: Decision) -> dict[str, Any]:
-    """Return the decision line of DOMAIN.md (without `id`), JSON-ready."""
-    return {
-        "outcome": decision.outcome,
-        "routing_key": decision.routing_key,
-        "queue": decision.queue,
-        "governing_policy": decision.governing.number if decision.governing else None,
-        "criteria_policy": decision.criteria.number if decision.criteria else None,
-        "due_at": _utc(decision.due_at),
-        "trace": [{"step": s.step, "result": s.result, "cites": s.cites} for s in decision.trace],
-    }
-
-
-def policy_versions(decision: Decision) -> list[dict[str, str]]:
-    """Return the policy versions a decision used (governing, then criteria), to store with it."""
-    used = [("governing", decision.governing), ("criteria", decision.criteria)]
-    return [
-        {"role": role, "number": policy.number, "effective": policy.effective.isoformat()}
-        for role, policy in used
-        if policy is not None
-    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class UndecidableRequest(ValueError):
@@ -113,3 +114,32 @@ class Decision:
     due_at: datetime.datetime | None
     timeframe: TimeframeRecord | None
     trace: tuple[TraceStep, ...] = field(default_factory=tuple)
+
+
+def _utc(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def decision_as_json(decision: Decision) -> dict[str, Any]:
+    """Return the decision line of DOMAIN.md (without `id`), JSON-ready."""
+    return {
+        "outcome": decision.outcome,
+        "routing_key": decision.routing_key,
+        "queue": decision.queue,
+        "governing_policy": decision.governing.number if decision.governing else None,
+        "criteria_policy": decision.criteria.number if decision.criteria else None,
+        "due_at": _utc(decision.due_at),
+        "trace": [{"step": s.step, "result": s.result, "cites": s.cites} for s in decision.trace],
+    }
+
+
+def policy_versions(decision: Decision) -> list[dict[str, str]]:
+    """Return the policy versions a decision used (governing, then criteria), to store with it."""
+    used = [("governing", decision.governing), ("criteria", decision.criteria)]
+    return [
+        {"role": role, "number": policy.number, "effective": policy.effective.isoformat()}
+        for role, policy in used
+        if policy is not None
+    ]
