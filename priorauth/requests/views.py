@@ -257,7 +257,7 @@ def member_lookup(request: HttpRequest) -> HttpResponse:
         else:
             context["eligibility"] = eligibility(member, data["date_of_service"])
             context["ticket"] = member_ticket(request.user, member, data["date_of_service"])
-    return render(request, "members/lookup.html", context)
+    return render(request, "requests/member_lookup.html", context)
 
 
 @provider_required
@@ -265,4 +265,4 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
     requests = member.requests.filter(organization_id=request.user.organization_id).select_related("product")
     context = {"member": member, "eligibility": eligibility(member, None), "requests": requests}
-    return render(request, "members/detail.html", context)
+    return render(request, "requests/member_detail.html", context)
