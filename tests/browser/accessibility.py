@@ -102,7 +102,10 @@ def format_violations(violations: list[dict]) -> str:
         for node in violation["nodes"]:
             target = " ".join(" >>> ".join(t) if isinstance(t, list) else t for t in node["target"])
             lines.append(f"    {target}")
-            summary = node.get("failureSummary", "").replace("\n", " ")
+            head, *reasons = [line.strip() for line in (node.get("failureSummary") or "").splitlines()] or [
+                ""
+            ]
+            summary = f"{head} {'; '.join(reasons)}" if reasons else head
             if summary:
                 lines.append(f"      {summary}")
     return "\n".join(lines)
