@@ -90,6 +90,10 @@ def test_it_tells_staff_at_once_that_no_authorization_is_required_and_that_it_is
     expect(page.locator("[data-testid=determination]")).to_have_text(
         "Not needed: no authorization is required"
     )
+    # The routing trace says why, at the step that decided, citing the policy.
+    why = page.get_by_role("region", name="Why no authorization is required")
+    expect(why).to_contain_text("Is prior authorization required")
+    expect(why).to_contain_text("does not subject Kymriah (Q2042) to prior authorization")
     save_screenshot(page, "approval-no-auth-request")
 
     saved = PriorAuthRequest.objects.get(pk=pk)
