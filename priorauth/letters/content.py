@@ -55,7 +55,7 @@ class Fact:
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the letter: a heading, then paragraphs, labelled facts, numbered steps, a note."""
+    """One part of the letter: heading, paragraphs, facts, numbered steps, closing paragraphs, note."""
 
     slug: str
     heading: str
@@ -64,6 +64,7 @@ class Section:
     steps: tuple[Fact, ...] = ()
     note: str = ""
     important: bool = False
+    closing: tuple[str, ...] = ()  # paragraphs after the facts and steps, before the note
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Letter:
             lines += [section.heading, *section.paragraphs]
             lines += [f"{fact.label}: {fact.value}" for fact in section.facts]
             lines += [f"{step.label}: {step.value}" for step in section.steps]
+            lines += section.closing
             lines += [section.note] if section.note else []
         return "\n".join(lines)
 
@@ -188,9 +190,11 @@ def _decision(
 ) -> Section:
     code = X12_REVIEW_ACTION[determination.outcome]
     paragraphs = [_decision_sentence(pa, determination, state)]
+    closing: tuple[str, ...] = ()
     if determination.outcome != Outcome.DENIED:
         paragraphs += _indiana_validity(pa, determination)
-        paragraphs.append(vocab.NOT_A_GUARANTEE)
+        # After what is approved, so that "as shown below" leads straight to it.
+        closing = (vocab.NOT_A_GUARANTEE,)
     # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
     if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
         paragraphs.append(f"Reviewer's note: {determination.reason}")
@@ -199,7 +203,13 @@ def _decision(
     facts += _approved_facts(pa, determination)
     decider = "operation of law" if determination.by_operation_of_law else person(determination.decided_by)
     facts.append(Fact("Decided", f"{moment(determination.decided_at)} by {decider}"))
-    return Section(slug="decision", heading="Our decision", paragraphs=tuple(paragraphs), facts=tuple(facts))
+    return Section(
+        slug="decision",
+        heading="Our decision",
+        paragraphs=tuple(paragraphs),
+        facts=tuple(facts),
+        closing=closing,
+    )
 
 
 def _decision_sentence(

@@ -160,6 +160,8 @@ def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowab
     if section.steps:
         steps = [ListItem(_step(step, styles["body"]), leftIndent=16) for step in section.steps]
         body.append(ListFlowable(steps, bulletType="1", leftIndent=16, spaceBefore=4))
+    if section.closing:
+        body += [Spacer(1, 6), *(_p(text, styles["body"]) for text in section.closing)]
     if section.note:
         body += [Spacer(1, 4), _p(section.note, styles["small"])]
     heading = _p(section.heading, styles["heading"])

@@ -108,7 +108,10 @@ class EscalateForm(_ReviewForm):
 
 
 class _ApprovalFields(_ReviewForm):
-    approved_service = forms.CharField(label="Approved service", max_length=300, required=False)
+    # A textarea: a product's full name and code does not fit a one-line box in the action column.
+    approved_service = forms.CharField(
+        label="Approved service", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     approved_units = forms.IntegerField(
         label="Approved units",
         min_value=1,

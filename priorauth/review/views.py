@@ -159,6 +159,8 @@ def _render_review(
         "actions": _actions(request.user, pa) | set(bound or {}),
         "refused": next(iter(bound or {}), ""),
         "due": _due(pa, now),
+        # A decided or withdrawn request has no clock running and nothing left to act on.
+        "is_open": pa.status in review_selectors.OPEN_STATUSES,
         "trace": selectors.trace_lines(pa.decision),
         "review_kind": selectors.review_kind(pa),
         "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),

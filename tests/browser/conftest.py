@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser import accessibility
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Closed network here: without these flags Chromium keeps trying to reach Google's hosts.
 CHROMIUM_ARGS = [
@@ -39,10 +41,38 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (tests/browser/node_modules, from `npm ci`): fail under CI, else skip."""
+    source = accessibility.axe_script_or_none()
+    if source is None:
+        if accessibility.must_fail_when_missing():
+            pytest.fail(accessibility.MISSING)
+        pytest.skip(accessibility.MISSING)
+    return source
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test, so the page fixture knows whether the test passed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(chromium, live_server):
+def page(request, axe_source, chromium, live_server):
+    """A fresh browser page on the live server whose every loaded document must pass axe-core."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    accessibility.watch(page, axe_source)
     yield page
+    unchecked = accessibility.unchecked_pages(page)
     context.close()
+    call = getattr(request.node, "report_call", None)
+    if unchecked and call is not None and call.passed:
+        pytest.fail(
+            "Pages loaded but never checked with axe-core (call assert_accessible after each "
+            "navigation):\n" + "\n".join(f"  {url}" for url in unchecked)
+        )

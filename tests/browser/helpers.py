@@ -2,6 +2,8 @@
 
 Each step is a function of a Playwright `page` and checks that the page answered as the user
 would see it, so a later flow (the review flow) can chain them and fail at the step that broke.
+Each step also runs axe-core on every page it lands on (`assert_accessible`, accessibility.py):
+a test that navigates outside these steps calls it too, or the `page` fixture fails the test.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from playwright.sync_api import Page, expect
 
 from priorauth.members.demo import LOGINS, MEMBERS, DemoLogin, DemoMember
 from priorauth.requests.models import Status
+from tests.browser.accessibility import assert_accessible
+
+__all__ = ["assert_accessible"]  # re-exported: tests import every step from here
 
 SEED_BUNDLE = "policies/mp-ad-1623.bundle.json"
 # Set to a directory to keep full-page screenshots of the pages the tests check (never committed).
@@ -84,10 +89,13 @@ def write_pdf(path: Path, text: str = "Pathology report") -> Path:
 def log_in(page: Page, username: str, password: str) -> None:
     """Log in through the login page and wait until the app shows the user as logged in."""
     page.goto("/accounts/login/")
+    assert_accessible(page)
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    assert_accessible(page)
 
 
 def log_in_as(page: Page, username: str) -> None:
@@ -100,17 +108,20 @@ def find_member(page: Page, member: DemoMember, date_of_service: datetime.date) 
     """Open a new request, look the member up, and check coverage is active on the date of service."""
     page.goto("/requests/new/")
     expect(page).to_have_url(re.compile(r"/members/lookup/$"))
+    assert_accessible(page)
     page.locator("#id_member_id").fill(member.member_id)
     page.locator("#id_date_of_birth").fill(member.date_of_birth.isoformat())
     page.locator("#id_date_of_service").fill(date_of_service.isoformat())
     page.get_by_role("button", name="Find member").click()
     expect(page.locator("#coverage-on-dos")).to_contain_text("Coverage active")
+    assert_accessible(page)
 
 
 def start_request(page: Page, member: DemoMember) -> int:
     """Return the new draft's primary key after pressing "Start a request for ..." on the lookup page."""
     page.get_by_role("button", name=f"Start a request for {member.first_name} {member.last_name}").click()
     expect(page).to_have_url(re.compile(r"/requests/\d+/edit/$"))
+    assert_accessible(page)
     return int(re.search(r"/requests/(\d+)/edit/", page.url).group(1))
 
 
@@ -137,12 +148,14 @@ def fill_car_t_request(page: Page, request: CarTRequest) -> None:
     if request.attachments:
         page.locator("#id_attachments").set_input_files(request.attachments)
     page.locator("#id_attestation").check()
+    assert_accessible(page)  # the form as filled in: product card and CAR-T questions shown
 
 
 def press_submit(page: Page) -> None:
     """Press "Submit request" and wait for the answer page to load."""
     with page.expect_navigation():
         page.get_by_role("button", name="Submit request").click()
+    assert_accessible(page)
 
 
 def submit_car_t_request(page: Page, member: DemoMember, request: CarTRequest) -> int:
@@ -164,13 +177,16 @@ def log_out(page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    assert_accessible(page)
 
 
 def open_queue(page: Page, queue_name: str) -> None:
     """Open the reviewer's queues page, then the named queue from its table."""
     page.goto("/review/")
+    assert_accessible(page)
     page.locator("#queues").get_by_role("link", name=queue_name).click()
     expect(page.locator("h1")).to_contain_text(queue_name)
+    assert_accessible(page)
 
 
 def press_review_action(page: Page, action: str) -> None:
@@ -179,11 +195,13 @@ def press_review_action(page: Page, action: str) -> None:
         page.locator(f"[data-testid={action}-submit]").click()
     expect(page.locator("#refused")).to_have_count(0)
     expect(page.locator(".messages .alert-success")).to_be_visible()
+    assert_accessible(page)
 
 
 def claim_request(page: Page, pk: int) -> None:
     """Claim the request on its review screen; the screen then shows it claimed by the user."""
     page.goto(f"/review/requests/{pk}/")
+    assert_accessible(page)
     press_review_action(page, "claim")
     expect(page.locator("[data-testid=claimed-by]")).to_contain_text("Claimed by you")
 
@@ -199,16 +217,19 @@ def pend_request(page: Page, needed: str, respond_by: datetime.datetime) -> None
 def answer_information_request(page: Page, pk: int, answer: str, attachments: list[Path]) -> None:
     """Answer the open question on the provider's request page with text and documents."""
     page.goto(f"/requests/{pk}/")
+    assert_accessible(page)
     page.locator("#id_answer").fill(answer)
     page.locator("#id_attachments").set_input_files(attachments)
     with page.expect_navigation():
         page.get_by_role("button", name="Send answer").click()
+    assert_accessible(page)
     expect(page.locator("[data-testid=status]")).to_have_text(Status.IN_REVIEW.label)
 
 
 def escalate_request(page: Page, pk: int, reason: str) -> None:
     """Escalate the request, claimed by the user, for physician review (this releases the claim)."""
     page.goto(f"/review/requests/{pk}/")
+    assert_accessible(page)
     page.locator("#id_escalate-reason").fill(reason)
     press_review_action(page, "escalate")
     expect(page.locator("[data-testid=needs-physician]")).to_be_visible()
@@ -243,4 +264,5 @@ def record_adverse_determination(page: Page, decision: AdverseDetermination) -> 
     page.locator("#id_adverse-denial_code").select_option(decision.denial_code)
     expect(page.locator("#id_adverse-peer_to_peer_offered")).to_be_checked()
     expect(page.locator("#id_adverse-peer_to_peer_instructions")).not_to_have_value("")
+    assert_accessible(page)  # the form as filled in
     press_review_action(page, "adverse")

@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     AdverseDetermination,
     CarTRequest,
     answer_information_request,
+    assert_accessible,
     claim_request,
     demo_member,
     escalate_request,
@@ -104,6 +105,7 @@ def nurse_claims_and_pends(page: Page, pa: PriorAuthRequest) -> datetime.datetim
 
     row.get_by_role("link", name=pa.number).click()
     expect(page).to_have_url(re.compile(rf"/review/requests/{pa.pk}/$"))
+    assert_accessible(page)
     expect(page.locator("[data-testid=claimed-by]")).to_have_text("Not claimed.")
     claim_request(page, pa.pk)
     respond_by = timezone.localtime() + datetime.timedelta(days=46)  # the federal minimum is 45 days
@@ -117,6 +119,7 @@ def staff_answer(page: Page, pk: int, respond_by: datetime.datetime, tmp_path: P
     pet_ct = write_pdf(tmp_path / "pet-ct-report.pdf", "PET-CT after bridging therapy")
     log_in_as(page, STAFF)
     page.goto(f"/requests/{pk}/")
+    assert_accessible(page)
     expect(page.locator("[data-testid=status]")).to_have_text(Status.PENDED.label)
     expect(page.locator("#what-next")).to_contain_text("The reviewer needs more information")
     question = page.get_by_role("region", name=re.compile(r"^Information requested on "))
@@ -133,6 +136,7 @@ def staff_answer(page: Page, pk: int, respond_by: datetime.datetime, tmp_path: P
 def nurse_escalates(page: Page, pk: int) -> None:
     log_in_as(page, NURSE)
     page.goto(f"/review/requests/{pk}/")
+    assert_accessible(page)
     answered = page.locator("#information-requests")
     expect(answered).to_contain_text(NEEDED)
     expect(answered).to_contain_text(ANSWER)
@@ -157,11 +161,13 @@ def physician_denies(page: Page, pk: int) -> None:
 def staff_read_the_decision(page: Page, pk: int) -> None:
     log_in_as(page, STAFF)
     page.goto(f"/requests/{pk}/")
+    assert_accessible(page)
     expect(page.locator("[data-testid=status]")).to_have_text(Status.DENIED.label)
     expect(page.locator("[data-testid=decision]")).to_have_text(Status.DENIED.label)
     expect(page.locator("#what-next")).to_contain_text(DENIAL.reason)
     page.locator("[data-testid=letter-link]").click()
     expect(page).to_have_url(re.compile(rf"/letters/{pk}/$"))
+    assert_accessible(page)
 
     letter = page.locator("[data-testid=letter]")
     expect(page.locator("[data-testid=letter-headline]")).to_be_visible()

@@ -467,7 +467,7 @@ def test_it_shows_the_plan_and_coverage_on_the_date_of_service(nurse_client, pa)
 def test_it_lets_a_nurse_approve_as_requested(nurse_client, nurse, pa):
     claimed(nurse, pa)
     page = nurse_client.get(reverse("review:request", args=[pa.pk])).content.decode()
-    assert 'value="Yescarta (axicabtagene ciloleucel) (HCPCS Q2041)"' in page  # filled in as requested
+    assert "Yescarta (axicabtagene ciloleucel) (HCPCS Q2041)</textarea>" in page  # filled in as requested
     response = nurse_client.post(
         reverse("review:act", args=[pa.pk, "approve"]),
         {
