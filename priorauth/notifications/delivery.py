@@ -24,6 +24,7 @@ import os
 import smtplib
 import socket
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,9 +100,11 @@ def lease() -> datetime.timedelta:
 
 
 def claimant(task_id: str = "") -> str:
-    """Return who claims a row: host and process id, and the task's id when a task claims it."""
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    return f"{worker}/{task_id}" if task_id else worker
+    """Return who claims a row: host, process id, and the task's id (a fresh token outside a task).
+
+    Each claim's own: a worker whose lease expired must not take its row back from the next.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}/{task_id or uuid.uuid4().hex}"
 
 
 def notification_deliver(*, notification_id: int, task_id: str = "") -> Outcome:
@@ -204,16 +207,17 @@ def _failed_attempt(notification: Notification, error: Exception) -> Outcome:
     if is_transient(error) and notification.attempts < MAX_ATTEMPTS:
         wait = backoff_seconds(notification.attempts)
         # queued_at in the future keeps the relay off the row until the retry is due.
-        rows.update(
-            status=DeliveryStatus.PENDING,
-            last_error=label,
-            queued_at=timezone.now() + datetime.timedelta(seconds=wait),
-        )
+        retry_at = timezone.now() + datetime.timedelta(seconds=wait)
+        if not rows.update(
+            status=DeliveryStatus.PENDING, last_error=label, queued_at=retry_at, lease_until=None
+        ):
+            return Outcome("skipped")
         log.warning("notification %s: %s, retry in %s s", notification.pk, label, wait)
         return Outcome("retry", wait)
     # An earlier attempt that was interrupted may have gone out: then it is not `failed`.
     given_up = DeliveryStatus.UNCERTAIN if notification.may_have_been_sent else DeliveryStatus.FAILED
-    rows.update(status=given_up, last_error=label, lease_until=None)
+    if not rows.update(status=given_up, last_error=label, lease_until=None):
+        return Outcome("skipped")
     log.error("notification %s %s after %s attempts: %s", notification.pk, given_up, notification.attempts, label)
     return Outcome("failed")
 

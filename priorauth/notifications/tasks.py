@@ -43,5 +43,5 @@ def watch_due_times() -> dict[str, int]:
 
 @shared_task(name="notifications.daily_digests", acks_late=True, ignore_result=True)
 def send_daily_digests() -> int:
-    """Write each reviewer's daily digest (delivered like every other email row)."""
+    """Write each reviewer's daily digest, and those a missed run owes them (delivered like any email row)."""
     return watch.digests_record(now=timezone.now())
