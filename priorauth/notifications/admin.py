@@ -37,7 +37,9 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Notification._meta.fields]
     actions = ["resend"]
 
-    @admin.action(description="Resend the selected emails that failed or may have been sent", permissions=["change"])
+    @admin.action(
+        description="Resend the selected emails that failed or may have been sent", permissions=["change"]
+    )
     def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> TemplateResponse | None:
         """Resend failed emails at once; ask first when some may have been sent (a second copy)."""
         emails = queryset.filter(channel=Channel.EMAIL)

@@ -218,7 +218,9 @@ def _failed_attempt(notification: Notification, error: Exception) -> Outcome:
     given_up = DeliveryStatus.UNCERTAIN if notification.may_have_been_sent else DeliveryStatus.FAILED
     if not rows.update(status=given_up, last_error=label, lease_until=None):
         return Outcome("skipped")
-    log.error("notification %s %s after %s attempts: %s", notification.pk, given_up, notification.attempts, label)
+    log.error(
+        "notification %s %s after %s attempts: %s", notification.pk, given_up, notification.attempts, label
+    )
     return Outcome("failed")
 
 

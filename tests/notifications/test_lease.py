@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -14,7 +16,7 @@ from django.core.mail.backends.smtp import EmailBackend
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from priorauth.notifications import delivery
+from priorauth.notifications import delivery, services
 from priorauth.notifications.models import DeliveryStatus, Notification
 from priorauth.notifications.tasks import relay_pending_notifications
 from priorauth.requests.models import EventKind
@@ -107,7 +109,9 @@ def test_it_sends_a_row_again_once_its_lease_expires_with_the_same_message_id(pe
 def test_it_marks_a_sent_row_again_after_a_database_error_without_sending_again(pending):
     failures = []
 
-    def update_fails_once(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    def update_fails_once(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         marking = sql.startswith('UPDATE "notifications_notification"') and DeliveryStatus.SENT in params
         if marking and not failures:
             failures.append(sql)
@@ -198,3 +202,36 @@ def test_it_gives_up_as_may_have_been_sent_when_every_attempts_lease_expires(pen
     assert pending.status == DeliveryStatus.UNCERTAIN
     assert (pending.attempts, pending.interruptions) == (delivery.MAX_ATTEMPTS, delivery.MAX_ATTEMPTS)
     assert delivery.notifications_relay(now=timezone.now()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
+def test_it_marks_a_sent_row_on_a_new_connection_when_the_database_dropped_the_old_one(
+    clock, provider_staff, monkeypatch
+):
+    # Committed for real here: the hook would deliver at once, so it hands nothing over.
+    monkeypatch.setattr(services, "send_to_broker", lambda ids: None)
+    submitted(provider_staff, "OH")
+    (pending,) = emails()
+    real = EmailMultiAlternatives.send
+    terminated = []
+
+    def send_then_connection_dies(self: EmailMultiAlternatives, fail_silently: bool = False) -> int:
+        sent = real(self, fail_silently)
+        backend = connection.connection.info.backend_pid
+        terminated.append(backend)
+        other = connection.copy()
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        finally:
+            other.close()
+        return sent
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_then_connection_dies)
+    assert delivery.notification_deliver(notification_id=pending.pk).state == "sent"
+    assert connection.connection.info.backend_pid not in terminated  # marked on a new connection
+    assert len(mail.outbox) == 1
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.SENT and pending.attempts == 1
+    assert acknowledgements(pending) == 1
