@@ -159,22 +159,19 @@ def notification_mark_sent(*, notification: Notification) -> bool:
     the error is raised and the row keeps its lease: once that expires the email goes out again
     with the same Message-ID.
     """
-    for delay in (*MARK_RETRY_DELAYS, None):
+    for delay in MARK_RETRY_DELAYS:
         try:
             return _mark_sent(notification)
         except (OperationalError, InterfaceError) as error:
-            if delay is None:
-                log.error("notification %s sent but not marked: %s", notification.pk, type(error).__name__)
-                raise
             log.warning(
                 "notification %s sent, not yet marked (%s): marking again in %s s",
                 notification.pk,
                 type(error).__name__,
                 delay,
             )
-            _drop_connection()
-            time.sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+        _drop_connection()
+        time.sleep(delay)
+    return _mark_sent(notification)  # the last try: its error is raised, the row keeps its lease
 
 
 @transaction.atomic
