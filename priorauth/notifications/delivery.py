@@ -1,22 +1,36 @@
-"""Deliver email rows: claim with a conditional update, send, mark; retry, fail and resend.
+"""Deliver email rows: at least once, never silently twice.
 
-At most once: a row is claimed (pending -> sending) before its email goes out, so a task run
-twice, or a row queued twice (by the commit hook and the relay), sends one email. A worker
-that dies mid-send leaves the row in `sending`; the relay marks it failed after a while, so an
-administrator sees it and decides whether to resend, rather than the system guessing.
+- A worker claims a row (pending -> sending) with a conditional update that names it
+  (`claimed_by`) and gives it a lease (`lease_until`): the SMTP timeout and a margin. A row
+  queued twice (by the commit hook and the relay) or a task run twice sends one email.
+- A worker that dies mid-send leaves the row `sending`. Once the lease expires the relay sets
+  it pending again and counts the interruption, and it is sent again with the row's own
+  Message-ID, so a receiver can drop the repeat: the one duplicate an outbox cannot rule out
+  (the mail server accepted it, the worker died before marking the row).
+- Once the mail server accepted an email, marking its row sent is retried on its own through a
+  database blip, never by sending again. The mark and what follows a send (the acknowledgement)
+  are one transaction, conditional on the row not being sent yet: whichever path marks the row,
+  what follows happens once.
+- A row the outbox gives up on is `failed` (surely not sent: every attempt failed before the
+  mail server accepted it) or `uncertain` (may have been sent: an attempt was interrupted). An
+  administrator resends either; the admin asks first for an uncertain one.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import os
 import smtplib
+import socket
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,10 +45,14 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 # A row handed to the broker this long ago and still pending was lost on the way: queue it again.
 RELAY_AFTER = datetime.timedelta(minutes=1)
-# A row in `sending` this long was interrupted (the worker died): it may or may not have gone out.
-STUCK_AFTER = datetime.timedelta(minutes=15)
 RELAY_BATCH = 500
-INTERRUPTED = "Interrupted while sending (may have been sent)"
+# The SMTP socket timeout when settings name none (Django's default, None, waits forever).
+DEFAULT_SEND_TIMEOUT = 10
+# The lease outlives the send's timeout by this much: rendering, and marking the row sent.
+LEASE_MARGIN = datetime.timedelta(seconds=10)
+# Waits between tries at marking a sent row (seconds): about 4.5 s in all, inside the margin.
+MARK_RETRY_DELAYS = (0.1, 0.4, 1.0, 3.0)
+INTERRUPTED = "Lease expired while sending (may have been sent)"
 
 
 @dataclass(frozen=True)
@@ -67,15 +85,44 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def notification_deliver(*, notification_id: int) -> Outcome:
+def send_timeout() -> float:
+    """Return the SMTP socket timeout in seconds: EMAIL_TIMEOUT, or DEFAULT_SEND_TIMEOUT when unset."""
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_SEND_TIMEOUT)
+
+
+def lease() -> datetime.timedelta:
+    """Return how long a claim lasts: a little over the send's timeout.
+
+    The timeout bounds each SMTP step, so a server that stalls fails the send inside the lease.
+    One slower than that yet still answering may see its row sent again (same Message-ID).
+    """
+    return datetime.timedelta(seconds=send_timeout()) + LEASE_MARGIN
+
+
+def claimant(task_id: str = "") -> str:
+    """Return who claims a row: host, process id, and the task's id (a fresh token outside a task).
+
+    Each claim's own: a worker whose lease expired must not take its row back from the next.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}/{task_id or uuid.uuid4().hex}"
+
+
+def notification_deliver(*, notification_id: int, task_id: str = "") -> Outcome:
     """Return the outcome of sending one email row; a row not pending (sent, being sent) is skipped.
 
     Runs outside any transaction: the claim commits before the email goes out.
     """
     now = timezone.now()
+    worker = claimant(task_id)
     claimed = Notification.objects.filter(
         pk=notification_id, status=DeliveryStatus.PENDING, channel=Channel.EMAIL
-    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(
+        status=DeliveryStatus.SENDING,
+        claimed_at=now,
+        claimed_by=worker,
+        lease_until=now + lease(),
+        attempts=F("attempts") + 1,
+    )
     if not claimed:
         return Outcome("skipped")
     notification = Notification.objects.select_related("recipient", "request").get(pk=notification_id)
@@ -83,10 +130,7 @@ def notification_deliver(*, notification_id: int) -> Outcome:
         _send(notification)
     except Exception as error:
         return _failed_attempt(notification, error)
-    Notification.objects.filter(pk=notification_id).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
-    _after_sent(notification)
+    notification_mark_sent(notification=notification)
     log.info("notification %s sent (%s)", notification_id, notification.event)
     return Outcome("sent")
 
@@ -99,31 +143,87 @@ def _send(notification: Notification) -> None:
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
+        # Every attempt carries the row's Message-ID: a receiver given a repeat can drop it.
+        headers={"Message-ID": notification.message_id} if notification.message_id else None,
+        connection=get_connection(timeout=send_timeout()),
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()
 
 
+def notification_mark_sent(*, notification: Notification) -> bool:
+    """Return whether this call marked the row sent (False: another path had marked it already).
+
+    Called once the mail server accepted the email, so it never sends: a database error is
+    retried here a few times (MARK_RETRY_DELAYS), on a fresh connection. Should every try fail,
+    the error is raised and the row keeps its lease: once that expires the email goes out again
+    with the same Message-ID.
+    """
+    for delay in MARK_RETRY_DELAYS:
+        try:
+            return _mark_sent(notification)
+        except (OperationalError, InterfaceError) as error:
+            log.warning(
+                "notification %s sent, not yet marked (%s): marking again in %s s",
+                notification.pk,
+                type(error).__name__,
+                delay,
+            )
+        _drop_connection()
+        time.sleep(delay)
+    return _mark_sent(notification)  # the last try: its error is raised, the row keeps its lease
+
+
+@transaction.atomic
+def _mark_sent(notification: Notification) -> bool:
+    # Any state but sent: a row the relay set pending (or uncertain) after this worker's lease
+    # expired was sent all the same. Only the path that marks it runs what follows the send.
+    marked = (
+        Notification.objects.filter(pk=notification.pk)
+        .exclude(status=DeliveryStatus.SENT)
+        .update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", lease_until=None)
+    )
+    if marked:
+        _after_sent(notification)
+    return bool(marked)
+
+
+def _drop_connection() -> None:
+    # A connection the error broke is closed so the next try opens a new one; inside a caller's
+    # transaction (a test's) the connection is the caller's to handle.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
 def _failed_attempt(notification: Notification, error: Exception) -> Outcome:
     label = error_label(error)
-    rows = Notification.objects.filter(pk=notification.pk, status=DeliveryStatus.SENDING)
+    # Still this worker's claim: past its lease the relay (or another worker) has the row.
+    rows = Notification.objects.filter(
+        pk=notification.pk, status=DeliveryStatus.SENDING, claimed_by=notification.claimed_by
+    )
     if is_transient(error) and notification.attempts < MAX_ATTEMPTS:
         wait = backoff_seconds(notification.attempts)
         # queued_at in the future keeps the relay off the row until the retry is due.
-        rows.update(
-            status=DeliveryStatus.PENDING,
-            last_error=label,
-            queued_at=timezone.now() + datetime.timedelta(seconds=wait),
-        )
+        retry_at = timezone.now() + datetime.timedelta(seconds=wait)
+        if not rows.update(
+            status=DeliveryStatus.PENDING, last_error=label, queued_at=retry_at, lease_until=None
+        ):
+            return Outcome("skipped")
         log.warning("notification %s: %s, retry in %s s", notification.pk, label, wait)
         return Outcome("retry", wait)
-    rows.update(status=DeliveryStatus.FAILED, last_error=label)
-    log.error("notification %s failed after %s attempts: %s", notification.pk, notification.attempts, label)
+    # An earlier attempt that was interrupted may have gone out: then it is not `failed`.
+    given_up = DeliveryStatus.UNCERTAIN if notification.may_have_been_sent else DeliveryStatus.FAILED
+    if not rows.update(status=given_up, last_error=label, lease_until=None):
+        return Outcome("skipped")
+    log.error(
+        "notification %s %s after %s attempts: %s", notification.pk, given_up, notification.attempts, label
+    )
     return Outcome("failed")
 
 
 def _after_sent(notification: Notification) -> None:
-    # The acknowledgement is part of the request's record: the provider's timeline shows it.
+    # The acknowledgement is part of the request's record: the provider's timeline shows it. It
+    # runs in the transaction that marks the row; the request's own guard keeps it to one.
     if notification.event != Event.SUBMITTED or notification.request_id is None:
         return
     with transaction.atomic():
@@ -141,11 +241,11 @@ def _after_sent(notification: Notification) -> None:
 def notifications_relay(*, now: datetime.datetime) -> list[int]:
     """Return the ids of email rows still pending a minute after their hand-off, stamped as queued now.
 
-    Also marks rows stuck in `sending` as failed (see the module docstring). The caller hands
+    First, rows whose lease expired mid-send are set pending again (or, out of attempts,
+    uncertain), their interruption counted: they are among the ids returned. The caller hands
     the returned ids to the broker.
     """
-    stuck = Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lte=now - STUCK_AFTER)
-    stuck.update(status=DeliveryStatus.FAILED, last_error=INTERRUPTED)
+    leases_expire(now=now)
     waiting = Notification.objects.filter(
         Q(queued_at__lte=now - RELAY_AFTER) | Q(queued_at=None),
         status=DeliveryStatus.PENDING,
@@ -156,15 +256,36 @@ def notifications_relay(*, now: datetime.datetime) -> list[int]:
     return ids
 
 
+def leases_expire(*, now: datetime.datetime) -> int:
+    """Return how many rows whose worker's lease expired were set pending again (to be sent again).
+
+    Each expiry counts as an interruption: that attempt may have reached the mail server. A
+    row out of attempts is given up as uncertain instead.
+    """
+    expired = Notification.objects.filter(status=DeliveryStatus.SENDING, lease_until__lte=now)
+    released = {"interruptions": F("interruptions") + 1, "last_error": INTERRUPTED, "lease_until": None}
+    expired.filter(attempts__gte=MAX_ATTEMPTS).update(status=DeliveryStatus.UNCERTAIN, **released)
+    return expired.update(status=DeliveryStatus.PENDING, queued_at=None, **released)
+
+
 @transaction.atomic
-def notifications_resend(*, notification_ids: list[int]) -> int:
-    """Return how many failed email rows were set pending again and queued (an administrator's resend)."""
-    failed = Notification.objects.filter(
-        pk__in=notification_ids, status=DeliveryStatus.FAILED, channel=Channel.EMAIL
-    )
-    ids = list(failed.values_list("pk", flat=True))
+def notifications_resend(*, notification_ids: list[int], uncertain: bool = False) -> int:
+    """Return how many email rows the outbox gave up on were set pending again and queued.
+
+    Failed rows (surely not sent) always; uncertain ones (may have been sent) only with
+    `uncertain=True`, once an administrator was asked. A resent row keeps its Message-ID.
+    """
+    given_up = [DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN] if uncertain else [DeliveryStatus.FAILED]
+    rows = Notification.objects.filter(pk__in=notification_ids, status__in=given_up, channel=Channel.EMAIL)
+    ids = list(rows.values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING, attempts=0, last_error="", queued_at=timezone.now(), claimed_at=None
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        last_error="",
+        queued_at=timezone.now(),
+        claimed_at=None,
+        claimed_by="",
+        lease_until=None,
     )
     queue_delivery(ids)
     return len(ids)

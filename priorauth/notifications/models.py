@@ -7,6 +7,8 @@ kinds, never health information: the message is rendered from the request at del
 
 from __future__ import annotations
 
+from email.utils import make_msgid, parseaddr
+
 from django.conf import settings
 from django.db import models
 
@@ -32,7 +34,11 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    # Every attempt failed before the mail server accepted the email: resending is safe.
+    FAILED = "failed", "Failed: not sent"
+    # Gave up after an attempt that may have reached the mail server (its lease expired mid-send):
+    # resending may deliver a second copy, with the same Message-ID.
+    UNCERTAIN = "uncertain", "Uncertain: may have been sent"
 
 
 # Subjects name the request number and the event, nothing about the member or the therapy.
@@ -83,6 +89,14 @@ class Notification(models.Model):
     # When the row was last handed to the broker, or when its retry is due: the relay waits past it.
     queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the worker sending the row: past `lease_until` the relay delivers it again.
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="Host, process and task.")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts whose lease expired mid-send: each may have reached the mail server."
+    )
+    # Generated once when the row is written, sent with every attempt: a receiver drops a repeat.
+    message_id = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,6 +130,17 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.channel == Channel.IN_APP and self.read_at is None
+
+    @property
+    def may_have_been_sent(self) -> bool:
+        """Return whether an earlier attempt may have reached the mail server (its lease expired)."""
+        return self.interruptions > 0
+
+
+def new_message_id() -> str:
+    """Return a fresh Message-ID in the sender's domain (DEFAULT_FROM_EMAIL's), "<...@domain>"."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 def dedupe_key(

@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from priorauth.members.models import Role, User
 from priorauth.members.roles import DECIDING_ROLES
-from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification, dedupe_key
+from priorauth.notifications.models import (
+    Channel,
+    DeliveryStatus,
+    Event,
+    Notification,
+    dedupe_key,
+    new_message_id,
+)
 from priorauth.requests.models import EventKind, PriorAuthRequest
 from priorauth.review.models import QueueAssignment
 
@@ -140,6 +147,7 @@ def _rows(
                     status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING,
                     sent_at=now if in_app else None,
                     queued_at=None if in_app else now,
+                    message_id="" if in_app else new_message_id(),
                 )
             )
     return rows

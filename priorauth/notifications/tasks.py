@@ -21,7 +21,7 @@ def deliver_notification(self: Task, notification_id: int) -> str:
 
     Run in-process (development), a retry is left to the relay instead of looping at once.
     """
-    outcome = delivery.notification_deliver(notification_id=notification_id)
+    outcome = delivery.notification_deliver(notification_id=notification_id, task_id=self.request.id or "")
     if outcome.state == "retry" and not self.request.is_eager:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
@@ -29,7 +29,7 @@ def deliver_notification(self: Task, notification_id: int) -> str:
 
 @shared_task(name="notifications.relay", acks_late=True, ignore_result=True)
 def relay_pending_notifications() -> int:
-    """Queue the email rows the commit hook could not hand over (broker down, message lost)."""
+    """Queue the email rows the commit hook could not hand over, and those whose sender's lease expired."""
     ids = delivery.notifications_relay(now=timezone.now())
     send_to_broker(ids)
     return len(ids)
@@ -43,5 +43,5 @@ def watch_due_times() -> dict[str, int]:
 
 @shared_task(name="notifications.daily_digests", acks_late=True, ignore_result=True)
 def send_daily_digests() -> int:
-    """Write each reviewer's daily digest (delivered like every other email row)."""
+    """Write each reviewer's daily digest, and those a missed run owes them (delivered like any email row)."""
     return watch.digests_record(now=timezone.now())

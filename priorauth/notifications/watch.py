@@ -6,6 +6,12 @@ an answer (a new, later at-risk moment) is warned once more, and the same clock 
 Overdue: the due time passed with no decision, warned once a day (an Eastern
 calendar day, the plans' working day) until the request is decided. A request whose clock is
 stopped by a pend has no due time and is never warned.
+
+Digests: one per reviewer and Eastern day, its row (unique by its dedupe key) the record that
+it was given. A day whose run never happened (beat's tick fell in an outage) is caught up by
+the next run, together with that run's own day, and no further back than DIGEST_CATCH_UP_DAYS:
+a digest shows the queues as they are when it is sent, so an older one only repeats the news.
+Someone who never had a digest gets the day's only.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
 from priorauth.members.models import User
 from priorauth.members.roles import QUEUE_ROLES
@@ -24,6 +30,8 @@ from priorauth.notifications.services import digest_notify, notify_request_event
 from priorauth.requests.models import PriorAuthRequest
 
 EASTERN = ZoneInfo("America/New_York")
+# How many days before the run's own a missed digest is still caught up.
+DIGEST_CATCH_UP_DAYS = 2
 
 
 def watch_day(now: datetime.datetime) -> str:
@@ -64,14 +72,35 @@ def _warn(pa: PriorAuthRequest, event: str, *, occurrence: str) -> int:
     return 1 if written else 0
 
 
+def digest_days(*, today: datetime.date, last: str | None) -> list[str]:
+    """Return the days (YYYY-MM-DD, oldest first) a reviewer is owed a digest for on `today`.
+
+    The days after their last digest, today included and at most DIGEST_CATCH_UP_DAYS before
+    it; none when today's was given; today only when they never had one.
+    """
+    if last is None:
+        return [today.isoformat()]
+    window = [today - datetime.timedelta(days=n) for n in range(DIGEST_CATCH_UP_DAYS, -1, -1)]
+    return [day.isoformat() for day in window if day.isoformat() > last]
+
+
 def digests_record(*, now: datetime.datetime) -> int:
-    """Return how many reviewers (anyone assigned to a queue) were given today's digest."""
-    day = watch_day(now)
+    """Return how many digests were written: each reviewer's (anyone assigned to a queue) for today
+    and for the days missed since their last one (see the module docstring).
+    """
+    today = now.astimezone(EASTERN).date()
     reviewers = User.objects.filter(
         is_active=True, role__in=QUEUE_ROLES, queue_assignments__isnull=False
     ).distinct()
+    last_days = dict(
+        Notification.objects.filter(event=Event.DIGEST, recipient__in=reviewers)
+        .values("recipient")
+        .annotate(last=Max("occurrence"))
+        .values_list("recipient", "last")
+    )
     count = 0
     for reviewer in reviewers.order_by("pk"):
-        with transaction.atomic():
-            count += 1 if digest_notify(user=reviewer, day=day) else 0
+        for day in digest_days(today=today, last=last_days.get(reviewer.pk)):
+            with transaction.atomic():
+                count += 1 if digest_notify(user=reviewer, day=day) else 0
     return count

@@ -1,4 +1,7 @@
-"""Delivery: claimed once, retried with backoff on transient failures, failed visibly, resent by an admin."""
+"""Delivery: claimed once, retried with backoff on transient failures, failed visibly, resent by an admin.
+
+Leases, the Message-ID and marking a sent row: test_lease.py; the resend's question: test_resend.py.
+"""
 
 from __future__ import annotations
 
@@ -96,15 +99,6 @@ def test_it_leaves_a_row_waiting_for_its_retry_to_its_backoff(pending, clock, mo
     assert delivery.notifications_relay(now=timezone.now()) == []
     clock.shift(datetime.timedelta(seconds=30))
     assert delivery.notifications_relay(now=timezone.now()) == [pending.pk]
-
-
-def test_it_fails_a_row_a_dead_worker_left_sending(pending, clock):
-    sending = Notification.objects.filter(pk=pending.pk)
-    sending.update(status=DeliveryStatus.SENDING, claimed_at=timezone.now())
-    clock.shift(delivery.STUCK_AFTER + datetime.timedelta(seconds=1))
-    delivery.notifications_relay(now=timezone.now())
-    pending.refresh_from_db()
-    assert pending.status == DeliveryStatus.FAILED and pending.last_error == delivery.INTERRUPTED
 
 
 def test_it_lists_failures_in_the_admin_and_resends_them(
