@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+from functools import cached_property
 
 from celery import Celery, Task
+from celery.beat import PersistentScheduler
 from celery.schedules import crontab
 from celery.worker.consumer import Consumer as CeleryConsumer
 from django.db.utils import OperationalError
@@ -13,8 +15,8 @@ from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priorauth.settings")
 
-# Seconds between the worker's attempts to reach a broker that went away: 1, 2, 3, 4, then 5 s
-# (kombu's own are 2, 4, 6 ... up to 30 s), so work resumes within 5 s of the broker's return.
+# Seconds between the worker's (and beat's) attempts to reach a broker that went away: 1, 2, 3,
+# 4, then 5 s (kombu's own are 2, 4, 6 ... up to 30 s), so work resumes within 5 s of its return.
 RECONNECT_INTERVALS = {"interval_start": 1, "interval_step": 1, "interval_max": 5}
 
 
@@ -32,13 +34,28 @@ class DatabaseRetryingTask(Task):
     retry_jitter = True
 
 
+def reconnecting(conn: Connection) -> Connection:
+    """Return the connection, its attempts to reach the broker spaced by RECONNECT_INTERVALS."""
+    conn.ensure_connection = functools.partial(conn.ensure_connection, **RECONNECT_INTERVALS)
+    return conn
+
+
 class Consumer(CeleryConsumer):
     """The worker's consumer (`CELERY_WORKER_CONSUMER`), reconnecting at most 5 s apart."""
 
     def ensure_connected(self, conn: Connection) -> Connection:
-        """Return the connection once established, retrying at RECONNECT_INTERVALS."""
-        conn.ensure_connection = functools.partial(conn.ensure_connection, **RECONNECT_INTERVALS)
-        return super().ensure_connected(conn)
+        return super().ensure_connected(reconnecting(conn))
+
+
+class Scheduler(PersistentScheduler):
+    """Beat's scheduler (`CELERY_BEAT_SCHEDULER`), reconnecting at most 5 s apart.
+
+    Beat waits for the broker before sending what is due, the relay among it.
+    """
+
+    @cached_property
+    def connection(self) -> Connection:
+        return reconnecting(self.app.connection_for_write())
 
 
 app = Celery("priorauth", task_cls=DatabaseRetryingTask)

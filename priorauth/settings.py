@@ -184,9 +184,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2.0,
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
-# The worker, unlike a request, waits for the broker: it tries again every few seconds
-# (priorauth.celery.Consumer, at most 5 s apart), for as long as it takes.
+# The worker and beat, unlike a request, wait for the broker: they try again every few seconds
+# (at most 5 s apart: priorauth.celery), for as long as it takes.
 CELERY_WORKER_CONSUMER = "priorauth.celery:Consumer"
+CELERY_BEAT_SCHEDULER = "priorauth.celery:Scheduler"
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 

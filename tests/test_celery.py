@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerDown
 
-from priorauth.celery import RECONNECT_INTERVALS, Consumer, app
+from priorauth.celery import RECONNECT_INTERVALS, Consumer, Scheduler, app
 from priorauth.notifications import delivery
 from priorauth.notifications.tasks import relay_pending_notifications
 from priorauth.review.tasks import record_deemed_approvals
@@ -62,27 +62,43 @@ def test_it_gives_every_task_the_same_retries_with_growing_waits():
         assert task.retry_backoff_max <= 60
 
 
-def test_it_tries_a_broker_that_went_away_again_a_second_later_not_two(caplog):
+@pytest.fixture
+def one_reconnect_attempt() -> Iterator[None]:
+    """Point the app at a broker that is down, allowing one retry: enough to see its interval."""
     previous = app.conf.broker_connection_max_retries
-    app.conf.broker_connection_max_retries = 1  # one retry is enough to see the interval
+    app.conf.broker_connection_max_retries = 1
     try:
         with broker_at(UNREACHABLE):
-            worker = SimpleNamespace(use_eventloop=False)  # what the consumer asks of its worker here
-            consumer = Consumer(on_task_request=None, app=app, hostname="test@localhost", controller=worker)
-            with pytest.raises(BrokerDown):
-                consumer.connection_for_read()
+            yield
     finally:
         app.conf.broker_connection_max_retries = previous
-    assert "Trying again in 1.00 second" in caplog.text
+
+
+def test_it_has_the_worker_try_a_broker_that_went_away_again_a_second_later(one_reconnect_attempt, caplog):
+    worker = SimpleNamespace(use_eventloop=False)  # what the consumer asks of its worker here
+    consumer = Consumer(on_task_request=None, app=app, hostname="test@localhost", controller=worker)
+    with pytest.raises(BrokerDown):
+        consumer.connection_for_read()
+    assert "Trying again in 1.00 second" in caplog.text  # kombu's own first wait is 2 s
+
+
+def test_it_has_beat_try_a_broker_that_went_away_again_a_second_later(
+    one_reconnect_attempt, caplog, tmp_path
+):
+    beat = Scheduler(app=app, schedule_filename=str(tmp_path / "beat-schedule"), lazy=True)
+    with pytest.raises(BrokerDown):
+        _ = beat.producer
+    assert "Trying again in 1.0 seconds" in caplog.text  # kombu's own first wait is 2 s
 
 
 def test_it_tries_the_broker_again_forever_at_most_five_seconds_apart():
     assert app.conf.worker_consumer == "priorauth.celery:Consumer"
+    assert app.conf.beat_scheduler == "priorauth.celery:Scheduler"
     assert app.conf.broker_connection_retry is True
     assert app.conf.broker_connection_max_retries is None
     assert RECONNECT_INTERVALS["interval_max"] <= 5
 
 
 def test_it_relays_pending_notifications_every_fifteen_seconds():
-    # With the worker back within 5 s, a row held back by an outage leaves within 20 s.
+    # With the worker and beat back within 5 s, a row held back by an outage leaves within 20 s.
     assert app.conf.beat_schedule["notifications-relay"]["schedule"] == 15.0
