@@ -171,8 +171,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Handing a task to the broker never holds up a request: one connection attempt (kombu's default
-# retries for 4 s, about 6 s in all), a quarter of a second to connect, two seconds for a reply
+# Handing a task to the broker never holds up a request: one connection attempt (kombu would
+# keep trying for 4 s, about 6 s in all), a quarter of a second to connect, two seconds for a reply
 # from a broker that stopped answering without closing the connection (more than kombu's 1-s
 # BRPOP poll, which shares the setting). A row that could not be handed over stays pending in
 # the database and the relay queues it once the broker is back.
