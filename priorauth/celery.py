@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from functools import cached_property
 
-from celery import Celery
+from celery import Celery, Task
+from celery.beat import PersistentScheduler
 from celery.schedules import crontab
+from celery.worker.consumer import Consumer as CeleryConsumer
+from django.db.utils import OperationalError
+from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priorauth.settings")
 
-app = Celery("priorauth")
+# Seconds between the worker's (and beat's) attempts to reach a broker that went away: 1, 2, 3,
+# 4, then 5 s (kombu's own are 2, 4, 6 ... up to 30 s), so work resumes within 5 s of its return.
+RECONNECT_INTERVALS = {"interval_start": 1, "interval_step": 1, "interval_max": 5}
+
+
+class DatabaseRetryingTask(Task):
+    """Every task tries again, after 2, 4, 8 ... (at most 60) seconds, when the database drops.
+
+    A terminated connection or a failover raises OperationalError; the task's work ran in a
+    transaction (rolled back) or before a conditional claim, so running it again is safe.
+    Retries count against the task's own `max_retries` (3 unless a task says otherwise).
+    """
+
+    autoretry_for = (OperationalError,)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+
+
+def reconnecting(conn: Connection) -> Connection:
+    """Return the connection, its attempts to reach the broker spaced by RECONNECT_INTERVALS."""
+    conn.ensure_connection = functools.partial(conn.ensure_connection, **RECONNECT_INTERVALS)
+    return conn
+
+
+class Consumer(CeleryConsumer):
+    """The worker's consumer (`CELERY_WORKER_CONSUMER`), reconnecting at most 5 s apart."""
+
+    def ensure_connected(self, conn: Connection) -> Connection:
+        return super().ensure_connected(reconnecting(conn))
+
+
+class Scheduler(PersistentScheduler):
+    """Beat's scheduler (`CELERY_BEAT_SCHEDULER`), reconnecting at most 5 s apart.
+
+    Beat waits for the broker before sending what is due, the relay among it.
+    """
+
+    @cached_property
+    def connection(self) -> Connection:
+        return reconnecting(self.app.connection_for_write())
+
+
+app = Celery("priorauth", task_cls=DatabaseRetryingTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The project package is not an installed app, so its own tasks module is named here.
@@ -24,7 +73,8 @@ app.conf.beat_schedule = {
     },
     # Notifications (`manage.py run_periodic` runs this same schedule in development): email rows
     # the commit hook could not hand to the broker, the due-time watch, the reviewers' digests.
-    "notifications-relay": {"task": "notifications.relay", "schedule": 60.0},
+    # Every 15 s, so that email held back by a broker outage leaves within 30 s of its return.
+    "notifications-relay": {"task": "notifications.relay", "schedule": 15.0},
     "notifications-watch-due-times": {"task": "notifications.watch_due_times", "schedule": 5 * 60.0},
     # 11:00 UTC: 7 am Eastern in summer, 6 am in winter, before the reviewers' day starts.
     "notifications-daily-digests": {

@@ -73,12 +73,26 @@ TEMPLATES = [
     },
 ]
 
+# Connections live a minute across requests; each request (and each Celery task) first checks that
+# its connection still answers, so one the server dropped (a restart, a failover, a terminated
+# backend) is replaced instead of failing the request with OperationalError.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (development) allows one writer at a time. A transaction that reads and then writes
+    # would be refused at once ("database is locked") when another writer got there first;
+    # BEGIN IMMEDIATE takes the write lock up front, and the busy timeout waits up to 20 s for
+    # it instead. WAL lets readers carry on while someone writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The queue index's INCLUDE columns serve PostgreSQL (production); SQLite, the development
 # default, simply builds the index without them, which is all this warning says.
@@ -157,6 +171,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to the broker never holds up a request: one connection attempt (kombu would
+# keep trying for 4 s, about 6 s in all), a quarter of a second to connect, two seconds for a reply
+# from a broker that stopped answering without closing the connection (more than kombu's 1-s
+# BRPOP poll, which shares the setting). A row that could not be handed over stays pending in
+# the database and the relay queues it once the broker is back.
+BROKER_CONNECT_TIMEOUT = 0.25
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": 2.0,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
+# The worker and beat, unlike a request, wait for the broker: they try again every few seconds
+# (at most 5 s apart: priorauth.celery), for as long as it takes.
+CELERY_WORKER_CONSUMER = "priorauth.celery:Consumer"
+CELERY_BEAT_SCHEDULER = "priorauth.celery:Scheduler"
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # Logs carry ids and events, never member data.
 LOGGING = {

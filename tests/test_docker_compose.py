@@ -80,6 +80,14 @@ def test_it_keeps_database_and_uploads_on_volumes(compose, services):
         assert "uploads:/app/var/uploads" in services[name]["volumes"], name
 
 
+def test_it_keeps_the_broker_queue_in_an_append_only_file_on_a_volume(compose, services):
+    command = command_of(services["redis"])
+    assert "--appendonly yes" in command
+    assert "--appendfsync everysec" in command
+    assert "redisdata" in compose["volumes"]
+    assert "redisdata:/data" in services["redis"]["volumes"]  # the redis image's working directory
+
+
 def test_it_builds_the_app_image_from_python_311_slim():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in dockerfile

@@ -27,6 +27,9 @@ print(json.dumps({
     "ENGINE": s.DATABASES["default"]["ENGINE"],
     "NAME": str(s.DATABASES["default"]["NAME"]),
     "HOST": s.DATABASES["default"].get("HOST", ""),
+    "CONN_MAX_AGE": s.DATABASES["default"]["CONN_MAX_AGE"],
+    "CONN_HEALTH_CHECKS": s.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "DATABASE_OPTIONS": s.DATABASES["default"].get("OPTIONS", {}),
     "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
     "SESSION_COOKIE_SECURE": s.SESSION_COOKIE_SECURE,
     "CSRF_COOKIE_SECURE": s.CSRF_COOKIE_SECURE,
@@ -130,6 +133,25 @@ def test_it_switches_the_database_with_database_url():
     assert settings["ENGINE"] == "django.db.backends.postgresql"
     assert settings["NAME"] == "priorauth"
     assert settings["HOST"] == "db.example.org"
+
+
+@pytest.mark.parametrize("url", ["", "postgres://app@db.example.org:5432/priorauth"])
+def test_it_checks_a_kept_database_connection_before_reusing_it(url):
+    settings = settings_with(SECRET_KEY="x", **({"DATABASE_URL": url} if url else {}))
+    assert settings["CONN_MAX_AGE"] == 60
+    assert settings["CONN_HEALTH_CHECKS"] is True
+
+
+def test_it_gives_sqlite_immediate_transactions_a_busy_timeout_and_wal():
+    options = settings_with(SECRET_KEY="x")["DATABASE_OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_it_leaves_postgresql_without_sqlite_options():
+    settings = settings_with(SECRET_KEY="x", DATABASE_URL="postgres://app@db.example.org:5432/priorauth")
+    assert settings["DATABASE_OPTIONS"] == {}
 
 
 def test_it_runs_celery_in_process_without_redis_url():

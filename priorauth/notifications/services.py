@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from celery import current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
@@ -160,14 +160,17 @@ def queue_delivery(notification_ids: list[int]) -> None:
 
 
 def send_to_broker(notification_ids: Iterable[int]) -> None:
-    """Queue a delivery task per row; a broker that is down is logged, never raised.
+    """Queue a delivery task per row; a broker that is down is logged, never raised or waited for.
 
-    The rows stay pending, so the relay queues them once the broker is back. The first
-    failure stops the loop: the broker is down for the rest too.
+    One attempt per row, no retries (the settings give it a quarter of a second to connect).
+    The first failure stops the loop, since the broker is down for the rest too, and marks
+    the rows not handed over (`queued_at` cleared): they stay pending, and the relay's next
+    run queues them without waiting out its minute.
     """
     # By its registered name (tasks.py imports this module, not the other way round).
     deliver = current_app.signature(DELIVER_TASK)
-    for notification_id in notification_ids:
+    ids = list(notification_ids)
+    for index, notification_id in enumerate(ids):
         try:
             deliver.apply_async((notification_id,), retry=False)
         except Exception as error:
@@ -176,7 +179,18 @@ def send_to_broker(notification_ids: Iterable[int]) -> None:
                 notification_id,
                 type(error).__name__,
             )
+            _mark_not_handed_over(ids[index:])
             return
+
+
+def _mark_not_handed_over(notification_ids: list[int]) -> None:
+    try:
+        Notification.objects.filter(pk__in=notification_ids, status=DeliveryStatus.PENDING).update(
+            queued_at=None
+        )
+    except DatabaseError as error:
+        # The rows keep their hand-off time: the relay finds them a minute later instead.
+        log.warning("notifications not marked for the relay (%s)", type(error).__name__)
 
 
 def _occurrence(request: PriorAuthRequest, event: str) -> str:
