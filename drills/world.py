@@ -9,6 +9,7 @@ would fail a page.
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import time
 import uuid
@@ -95,9 +96,10 @@ def seed() -> None:
     """Migrate the drill's database and load the seed policies and the demo logins and members."""
     from django.core.management import call_command
 
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", verbosity=0)
+    quiet = io.StringIO()
+    call_command("migrate", "--noinput", verbosity=0, stdout=quiet)
+    call_command("import_policies", SEED_BUNDLE, verbosity=0, stdout=quiet)
+    call_command("seed_demo", "--force", verbosity=0, stdout=quiet)
 
 
 def car_t_details(date_of_service: datetime.date) -> dict[str, object]:
