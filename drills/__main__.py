@@ -78,15 +78,22 @@ def main(argv: list[str]) -> int:
     arguments = _arguments(argv)
     url = _database_url()
     if isinstance(arguments, str) or url is None:
-        print(arguments if isinstance(arguments, str) else "DRILL_DATABASE_URL must be a postgres:// URL "
-              f"naming a database (default {DEFAULT_URL}); the drill drops and creates it.", file=sys.stderr)
+        print(
+            arguments
+            if isinstance(arguments, str)
+            else "DRILL_DATABASE_URL must be a postgres:// URL "
+            f"naming a database (default {DEFAULT_URL}); the drill drops and creates it.",
+            file=sys.stderr,
+        )
         return 2
     plan_name, names = arguments
     started = time.monotonic()
     results = run(plan_name, names, url)
     missed = [f"{r.name}: {', '.join(r.missed())}" for r in results if r.missed()]
-    print(f"\nTargets: 0 lost, 0 submit failures, 0 duplicates (unavoidable ones apart), recovery < 30 s; "
-          f"{len(results)} drills in {time.monotonic() - started:.0f} s")
+    print(
+        f"\nTargets: 0 lost, 0 submit failures, 0 duplicates (unavoidable ones apart), recovery < 30 s; "
+        f"{len(results)} drills in {time.monotonic() - started:.0f} s"
+    )
     print("MISSED: " + "; ".join(missed) if missed else "All targets met.")
     print(report.summary_line(results), flush=True)
     return 1 if missed else 0

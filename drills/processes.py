@@ -7,6 +7,7 @@ Everything listens on 127.0.0.1, on ports picked free at start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -103,10 +104,8 @@ class Process:
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def redis_server(*, port: int, data_dir: Path, log_dir: Path, appendonly: bool) -> Process:
@@ -139,7 +138,9 @@ def start_redis(redis: Process, port: int) -> None:
 
 def celery(name: str, arguments: list[str], *, env: dict[str, str], log_dir: Path) -> Process:
     """Return (not started) `celery -A priorauth <arguments>` run by this interpreter."""
-    return Process(name, [sys.executable, "-m", "celery", "-A", "priorauth", *arguments], env=env, log_dir=log_dir)
+    return Process(
+        name, [sys.executable, "-m", "celery", "-A", "priorauth", *arguments], env=env, log_dir=log_dir
+    )
 
 
 def start_worker(worker: Process, timeout: float = 90) -> None:

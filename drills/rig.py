@@ -51,7 +51,9 @@ class Rig:
         env = self.env()
         self.worker = processes.celery("worker", WORKER_ARGS, env=env, log_dir=self.log_dir)
         schedule = f"--schedule={self.data_dir / 'celerybeat-schedule'}"
-        self.beat = processes.celery("beat", ["beat", "--loglevel=INFO", schedule], env=env, log_dir=self.log_dir)
+        self.beat = processes.celery(
+            "beat", ["beat", "--loglevel=INFO", schedule], env=env, log_dir=self.log_dir
+        )
         self.started += [self.worker, self.beat]
         processes.start_worker(self.worker)
         self.beat.start()
