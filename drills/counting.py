@@ -26,6 +26,7 @@ class RowFact:
     recipient: str
     subject: str
     status: str
+    created: float = 0.0  # when the row was written (time.time())
 
     @property
     def key(self) -> Key:
@@ -41,6 +42,8 @@ class Tally:
     unavoidable_duplicates: int = 0
     # When the last expected message arrived (time.time()); None while any is missing.
     completed_at: float | None = None
+    # Seconds from the fault's end (or a row's writing, if later) to its message, at most; None if lost.
+    recovery_s: float | None = None
     statuses: Counter[str] = field(default_factory=Counter)
     # Rows whose message arrived but which are not marked sent (the code cannot tell they went).
     delivered_not_marked: int = 0
@@ -51,18 +54,22 @@ def message_key(recipient: str, subject: str) -> Key:
     return recipient.strip().lower(), " ".join(subject.split())
 
 
-def tally(rows: Iterable[RowFact], records: Iterable[Record]) -> Tally:
+def tally(rows: Iterable[RowFact], records: Iterable[Record], fault_end: float = 0.0) -> Tally:
     """Return the counts for these rows; records matching no row (another drill's) are ignored.
 
     Per key: the first n copies deliver the n rows; a later copy is an unavoidable duplicate
     when an earlier copy had the same non-empty Message-ID, otherwise a duplicate. Rows whose
-    key has fewer copies than rows are lost.
+    key has fewer copies than rows are lost. Recovery counts from the fault's end, or from a
+    row's writing when that came later, so submissions that go on after the fault do not count
+    as recovery time: it is how long after the fault the outbox was still behind.
     """
     result = Tally()
     wanted: Counter[Key] = Counter()
+    written: dict[Key, float] = {}
     unmarked: Counter[Key] = Counter()
     for row in rows:
         wanted[row.key] += 1
+        written[row.key] = max(written.get(row.key, 0.0), row.created)
         result.statuses[row.status] += 1
         if row.status != "sent":
             unmarked[row.key] += 1
@@ -73,6 +80,7 @@ def tally(rows: Iterable[RowFact], records: Iterable[Record]) -> Tally:
             copies[key].append(record)
     result.expected = sum(wanted.values())
     finished: list[float] = []
+    lags: list[float] = []
     for key, count in wanted.items():
         arrived = copies.get(key, [])
         delivered = min(len(arrived), count)
@@ -81,6 +89,7 @@ def tally(rows: Iterable[RowFact], records: Iterable[Record]) -> Tally:
         result.delivered_not_marked += min(unmarked[key], delivered)
         if delivered:
             finished.append(arrived[delivered - 1].at)
+            lags.append(arrived[delivered - 1].at - max(fault_end, written[key]))
         seen = {record.message_id for record in arrived[:count]}
         for extra in arrived[count:]:
             if extra.message_id and extra.message_id in seen:
@@ -90,4 +99,5 @@ def tally(rows: Iterable[RowFact], records: Iterable[Record]) -> Tally:
             seen.add(extra.message_id)
     if result.lost == 0:
         result.completed_at = max(finished, default=None)
+        result.recovery_s = max(0.0, *lags)
     return result

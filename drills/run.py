@@ -77,7 +77,12 @@ def email_rows(since: datetime.datetime) -> list[counting.RowFact]:
 
     rows = Notification.objects.filter(channel=Channel.EMAIL, created_at__gte=since)
     return [
-        counting.RowFact(recipient=row.recipient.email, subject=row.subject, status=str(row.status))
+        counting.RowFact(
+            recipient=row.recipient.email,
+            subject=row.subject,
+            status=str(row.status),
+            created=row.created_at.timestamp(),
+        )
         for row in rows.select_related("recipient", "request")
     ]
 
@@ -128,25 +133,26 @@ def run_drill(name: str, rig: Rig, plan: Plan) -> Result:
     thread.join(timeout=600)
     if "error" in outcome or "ended" not in outcome:
         raise RuntimeError(f"the {name} fault did not complete") from outcome.get("error")
-    fault_end = max(outcome["ended"], time.time())
     close_old_connections()
-    result.tally = _wait_for_delivery(rig, plan, since, fault_end)
-    result.waited_s = time.time() - fault_end
-    if result.tally.completed_at is not None:
-        result.recovery_s = max(0.0, result.tally.completed_at - outcome["ended"])
+    result.tally = _wait_for_delivery(rig, plan, since, outcome["ended"])
+    result.waited_s = time.time() - outcome["ended"]
+    result.recovery_s = result.tally.recovery_s
     result.acknowledgements_missing = _with_retries(lambda: _acknowledgements_missing(request_ids))
     return result
 
 
 def _wait_for_delivery(rig: Rig, plan: Plan, since: datetime.datetime, fault_end: float) -> counting.Tally:
-    """Return the tally once every row's message arrived (and `settle` more seconds), or at the deadline."""
-    deadline = fault_end + plan.wait
+    """Return the tally once every row's message arrived (and `settle` more seconds), or at the deadline.
+
+    The deadline is `plan.wait` seconds after the fault's end or the last submission, the later.
+    """
+    deadline = max(fault_end, time.time()) + plan.wait
     while True:
-        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot())
+        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot(), fault_end)
         if tally.lost == 0 or time.time() >= deadline:
             break
         time.sleep(1)
     if tally.lost == 0:
         time.sleep(plan.settle)
-        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot())
+        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot(), fault_end)
     return tally

@@ -57,3 +57,12 @@ def test_it_counts_rows_delivered_but_not_marked_sent():
     result = tally([row(1, status="failed"), row(2, status="sending")], [mail(1, 1.0)])
     assert result.delivered_not_marked == 1
     assert result.lost == 1
+
+
+def test_it_counts_recovery_from_the_fault_or_the_row_whichever_came_later():
+    rows = [
+        RowFact(STAFF, "Request PA-2026-000001: received", "sent", created=5.0),  # written during the fault
+        RowFact(STAFF, "Request PA-2026-000002: received", "sent", created=50.0),  # written after it
+    ]
+    result = tally(rows, [mail(1, 25.0), mail(2, 52.0)], fault_end=10.0)
+    assert result.recovery_s == 15.0
