@@ -46,6 +46,8 @@ def _database_url() -> str | None:
 
 
 def run(plan_name: str, names: list[str], url: str) -> list[Result]:
+    from django.db import connections
+
     plan = PLANS[plan_name]
     log_dir = ROOT / "var" / "drills"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -57,20 +59,23 @@ def run(plan_name: str, names: list[str], url: str) -> list[Result]:
         world.django_setup(rig.env())
         started = time.monotonic()
         world.seed()
+        connections.close_all()
+        world.seeded_copy(url)
         rig.start_celery()
         print(f"Seeded and started in {time.monotonic() - started:.0f} s (logs in {log_dir})", flush=True)
-        for name in names:
+        for number, name in enumerate(names):
             started = time.monotonic()
             print(f"\n== {name} ({plan_name}: {plan.requests} requests)", flush=True)
+            if number:
+                rig.reset()
             results.append(run_drill(name, rig, plan))
             print("\n".join(report.lines(results[-1])))
             print(f"  took {time.monotonic() - started:.0f} s", flush=True)
     finally:
-        from django.db import connections
-
         connections.close_all()
         rig.stop()
         world.database_recreate(url, create=False)
+        world.seeded_copy(url, keep=False)
     return results
 
 

@@ -35,7 +35,7 @@ class Plan:
 
 PLANS = {
     "full": Plan(requests=300, pace=0.1, lead=5, outage=40, kills=3, cuts=4, wait=150),
-    "short": Plan(requests=40, pace=0.1, lead=2, outage=10, kills=1, cuts=2, wait=30),
+    "short": Plan(requests=30, pace=0.1, lead=1, outage=10, kills=1, cuts=2, wait=30),
 }
 
 Fault = Callable[[Rig, Plan, Callable[[str], None]], float]

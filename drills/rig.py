@@ -55,8 +55,25 @@ class Rig:
             "beat", ["beat", "--loglevel=INFO", schedule], env=env, log_dir=self.log_dir
         )
         self.started += [self.worker, self.beat]
-        processes.start_worker(self.worker)
         self.beat.start()
+        processes.start_worker(self.worker)
+
+    def reset(self) -> None:
+        """Start the next drill afresh: the seeded database, an empty Redis, a new worker and beat.
+
+        A drill's leftovers (rows still pending, a worker stuck after an outage) would otherwise
+        be the next drill's traffic and faults; each drill measures its own fault only.
+        """
+        from django.db import connections
+
+        connections.close_all()
+        for process in (self.beat, self.worker, self.redis):
+            process.stop()
+        self.started = [self.redis]
+        (self.data_dir / "celerybeat-schedule").unlink(missing_ok=True)
+        world.database_recreate(self.database_url, template=world.seeded_name(self.database_url))
+        processes.start_redis(self.redis, self.redis_port)
+        self.start_celery()
 
     def restart_redis(self) -> None:
         processes.start_redis(self.redis, self.redis_port)

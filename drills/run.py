@@ -87,6 +87,16 @@ def email_rows(since: datetime.datetime) -> list[counting.RowFact]:
     ]
 
 
+def _records_since(rig: Rig, since: datetime.datetime) -> list:
+    """Return the messages the sink received since the drill started.
+
+    Each drill's database starts afresh, so an earlier drill's request numbers (and subjects)
+    come round again: its messages must not count as this drill's duplicates.
+    """
+    started = since.timestamp()
+    return [record for record in rig.sink.snapshot() if record.at >= started]
+
+
 def _acknowledgements_missing(request_ids: list[int]) -> int:
     from priorauth.requests.models import PriorAuthRequest
 
@@ -148,11 +158,15 @@ def _wait_for_delivery(rig: Rig, plan: Plan, since: datetime.datetime, fault_end
     """
     deadline = max(fault_end, time.time()) + plan.wait
     while True:
-        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot(), fault_end)
+        tally = counting.tally(
+            _with_retries(lambda: email_rows(since)), _records_since(rig, since), fault_end
+        )
         if tally.lost == 0 or time.time() >= deadline:
             break
         time.sleep(1)
     if tally.lost == 0:
         time.sleep(plan.settle)
-        tally = counting.tally(_with_retries(lambda: email_rows(since)), rig.sink.snapshot(), fault_end)
+        tally = counting.tally(
+            _with_retries(lambda: email_rows(since)), _records_since(rig, since), fault_end
+        )
     return tally

@@ -40,16 +40,31 @@ def database_name(url: str) -> str:
     return urlsplit(url).path.strip("/")
 
 
-def database_recreate(url: str, *, create: bool = True) -> None:
-    """Drop the drill's database (its name only) and, if asked, create it afresh."""
+def database_recreate(url: str, *, create: bool = True, template: str = "") -> None:
+    """Drop the drill's database (its name only) and, if asked, create it afresh (from a template)."""
     import psycopg
     from psycopg import sql
 
     name = sql.Identifier(database_name(url))
     with psycopg.connect(admin_url(url), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if create:
+        if create and template:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(name, sql.Identifier(template)))
+        elif create:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def seeded_name(url: str) -> str:
+    """Return the name of the seeded copy each drill starts from (the drill's name + _seeded)."""
+    return database_name(url) + "_seeded"
+
+
+def seeded_copy(url: str, *, keep: bool = True) -> None:
+    """Keep a copy of the freshly seeded database as a template (or drop it, keep=False)."""
+    copy = urlsplit(url)._replace(path="/" + seeded_name(url)).geturl()
+    database_recreate(copy, create=False)
+    if keep:
+        database_recreate(copy, template=database_name(url))
 
 
 def connections_terminate(url: str) -> int:
