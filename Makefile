@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SEED_BUNDLE := policies/mp-ad-1623.bundle.json
 
-.PHONY: run test lint bench setup seed clean
+.PHONY: run test lint bench drill stack setup seed clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -38,6 +38,16 @@ lint: setup
 
 bench: setup
 	$(PY) -m bench
+
+# The failure drills (drills/README.md): own database, Redis, SMTP sink, worker and beat.
+# DRILL=short is the CI size; the exit status is 1 when a target is missed.
+DRILL ?= full
+drill: setup
+	$(PY) -m drills $(DRILL)
+
+# The production shape (docker-compose.yml's commands) run for real, one request over HTTP.
+stack: setup
+	$(PY) -m drills.stack
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles var
