@@ -5,7 +5,7 @@ by default priorauth_stack), its own Redis with the compose file's `--appendonly
 `migrate` service's command, the image's collectstatic, then gunicorn, the Celery worker and
 beat with the compose file's commands and environment (DEBUG off, the SMTP backend). Only the
 addresses differ: everything listens on 127.0.0.1 on free ports, and mail goes to the run's
-own SMTP sink (drills/settings.py). Office staff then log in over HTTP, look a member up, start
+own SMTP sink (EMAIL_HOST, EMAIL_PORT). Office staff then log in over HTTP, look a member up, start
 and submit a request; the run passes when the worker delivered the acknowledgement (the email
 reached the sink and the request's acknowledgement time is set). Everything started is
 stopped and the database dropped, pass or fail. Exit status 0 on a pass, 1 otherwise.

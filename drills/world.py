@@ -86,7 +86,7 @@ def environment(*, database_url: str, redis_url: str, smtp_port: int, **extra: s
     env.update(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
-        DJANGO_SETTINGS_MODULE="drills.settings",
+        DJANGO_SETTINGS_MODULE="priorauth.settings",
         DEBUG="false",
         SECRET_KEY=env.get("DRILL_SECRET_KEY", "drill-only-not-secret"),
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",

@@ -111,8 +111,16 @@ def docker_compose_config(**env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_it_is_accepted_by_docker_compose_config():
-    result = docker_compose_config(SECRET_KEY="not-a-real-secret", POSTGRES_PASSWORD="not-a-real-password")
+    result = docker_compose_config(
+        SECRET_KEY="not-a-real-secret", POSTGRES_PASSWORD="not-a-real-password", EMAIL_HOST="smtp.example.org"
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_to_start_without_a_mail_server():
+    result = docker_compose_config(SECRET_KEY="not-a-real-secret", POSTGRES_PASSWORD="not-a-real-password")
+    assert result.returncode != 0
+    assert "EMAIL_HOST" in result.stderr
 
 
 def test_it_refuses_to_start_without_a_secret_key():

@@ -169,3 +169,13 @@ def test_it_sends_celery_tasks_through_redis_with_redis_url():
 def test_it_reads_allowed_hosts_from_the_environment():
     settings = settings_with(SECRET_KEY="x", ALLOWED_HOSTS="pa.example.org, www.pa.example.org")
     assert settings["ALLOWED_HOSTS"] == ["pa.example.org", "www.pa.example.org"]
+
+
+def test_it_rejects_a_mail_port_that_is_not_a_number_naming_the_variable(monkeypatch):
+    from priorauth.env import env_int
+
+    monkeypatch.setenv("EMAIL_PORT", "smtp")
+    with pytest.raises(ImproperlyConfigured, match=r"EMAIL_PORT='smtp' is not a whole number"):
+        env_int("EMAIL_PORT", 25)
+    monkeypatch.setenv("EMAIL_PORT", "2525")
+    assert env_int("EMAIL_PORT", 25) == 2525
