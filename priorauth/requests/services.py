@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from priorauth.db import retry_when_connection_lost
 from priorauth.members.models import Member, User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
@@ -140,6 +141,7 @@ def _locked(request_id: int) -> PriorAuthRequest:
     )
 
 
+@retry_when_connection_lost
 @transaction.atomic
 def request_start(
     *, user: User, member: Member, token: uuid.UUID, date_of_service: datetime.date | None = None
@@ -262,6 +264,7 @@ def _route(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Dec
     return decision
 
 
+@retry_when_connection_lost
 @transaction.atomic
 def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthRequest:
     """Return the submitted request, routed at once; a request already submitted is returned unchanged.
