@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
+from collections.abc import Callable
 from functools import cached_property
 
 from celery import Celery, Task
@@ -14,6 +16,8 @@ from django.db.utils import OperationalError
 from kombu import Connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priorauth.settings")
+
+log = logging.getLogger(__name__)
 
 # Seconds between the worker's (and beat's) attempts to reach a broker that went away: 1, 2, 3,
 # 4, then 5 s (kombu's own are 2, 4, 6 ... up to 30 s), so work resumes within 5 s of its return.
@@ -40,11 +44,34 @@ def reconnecting(conn: Connection) -> Connection:
     return conn
 
 
+def closing_what_is_left(close: Callable[[], None]) -> Callable[[], None]:
+    """Return `close`, made to survive a Redis channel whose connection is already gone.
+
+    Closing the broken connection, kombu's Redis channel puts unacknowledged messages back and
+    looks up the connection's host on None (celery#8030): the AttributeError stopped the worker
+    for good ("Unrecoverable error") instead of reconnecting. The messages stay in Redis's
+    unacked set, which the reconnected worker restores.
+    """
+
+    def close_quietly() -> None:
+        try:
+            close()
+        except AttributeError as error:
+            log.warning("broker connection closed with an error of its own (%s); reconnecting", error)
+
+    return close_quietly
+
+
 class Consumer(CeleryConsumer):
     """The worker's consumer (`CELERY_WORKER_CONSUMER`), reconnecting at most 5 s apart."""
 
     def ensure_connected(self, conn: Connection) -> Connection:
         return super().ensure_connected(reconnecting(conn))
+
+    def on_connection_error_after_connected(self, exc: Exception) -> None:
+        if self.connection is not None:
+            self.connection.close = closing_what_is_left(self.connection.close)
+        super().on_connection_error_after_connected(exc)
 
 
 class Scheduler(PersistentScheduler):

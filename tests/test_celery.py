@@ -102,3 +102,26 @@ def test_it_tries_the_broker_again_forever_at_most_five_seconds_apart():
 def test_it_relays_pending_notifications_every_fifteen_seconds():
     # With the worker and beat back within 5 s, a row held back by an outage leaves within 20 s.
     assert app.conf.beat_schedule["notifications-relay"]["schedule"] == 15.0
+
+
+def test_it_lets_the_worker_reconnect_when_closing_the_broken_connection_fails_inside_kombu():
+    from priorauth.celery import closing_what_is_left
+
+    closed: list[str] = []
+
+    def kombu_close() -> None:
+        closed.append("tried")
+        raise AttributeError("'NoneType' object has no attribute 'hostname'")
+
+    closing_what_is_left(kombu_close)()  # no exception: the consumer goes on to reconnect
+    assert closed == ["tried"]
+
+
+def test_it_still_raises_what_is_not_kombus_own_close_error():
+    from priorauth.celery import closing_what_is_left
+
+    def failing_close() -> None:
+        raise RuntimeError("something else")
+
+    with pytest.raises(RuntimeError):
+        closing_what_is_left(failing_close)()
