@@ -93,19 +93,29 @@ def remove_absent(bundle: Bundle) -> Removals:
     return removals
 
 
-def label(instance: models.Model) -> str:
-    """Return how a removed or kept record is named in the command's output."""
-    if isinstance(instance, RoutingEntry):
-        return f"{instance.key} / {instance.category or 'any category'} -> {instance.queue.code}"
-    if isinstance(instance, TimeframeRule):
-        return f"{instance.urgency} {instance.state}"
-    if isinstance(instance, Holiday):
-        return f"{instance.date.isoformat()} {instance.name}".strip()
-    if isinstance(instance, ReviewQueue):
-        return f'"{instance.code}" ({instance.name})'
-    if isinstance(instance, Product):
-        return f'"{instance.hcpcs}" ({instance.brand})'
-    return str(instance)
+def label(kind: str, record: Any) -> str:
+    """Return how a record of a bundle list (`kind`) is named in the command's output.
+
+    `record` is the bundle's record or the saved one: both carry the same names, but for a
+    routing entry's queue (the bundle's code, the database's queue), so added, changed and
+    removed records read alike.
+    """
+    if kind == "routing":
+        queue = getattr(record.queue, "code", record.queue)
+        return f"{record.key} / {record.category or 'any category'} -> {queue}"
+    if kind == "timeframes":
+        return f"{record.urgency} {record.state}"
+    if kind == "holidays":
+        return f"{record.date.isoformat()} {record.name}".strip()
+    if kind == "queues":
+        return f'"{record.code}" ({record.name})'
+    if kind == "products":
+        return f'"{record.hcpcs}" ({record.brand})'
+    if kind == "policies":
+        return f"{record.number} effective {record.effective.isoformat()}"
+    if kind == "plans":
+        return record.code
+    return str(record)
 
 
 def _remove_unlisted(
@@ -117,8 +127,8 @@ def _remove_unlisted(
 ) -> None:
     for record in records:
         if identity(record) not in wanted:
-            _delete(record)
-            removals.removed.append((kind, label(record)))
+            _delete(kind, record)
+            removals.removed.append((kind, label(kind, record)))
 
 
 def _refuse_queues_with_open_requests(queues: list[ReviewQueue]) -> None:
@@ -132,7 +142,7 @@ def _refuse_queues_with_open_requests(queues: list[ReviewQueue]) -> None:
     )
     open_counts = {row["queue"]: row["count"] for row in rows}
     reasons = [
-        f"queue {label(queue)} still has {_count(open_counts[queue.pk], 'open request')}: "
+        f"queue {label('queues', queue)} still has {_count(open_counts[queue.pk], 'open request')}: "
         "move them to another queue, or keep the queue in the bundle"
         for queue in dropped
         if open_counts.get(queue.pk)
@@ -146,12 +156,12 @@ def _remove_unreferenced(removals: Removals, kind: str, records: Iterable[models
         references = _references(record)
         if references:
             removals.kept.append(
-                f"{kind[:-1]} {label(record)}: not in the bundle, but still referred to by "
+                f"{kind[:-1]} {label(kind, record)}: not in the bundle, but still referred to by "
                 f"{', '.join(references)}, which must keep pointing at it"
             )
         else:
-            _delete(record)
-            removals.removed.append((kind, label(record)))
+            _delete(kind, record)
+            removals.removed.append((kind, label(kind, record)))
 
 
 def _references(instance: models.Model) -> list[str]:
@@ -176,14 +186,14 @@ def _references(instance: models.Model) -> list[str]:
     return found
 
 
-def _delete(instance: models.Model) -> None:
+def _delete(kind: str, instance: models.Model) -> None:
     instance._change_reason = REMOVAL_REASON  # type: ignore[attr-defined]
     try:
         instance.delete()
     except (models.ProtectedError, models.RestrictedError):
         # Only a record that gained a reference while this import ran: another try will see it.
         raise ReplaceRefused(
-            [f"{label(instance)} came into use while importing; run the import again"]
+            [f"{label(kind, instance)} came into use while importing; run the import again"]
         ) from None
 
 

@@ -136,29 +136,28 @@ def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
     # Order matters: products and queues first, since policies, plans and routing refer to them.
     for product in parsed.products:
         saved = _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"}))
-        result.add("products", *saved, label=f'"{product.hcpcs}" ({product.brand})')
+        result.add("products", *saved, label=replacing.label("products", product))
     for queue in parsed.queues:
         saved = _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name})
-        result.add("queues", *saved, label=f'"{queue.code}" ({queue.name})')
+        result.add("queues", *saved, label=replacing.label("queues", queue))
     products = {p.hcpcs: p for p in Product.objects.all()}
     for policy in parsed.policies:
         saved = _import_policy(policy, products)
-        result.add("policies", *saved, label=f"{policy.number} effective {policy.effective.isoformat()}")
+        result.add("policies", *saved, label=replacing.label("policies", policy))
     for plan in parsed.plans:
-        result.add("plans", *_import_plan(plan, products), label=plan.code)
+        result.add("plans", *_import_plan(plan, products), label=replacing.label("plans", plan))
     queues = {q.code: q for q in ReviewQueue.objects.all()}
     for entry in parsed.routing:
         lookup = {"key": entry.key, "category": entry.category}
         saved = _upsert(RoutingEntry, lookup, {"queue": queues[entry.queue]})
-        label = f"{entry.key} / {entry.category or 'any category'} -> {entry.queue}"
-        result.add("routing", *saved, label=label)
+        result.add("routing", *saved, label=replacing.label("routing", entry))
     for rule in parsed.timeframes:
         lookup = {"urgency": rule.urgency, "state": rule.state}
         saved = _upsert(TimeframeRule, lookup, _fields(rule, exclude=set(lookup)))
-        result.add("timeframes", *saved, label=f"{rule.urgency} {rule.state}")
+        result.add("timeframes", *saved, label=replacing.label("timeframes", rule))
     for holiday in parsed.holidays:
         saved = _upsert(Holiday, {"date": holiday.date}, {"name": holiday.name})
-        result.add("holidays", *saved, label=f"{holiday.date.isoformat()} {holiday.name}".strip())
+        result.add("holidays", *saved, label=replacing.label("holidays", holiday))
 
 
 def _fields(record: Any, *, exclude: set[str]) -> dict[str, Any]:

@@ -227,13 +227,13 @@ def _store_decision(
     pa.decision = deferral.decision_as_json(decision)
     pa.routing_key = decision.routing_key or ""
     pa.due_at = decision.due_at
+    pa.plan_state = state = pa.member.plan.state
     if decision.due_at is not None and decision.timeframe is not None:
         # The due time is recomputed from these rules after a pend, never from later records.
-        rules = clock.matching_rules(snapshot.timeframes, urgency=pa.urgency, state=pa.member.plan.state)
+        rules = clock.matching_rules(snapshot.timeframes, urgency=pa.urgency, state=state)
         pa.timeframe_rules = [clock.rule_as_json(rule) for rule in rules]
         pa.due_rule = clock.rule_as_json(decision.timeframe)
         # The holidays too: a holiday added or removed later moves no due time already given.
-        state = pa.member.plan.state
         pa.timeframe_holidays = clock.holidays_as_json(snapshot.holidays, received_at, state=state)
         # The at-risk time comes from the same clock as every later recompute (due_refresh).
         holidays = clock.holidays_from_json(pa.timeframe_holidays)
@@ -242,7 +242,6 @@ def _store_decision(
         )
         pa.at_risk_at = due.at_risk_at
     pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
-    pa.plan_state = pa.member.plan.state
     if decision.governing is not None:
         pa.governing_policy_number = decision.governing.number
         pa.governing_policy_effective = decision.governing.effective
