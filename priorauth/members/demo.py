@@ -94,6 +94,8 @@ LOGINS = [
     DemoLogin("physician", "amber-summit-61-wren", "Raj", "Patel", Role.PHYSICIAN_REVIEWER),
     DemoLogin("supervisor", "velvet-canyon-15-pine", "Sam", "Delgado", Role.SUPERVISOR),
     DemoLogin("policy_admin", "silver-orchard-38-tide", "Paula", "Brennan", Role.POLICY_ADMIN),
+    DemoLogin("enrollment", "linen-prairie-54-brook", "Eli", "Navarro", Role.ENROLLMENT_ADMIN),
+    DemoLogin("privacy", "maple-lattice-72-cove", "Priya", "Lund", Role.PRIVACY_OFFICER),
     DemoLogin("admin", "granite-willow-92-dawn", "Ada", "Kessler", None),
 ]
 

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     PHYSICIAN_REVIEWER = "physician_reviewer", "Physician reviewer (medical director)"
     SUPERVISOR = "supervisor", "Supervisor"
     POLICY_ADMIN = "policy_admin", "Policy administrator"
+    ENROLLMENT_ADMIN = "enrollment_admin", "Enrollment administrator"
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
 
 
 TIN_FORMAT = "A TIN is the 9-digit employer identification number of the organization, written 12-3456789."

@@ -23,10 +23,18 @@ _POLICY_RECORDS = [
     ("review", "queueassignment"),
 ]
 
+# Members and their coverage are health information: the enrollment administrator keeps them,
+# and policy administrators never see them.
+_ENROLLMENT_RECORDS = [
+    ("members", "member"),
+    ("members", "coverageperiod"),
+]
+
 ADMIN_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     Role.POLICY_ADMIN: _POLICY_RECORDS,
+    Role.ENROLLMENT_ADMIN: _ENROLLMENT_RECORDS,
 }
-STAFF_ROLES = frozenset({Role.POLICY_ADMIN})
+STAFF_ROLES = frozenset({Role.POLICY_ADMIN, Role.ENROLLMENT_ADMIN})
 
 # Who decides requests: claims, pends, escalations and determinations, and who may be given a
 # request (claimed work, reassignment). Supervisors assign work; they never decide it.
