@@ -6,6 +6,7 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis as in production and C
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "priorauth.accounts",
     "priorauth.policies",
     "priorauth.members",
     "priorauth.requests",
@@ -50,8 +55,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in (priorauth.accounts): which device verified the user, then the session's idle and
+    # absolute limits (an expired session is signed out before anything else sees its user), then
+    # the second-factor gate. The timeout and the gate add messages, so they follow messages.
+    "django_otp.middleware.OTPMiddleware",
+    "priorauth.accounts.middleware.SessionLimitsMiddleware",
+    "priorauth.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "priorauth.urls"
@@ -68,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "priorauth.notifications.context_processors.unread_notifications",
+                "priorauth.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -109,6 +123,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Sign-in (priorauth.accounts, README "Sign-in"). django-axes checks every attempt before the
+# password is: after LOGIN_FAILURE_LIMIT failures for one account, or from one address, within
+# the lockout time, sign-in is refused for LOGIN_LOCKOUT_MINUTES after the last failure. Wrong
+# second-factor codes count as failures too. Supervisors and superusers unlock early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "priorauth.accounts.views.locked_out"
+# Failures are recorded with the form data; none of it is kept: no password, code or next page.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "next"]
+# Two-factor sign-in: TOTP (authenticator apps), required by role (members.roles).
+OTP_TOTP_ISSUER = "Prior authorization"
+# Sessions: signed out after 15 minutes without a request or 8 hours after sign-in, whichever
+# comes first (SessionLimitsMiddleware); the page warns 2 minutes before the idle limit.
+SESSION_IDLE_SECONDS = 15 * 60
+SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
+SESSION_IDLE_WARNING_SECONDS = 2 * 60
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
@@ -141,7 +177,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from priorauth import views
+from priorauth.accounts import views as accounts_views
 
 admin.site.site_header = "Prior authorization: policy records"
 admin.site.site_title = "Prior authorization admin"
@@ -11,8 +12,9 @@ admin.site.index_title = "Policy records, plans and people"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("priorauth.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from priorauth.celery import app as celery_app
 from priorauth.members.models import ProviderOrganization, Role, User
-from priorauth.members.roles import assign_role
+from priorauth.members.roles import assign_role, second_factor_required
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -82,3 +87,40 @@ def _celery_in_process_unless_marked_redis(request) -> Iterator[None]:
         yield
     finally:
         celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_past_the_second_factor(request, monkeypatch) -> None:
+    """Make the test client's sign-in a whole one, second factor included, for other features' tests.
+
+    `client.force_login(user)` and `client.login(username=..., password=...)` then give a session
+    verified by the user's authenticator (created for them if their role requires one), as if
+    they had typed the code: tests of intake, review or letters start signed in, as a person
+    would be. `client.login` still checks the password, through django-axes (which needs the
+    request Django's test client does not pass). The sign-in itself (password, code, set-up,
+    lockout, session limits) is tested through the real forms in tests/accounts, whose tests
+    are marked `sign_in` and get Django's test client unchanged.
+    """
+    if request.node.get_closest_marker("sign_in"):
+        return
+    plain_login = Client._login
+
+    def _login(self: Client, user: User, backend: str | None = None) -> None:
+        plain_login(self, user, backend)
+        if second_factor_required(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    def login(self: Client, **credentials: str) -> bool:
+        signing_in = HttpRequest()
+        signing_in.META["REMOTE_ADDR"] = "127.0.0.1"
+        user = authenticate(signing_in, **credentials)
+        if user is None:
+            return False
+        self._login(user)
+        return True
+
+    monkeypatch.setattr(Client, "_login", _login)
+    monkeypatch.setattr(Client, "login", login)

@@ -42,6 +42,24 @@ DECIDING_ROLES = (Role.CLINICAL_REVIEWER, Role.PHYSICIAN_REVIEWER)
 # Who works on the review side and may be assigned to a queue: those who decide its requests,
 # and supervisors, who watch it (its at-risk warnings) and are never its reviewers.
 QUEUE_ROLES = (*DECIDING_ROLES, Role.SUPERVISOR)
+# Who must sign in with a second factor (a TOTP code): everyone who reads health information
+# beyond their own organization's requests, or changes the records that decide them. Provider
+# office staff may turn it on for themselves; superusers, who have no role, always need it.
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.CLINICAL_REVIEWER,
+        Role.PHYSICIAN_REVIEWER,
+        Role.SUPERVISOR,
+        Role.POLICY_ADMIN,
+        Role.ENROLLMENT_ADMIN,
+        Role.PRIVACY_OFFICER,
+    }
+)
+
+
+def second_factor_required(user: User) -> bool:
+    """Return True when the user may not work without a verified second factor."""
+    return user.is_superuser or user.role in SECOND_FACTOR_ROLES
 
 
 def ensure_role_groups() -> dict[str, Group]:
