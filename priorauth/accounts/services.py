@@ -16,7 +16,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.oath import TOTP
+from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from priorauth.members.models import User
@@ -49,11 +49,18 @@ def device_secret(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def totp_code(device: TOTPDevice, at: float | None = None) -> str:
-    """Return the device's code for the time `at` (default: now), with its leading zeros."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():0{device.digits}d}"
+def totp_code(device: TOTPDevice, at: float | None = None) -> str | None:
+    """Return a code the device accepts at `at` (default: now), with its leading zeros.
+
+    A code is good once: when the current one was already used, this is the next time step's
+    (still within the device's tolerance). None when that one was used too: wait 30 seconds.
+    """
+    now = time.time() if at is None else at
+    current = (int(now) - device.t0) // device.step + device.drift
+    step = max(current, device.last_t + 1)
+    if step > current + device.tolerance:
+        return None
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
 
 
 def sign_in_locked(request: HttpRequest, username: str) -> bool:

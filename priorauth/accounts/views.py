@@ -33,7 +33,9 @@ from priorauth.members.roles import second_factor_required
 WRONG_CODE = "That code is not right. Check that your phone's clock is correct and enter the newest code."
 
 
-def locked_out(request: HttpRequest, response: object = None, credentials: dict | None = None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, response: object = None, credentials: dict | None = None
+) -> HttpResponse:
     """Return the login page saying that sign-in is locked, until when, and whom to ask.
 
     django-axes calls this (AXES_LOCKOUT_CALLABLE) for a refused password; the code pages call
@@ -167,12 +169,13 @@ def turn_off(request: HttpRequest) -> HttpResponse:
     if device is None or second_factor_required(request.user):
         raise Http404("Two-factor sign-in cannot be turned off here.")
     form = CodeForm(request.POST)
-    if form.is_valid() and services.code_accepted(request=request, device=device, code=form.cleaned_data["code"]):
-        services.second_factor_turn_off(user=request.user)
-        messages.success(request, "Two-factor sign-in is off: your password alone signs you in.")
-        return redirect("accounts:security")
-    if form.is_valid() and (refused := _refuse_code(request, form)) is not None:
-        return refused
+    if form.is_valid():
+        if services.code_accepted(request=request, device=device, code=form.cleaned_data["code"]):
+            services.second_factor_turn_off(user=request.user)
+            messages.success(request, "Two-factor sign-in is off: your password alone signs you in.")
+            return redirect("accounts:security")
+        if (refused := _refuse_code(request, form)) is not None:
+            return refused
     context = {"device": device, "required": False, "form": form}
     return render(request, "accounts/security.html", context, status=400)
 
@@ -187,7 +190,8 @@ def session(request: HttpRequest) -> JsonResponse:
     """
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0})
-    return JsonResponse({"signed_in": True, "seconds_left": session_seconds_left(request.session, time.time())})
+    seconds_left = session_seconds_left(request.session, time.time())
+    return JsonResponse({"signed_in": True, "seconds_left": seconds_left})
 
 
 def _may_unlock(user: object) -> bool:

@@ -9,15 +9,17 @@ it exists so that `make run` shows a working product, never for a real installat
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
-from priorauth.members.roles import DECIDING_ROLES, assign_role, ensure_role_groups
+from priorauth.members.roles import DECIDING_ROLES, assign_role, ensure_role_groups, second_factor_required
 from priorauth.policies.models import ReviewQueue
 from priorauth.review.models import QueueAssignment
 
@@ -99,7 +101,11 @@ LOGINS = [
     DemoLogin("admin", "granite-willow-92-dawn", "Ada", "Kessler", None),
 ]
 
-# The demo logins who claim and decide requests; supervisors see every queue without assignment.
+# The one published authenticator key of every demo login whose role requires two-factor
+# sign-in (base32, as an authenticator app takes it). `manage.py demo_code USERNAME` prints the
+# current code; so does any authenticator app given this key.
+DEMO_TOTP_SECRET = "DEMOTOTPSECRETFORMAKERUNONLY2345"
+DEMO_DEVICE_NAME = "Demo authenticator (published key)"
 
 # Coverage for the year the demo is seeded in and the next, so that the demo never goes stale.
 _TWO_YEARS = ((0, 1, 1), (1, 12, 31))
@@ -196,7 +202,30 @@ def _login_upsert(login: DemoLogin, organizations: dict[str, ProviderOrganizatio
     else:
         user.is_superuser = False
         assign_role(user, login.role)
+    if second_factor_required(user):
+        _demo_device_replace(user)
     return user
+
+
+def demo_totp_key() -> str:
+    """Return the published demo authenticator key as django-otp stores it (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def _demo_device_replace(user: User) -> None:
+    """Make the demo authenticator, with the published key, the user's only one (unthrottled)."""
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={
+            "key": demo_totp_key(),
+            "confirmed": True,
+            "drift": 0,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
 
 
 def _reviewers_assign(reviewers: list[User]) -> int:

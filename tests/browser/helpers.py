@@ -16,7 +16,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from priorauth.accounts.services import confirmed_device, totp_code
 from priorauth.members.demo import LOGINS, MEMBERS, DemoLogin, DemoMember
+from priorauth.members.models import User
 from priorauth.requests.models import Status
 from tests.browser.accessibility import assert_accessible
 
@@ -87,7 +89,7 @@ def write_pdf(path: Path, text: str = "Pathology report") -> Path:
 
 
 def log_in(page: Page, username: str, password: str) -> None:
-    """Log in through the login page and wait until the app shows the user as logged in."""
+    """Log in through the login page (and the code page, when the user's sign-in asks for one)."""
     page.goto("/accounts/login/")
     assert_accessible(page)
     page.locator("#id_username").fill(username)
@@ -95,6 +97,22 @@ def log_in(page: Page, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    assert_accessible(page)
+    if re.search(r"/accounts/two-factor/(\?|$)", page.url):
+        enter_code(page, username)
+
+
+def enter_code(page: Page, username: str) -> None:
+    """Type the code the user's authenticator shows now into the code page, and verify it.
+
+    The test reads the authenticator's key from the database, as the person's phone holds it.
+    """
+    code = totp_code(confirmed_device(User.objects.get(username=username)))
+    assert code is not None, "this login's codes for now are used up: sign in less often"
+    page.locator("#id_code").fill(code)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/two-factor/"))
     assert_accessible(page)
 
 

@@ -7,7 +7,7 @@ import argparse
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from priorauth.members.demo import ORGANIZATIONS, DemoLogin, DemoResult, demo_seed
+from priorauth.members.demo import DEMO_TOTP_SECRET, ORGANIZATIONS, DemoLogin, DemoResult, demo_seed
 
 _COLUMNS = ("Username", "Password", "Role", "Organization")
 
@@ -41,6 +41,10 @@ class Command(BaseCommand):
             f"{result.organizations} provider organizations, {result.members} members seeded "
             f"(covered for {result.coverage_years[0]} and {result.coverage_years[1]}); "
             f"the demo nurse and physician work all {result.queues} review queues.",
+            "",
+            "Two-factor sign-in: every login but the office staff also asks for a 6-digit code. Print it",
+            "with `DEBUG=1 .venv/bin/python manage.py demo_code USERNAME`, or give an authenticator app",
+            f"the published demo key {DEMO_TOTP_SECRET}.",
             "",
         ]
         return "\n".join(lines)
