@@ -67,12 +67,11 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_verified()
-            and _view_name(request) not in SECOND_FACTOR_PAGES
-            and second_factor_due(user)
-        ):
-            step = "accounts:code" if confirmed_device(user) else "accounts:setup"
-            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        # The pages base.html shows while the code is still to come leave out the app's links.
+        request.second_factor_pending = False
+        if user.is_authenticated and not user.is_verified() and second_factor_due(user):
+            if _view_name(request) not in SECOND_FACTOR_PAGES:
+                step = "accounts:code" if confirmed_device(user) else "accounts:setup"
+                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+            request.second_factor_pending = True
         return self.get_response(request)
