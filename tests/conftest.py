@@ -90,7 +90,7 @@ def _celery_in_process_unless_marked_redis(request) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _signed_in_past_the_second_factor(request, monkeypatch) -> None:
+def _signed_in_past_the_second_factor(request) -> Iterator[None]:
     """Make the test client's sign-in a whole one, second factor included, for other features' tests.
 
     `client.force_login(user)` and `client.login(username=..., password=...)` then give a session
@@ -102,6 +102,7 @@ def _signed_in_past_the_second_factor(request, monkeypatch) -> None:
     are marked `sign_in` and get Django's test client unchanged.
     """
     if request.node.get_closest_marker("sign_in"):
+        yield
         return
     plain_login = Client._login
 
@@ -122,5 +123,8 @@ def _signed_in_past_the_second_factor(request, monkeypatch) -> None:
         self._login(user)
         return True
 
-    monkeypatch.setattr(Client, "_login", _login)
-    monkeypatch.setattr(Client, "login", login)
+    # A patcher of its own: a test's `monkeypatch.undo()` must not undo this one.
+    with pytest.MonkeyPatch.context() as patcher:
+        patcher.setattr(Client, "_login", _login)
+        patcher.setattr(Client, "login", login)
+        yield

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from priorauth.accounts.services import totp_code
 from priorauth.members.models import User
 from priorauth.policies.models import Policy, Product
 from priorauth.policies.services import bundle_import
@@ -35,10 +37,16 @@ YESCARTA_IN_OHIO: dict[str, Any] = {
 @pytest.fixture
 def logged_in(client: Client, policy_admin: User) -> Client:
     bundle_import(data=json.loads(SEED.read_text()))
+    phone = TOTPDevice.objects.create(user=policy_admin, name="phone", confirmed=True)
     response = client.post(
         reverse("admin:login"),
         {"username": policy_admin.username, "password": PASSWORD, "next": reverse("admin:index")},
     )
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    # The admin, too, waits for the code of a policy administrator's authenticator.
+    code_page = client.get(response.url).url
+    assert code_page.startswith(reverse("accounts:code"))
+    response = client.post(code_page, {"code": totp_code(phone)})
     assert response.status_code == 302 and response.url == reverse("admin:index")
     return client
 
