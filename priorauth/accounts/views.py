@@ -6,6 +6,7 @@ SecondFactorMiddleware keeps them on these pages until the code step (or set-up)
 
 from __future__ import annotations
 
+import datetime
 import time
 from urllib.parse import urlencode
 
@@ -51,7 +52,7 @@ def locked_out(
     return render(request, "registration/login.html", context, status=429)
 
 
-def _minutes_until(moment: object) -> int:
+def _minutes_until(moment: datetime.datetime | None) -> int:
     if moment is None:
         return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return max(1, -int(-(moment - timezone.now()).total_seconds() // 60))
@@ -80,12 +81,19 @@ class SignInView(LoginView):
         return redirect(_step_url(step, self.get_success_url()))
 
 
+def _locked_out_and_signed_out(request: HttpRequest) -> HttpResponse | None:
+    """Return the lockout page, signing the half-signed-in user out, if sign-in is locked now."""
+    username = request.user.get_username()
+    if not services.sign_in_locked(request, username):
+        return None
+    logout(request)
+    return locked_out(request, credentials={"username": username})
+
+
 def _refuse_code(request: HttpRequest, form: CodeForm) -> HttpResponse | None:
-    """Return the lockout page (signed out) once wrong codes locked sign-in, else note the error."""
-    if services.sign_in_locked(request, request.user.get_username()):
-        username = request.user.get_username()
-        logout(request)
-        return locked_out(request, credentials={"username": username})
+    """Return the lockout page once wrong codes locked sign-in, else note the error on the form."""
+    if (refused := _locked_out_and_signed_out(request)) is not None:
+        return refused
     form.add_error("code", WRONG_CODE)
     return None
 
@@ -100,6 +108,9 @@ def code(request: HttpRequest) -> HttpResponse:
         return redirect(_step_url("accounts:setup", _next_url(request)))
     if request.user.is_verified():
         return redirect(_next_url(request))
+    # Locked since the password step (failures elsewhere): not even the right code signs in.
+    if request.method == "POST" and (refused := _locked_out_and_signed_out(request)) is not None:
+        return refused
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.code_accepted(request=request, device=device, code=form.cleaned_data["code"]):
@@ -118,6 +129,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     if services.confirmed_device(request.user) is not None:
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect("accounts:security")
+    if request.method == "POST" and (refused := _locked_out_and_signed_out(request)) is not None:
+        return refused
     device = services.pending_device(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -66,6 +66,15 @@ def test_it_counts_wrong_codes_and_signs_the_session_out_at_the_limit(client, nu
     assert password_step(client, "nina", REMOTE_ADDR=address(50)).status_code == 429
 
 
+def test_it_refuses_even_the_right_code_once_the_account_locked_after_the_password(client, nurse):
+    device = device_for(nurse)
+    password_step(client, "nina")
+    fail_password(client.__class__(), "nina", LIMIT, spread=True)
+    response = code_step(client, totp_code(device))
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_it_keeps_passwords_and_codes_out_of_failure_records_and_logs(client, nurse, caplog):
     device = device_for(nurse)
     caplog.set_level(logging.INFO)
@@ -104,10 +113,13 @@ def test_it_lets_a_supervisor_unlock_an_address(client, supervisor, provider_sta
     assert password_step(client.__class__(), "olivia", REMOTE_ADDR=address(7))["Location"] == "/"
 
 
-def test_it_lets_a_superuser_see_lockouts(client, superuser):
+def test_it_lets_a_superuser_see_lockouts_and_django_axes_records_in_the_admin(client, superuser, nurse):
+    fail_password(client, "nina", 1)
     device_for(superuser)
     sign_in(client, superuser)
     assert client.get(reverse("accounts:lockouts")).status_code == 200
+    attempts = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert attempts.status_code == 200 and "nina" in attempts.content.decode()
 
 
 def test_it_hides_lockouts_from_everyone_else_and_unlocks_nothing_for_them(client, nurse, provider_staff):
