@@ -7,6 +7,7 @@ SecondFactorMiddleware keeps them on these pages until the code step (or set-up)
 from __future__ import annotations
 
 import datetime
+import math
 import time
 from urllib.parse import urlencode
 
@@ -55,7 +56,7 @@ def locked_out(
 def _minutes_until(moment: datetime.datetime | None) -> int:
     if moment is None:
         return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return max(1, -int(-(moment - timezone.now()).total_seconds() // 60))
+    return max(1, math.ceil((moment - timezone.now()).total_seconds() / 60))
 
 
 def _next_url(request: HttpRequest) -> str:
