@@ -173,6 +173,7 @@ def request_start(
     return existing
 
 
+@retry_when_connection_lost
 @attachment_storage.atomic_removing_files_on_failure
 def request_save_draft(
     *, user: User, request_id: int, details: Mapping[str, Any], uploads: Iterable[Upload] = ()

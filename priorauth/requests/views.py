@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from priorauth.db import retry_when_connection_lost
 from priorauth.members.selectors import eligibility, member_find
 from priorauth.policies import vocab
 from priorauth.policies.models import Product
@@ -74,6 +75,7 @@ def _render_list(request: HttpRequest, form: ListFilterForm) -> HttpResponse:
     return render(request, "requests/list.html", context)
 
 
+@retry_when_connection_lost
 @provider_required
 @require_POST
 def request_start(request: HttpRequest) -> HttpResponse:
@@ -118,6 +120,7 @@ def _keep_documents(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm
     messages.info(request, f"{saved} saved with the draft; no need to attach them again.")
 
 
+@retry_when_connection_lost
 @provider_required
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pa = get_draft_for_user(request.user, pk)
