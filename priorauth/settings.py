@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "priorauth.review",
     "priorauth.notifications",
     "priorauth.audit",
+    "priorauth.lookup",
 ]
 
 MIDDLEWARE = [
