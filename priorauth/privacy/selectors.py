@@ -8,7 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from priorauth.audit.models import PhiAccess
+from priorauth.audit.models import SUPERUSER_ROLE, PhiAccess
+from priorauth.members.models import Role
+
+ROLE_LABELS = {**dict(Role.choices), SUPERUSER_ROLE: "Superuser"}
 
 CSV_HEADER = [
     "when (UTC)",
@@ -43,6 +46,19 @@ def access_log(filters: dict[str, Any]) -> QuerySet[PhiAccess]:
     return rows
 
 
+def role_label(role: str) -> str:
+    """Return the role's name as people read it ("Provider office staff"), or the stored code."""
+    return ROLE_LABELS.get(role, role)
+
+
+def with_role_labels(rows: Iterable[PhiAccess]) -> list[PhiAccess]:
+    """Return the rows, each given its `role_label` for display."""
+    found = list(rows)
+    for row in found:
+        row.role_label = role_label(row.role)
+    return found
+
+
 def member_disclosures(member_pk: int) -> QuerySet[PhiAccess]:
     """Return every access to one member's information, newest first."""
     return access_log({"member_pk": member_pk})
@@ -62,7 +78,7 @@ def csv_rows(rows: Iterable[PhiAccess]) -> Iterator[list[str]]:
             for value in (
                 row.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
                 row.username,
-                row.role,
+                role_label(row.role),
                 row.organization.name if row.organization else row.organization_id,
                 row.get_action_display(),
                 row.get_kind_display(),

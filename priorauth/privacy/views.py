@@ -44,7 +44,13 @@ def _render_log(request: HttpRequest, form: LogFilterForm, filters: dict) -> Htt
     phi_read(
         user=request.user, kind=Kind.ACCESS_LOG, action=Action.SEARCH, member_id=filters.get("member_pk")
     )
-    return render(request, "privacy/log.html", {"form": form, "page": page, "filtered": bool(filters)})
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.with_role_labels(page),
+        "filtered": bool(filters),
+    }
+    return render(request, "privacy/log.html", context)
 
 
 @privacy_required
@@ -71,7 +77,8 @@ def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
     phi_read(user=request.user, kind=Kind.DISCLOSURES, object_id=member.pk, member_id=member.pk)
     page = Paginator(selectors.member_disclosures(member.pk), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "privacy/disclosures.html", {"member": member, "page": page})
+    context = {"member": member, "page": page, "rows": selectors.with_role_labels(page)}
+    return render(request, "privacy/disclosures.html", context)
 
 
 @privacy_required
