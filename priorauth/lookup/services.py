@@ -87,7 +87,9 @@ def lookup_member(*, user: User, member_id: str, date_of_birth: datetime.date) -
         attempt = LookupAttempt.objects.create(user=user, member_key=key, found=member is not None, at=now)
         lock = _after_miss(user, key, now) if member is None else None
         if _recent(user, now).lookups == LOOKUPS_PER_WINDOW:
-            _tell_supervisors(user, "throttled", f"throttle:{attempt.pk}", now + LOOKUP_WINDOW)
+            _tell_supervisors(
+                user, "throttled", f"throttle:{attempt.pk}", count=LOOKUPS_PER_WINDOW, window=LOOKUP_WINDOW
+            )
     if lock is not None:
         # Raised after the commit: the miss and the lock it caused stand.
         raise LookupRefused(LOCKED.format(until=_clock(lock.until)))
@@ -141,11 +143,14 @@ def _after_miss(user: User, key: str, now: datetime.datetime) -> LookupLock | No
         user=user, member_key=key, defaults={"until": until, "created_at": now}
     )
     log.warning("member lookup locked (user %s, member key %s) until %s", user.pk, key[:12], until)
-    _tell_supervisors(user, "locked", f"lock:{lock.pk}:{now:%Y%m%d%H%M%S}", until)
+    _tell_supervisors(user, "locked", f"lock:{lock.pk}:{now:%Y%m%d%H%M%S}", count=misses, window=MISS_WINDOW)
     return lock
 
 
-def _tell_supervisors(user: User, reason: str, occurrence: str, until: datetime.datetime) -> None:
+def _tell_supervisors(
+    user: User, reason: str, occurrence: str, *, count: int, window: datetime.timedelta
+) -> None:
+    """Write the supervisors' in-app notice: who, what happened, how often; never which member."""
     notifications_write(
         event=Event.LOOKUP_BURST,
         request=None,
@@ -155,6 +160,8 @@ def _tell_supervisors(user: User, reason: str, occurrence: str, until: datetime.
             "user_id": user.pk,
             "username": user.get_username(),
             "reason": reason,
-            "until": until.isoformat(),
+            "count": count,
+            "window_minutes": int(window.total_seconds() // 60),
+            "lock_minutes": int(LOCK_FOR.total_seconds() // 60),
         },
     )

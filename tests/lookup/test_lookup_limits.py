@@ -159,3 +159,16 @@ def test_the_prune_keeps_the_tables_small(provider_staff, member, clock):
     clock.shift(datetime.timedelta(hours=1))
     guess(provider_staff, 2)
     assert LookupAttempt.objects.filter(user=provider_staff, at__lt=timezone.now()).count() == 0
+
+
+def test_the_supervisor_reads_the_notice_without_the_member(
+    client, provider_staff, supervisor, member, clock
+):
+    miss_until_locked(provider_staff)
+    client.force_login(supervisor)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Member lookups paused for olivia" in page
+    assert "olivia missed 5 times within 15 minutes on one member ID" in page
+    assert "locked for them for 30 minutes" in page
+    for phi in ("OH1000001", "Lovelace", "1961"):
+        assert phi not in page
