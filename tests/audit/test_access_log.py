@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from priorauth.audit.checks import MIDDLEWARE, phi_access_middleware_installed
 from priorauth.audit.models import Action, Kind, PhiAccess
 from priorauth.audit.services import phi_read
 from priorauth.members.models import User
 from priorauth.requests.models import PriorAuthRequest
+from tests.requests.conftest import start_draft
 
 
 def reads() -> list[PhiAccess]:
@@ -145,3 +147,17 @@ def test_it_keeps_no_health_information_in_the_log(client, provider_staff, submi
     text = " ".join(str(value) for value in row.values())
     for phi in (member.first_name, member.last_name, member.member_id, str(member.date_of_birth)):
         assert phi not in text
+
+
+def test_it_logs_the_draft_page_once_and_not_the_redirect_to_it(client, provider_staff, member, records):
+    draft = start_draft(provider_staff, member)
+    client.force_login(provider_staff)
+    response = client.get(reverse("requests:detail", args=[draft.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("requests:edit", args=[draft.pk]), 302)]
+    only_read(Kind.REQUEST, Action.VIEW, draft.pk, draft, provider_staff)
+
+
+def test_the_system_check_fails_without_the_middleware(settings):
+    assert phi_access_middleware_installed() == []
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != MIDDLEWARE]
+    assert [error.id for error in phi_access_middleware_installed()] == ["audit.E001"]
