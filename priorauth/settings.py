@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "priorauth.requests",
     "priorauth.review",
     "priorauth.notifications",
+    "priorauth.audit",
+    "priorauth.lookup",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees the view's own response: reads of health information are written only
+    # when the page was shown (priorauth/audit/middleware.py).
+    "priorauth.audit.middleware.PhiAccessMiddleware",
 ]
 
 ROOT_URLCONF = "priorauth.urls"

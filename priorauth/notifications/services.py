@@ -44,6 +44,8 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     Event.AT_RISK: (Channel.EMAIL, Channel.IN_APP),
     Event.OVERDUE: (Channel.EMAIL, Channel.IN_APP),
     Event.DIGEST: (Channel.EMAIL,),
+    # A burst of member lookups by one user: the supervisors see it in the app (priorauth.lookup).
+    Event.LOOKUP_BURST: (Channel.IN_APP,),
 }
 # Events that can happen more than once on a request: each occurrence is its timeline line.
 TIMELINE_KINDS: dict[str, tuple[str, ...]] = {
