@@ -133,6 +133,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded clinical documents live outside the web root and are only served by views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
+# Uploads (priorauth/limits.py has the per-document and per-request limits the forms explain):
+# form fields other than files at most 2.5 MB (the longest texts allowed are far below); files
+# over 2.5 MB go to a temporary file, not memory; a post with more files than a request may
+# hold, and some to spare so the form can say so in words, is refused before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.db import retry_when_connection_lost
 from priorauth.members.models import Member, User
 from priorauth.notifications.models import Event as NotificationEvent
@@ -64,6 +65,20 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+# The intake's free-text fields, what a message calls them, and their limits (`priorauth.limits`).
+INTAKE_TEXT: dict[str, tuple[str, int]] = {
+    "ordering_name": ("the ordering provider name", limits.NAME),
+    "ordering_npi": ("the ordering provider NPI", 10),
+    "rendering_npi": ("the rendering provider NPI", 10),
+    "facility_name": ("the treating facility", limits.NAME),
+    "facility_npi": ("the treating facility NPI", 10),
+    "expedited_statement": ("the statement for an expedited review", limits.EXPEDITED_STATEMENT),
+    "clinical_summary": ("the clinical summary", limits.CLINICAL_SUMMARY),
+    "genetic_test_name": ("the confirming genetic test", limits.NAME),
+    "genetic_test_result": ("the test result", limits.GENETIC_TEST_RESULT),
+}
+
+
 class IntakeError(Exception):
     """A provider action that cannot be done; the message is shown to the user as is."""
 
@@ -99,6 +114,41 @@ def _event(
     )
 
 
+def _details_problems(details: Mapping[str, Any]) -> list[str]:
+    """Return what is refused in the intake details: a text over its limit, too many diagnoses."""
+    problems = limits.text_problems(
+        {what: (details[name], limit) for name, (what, limit) in INTAKE_TEXT.items() if name in details}
+    )
+    if len(details.get("diagnoses") or ()) > limits.DIAGNOSES:
+        problems.append(f"Please give at most {limits.DIAGNOSES} diagnoses.")
+    return problems
+
+
+def _room_problem(pa: PriorAuthRequest, new: list[Upload]) -> str:
+    """Return why these documents do not fit the request's limits ("" if they do), and what is left.
+
+    Counted across the draft, the submission and pend answers: at most DOCUMENTS_PER_REQUEST
+    documents and REQUEST_DOCUMENT_BYTES in all.
+    """
+    if not new:
+        return ""
+    held = list(pa.attachments.values_list("size", flat=True))
+    count, total = len(held) + len(new), sum(held) + sum(upload.file.size for upload in new)
+    if count > limits.DOCUMENTS_PER_REQUEST:
+        left = max(limits.DOCUMENTS_PER_REQUEST - len(held), 0)
+        return (
+            f"A request can hold at most {limits.DOCUMENTS_PER_REQUEST} documents; it has {len(held)}, so "
+            f"{left} more can be added (you chose {len(new)}). Combine pages into fewer files."
+        )
+    if total > limits.REQUEST_DOCUMENT_BYTES:
+        left = max(limits.REQUEST_DOCUMENT_BYTES - sum(held), 0)
+        return (
+            f"A request's documents can total at most {limits.megabytes(limits.REQUEST_DOCUMENT_BYTES)}; "
+            f"{limits.megabytes(left)} is left and these documents are {limits.megabytes(total - sum(held))}."
+        )
+    return ""
+
+
 def _attach(
     pa: PriorAuthRequest,
     *,
@@ -110,10 +160,14 @@ def _attach(
     """Return the new attachments; a document already on the request (same digest) is not stored twice."""
     added = []
     known = set(pa.attachments.values_list("sha256", flat=True))
+    new = []
     for upload in uploads:
-        if upload.sha256 in known:
-            continue
-        known.add(upload.sha256)
+        if upload.sha256 not in known:
+            known.add(upload.sha256)
+            new.append(upload)
+    if problem := _room_problem(pa, new):
+        raise IntakeError(problem)
+    for upload in new:
         upload.file.seek(0)
         attachment = Attachment(
             request=pa,
@@ -187,6 +241,8 @@ def request_save_draft(
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
+    if problems := _details_problems(details):
+        raise IntakeError(" ".join(problems))
     for name, value in details.items():
         setattr(pa, name, value)
     if pa.product is not None:
@@ -349,6 +405,8 @@ def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRe
     reason = reason.strip()
     if not reason:
         raise IntakeError("Please give the reason for withdrawing the request.")
+    if problem := limits.text_problem("the reason", reason, limits.NOTE):
+        raise IntakeError(problem)
     pa = _locked(request_id)
     if not pa.can_withdraw:
         raise IntakeError(
@@ -370,6 +428,8 @@ def request_answer_information(
     answer = answer.strip()
     if not answer and not uploads:
         raise IntakeError("Please write an answer or attach at least one document.")
+    if problem := limits.text_problem("your answer", answer, limits.PEND_ANSWER):
+        raise IntakeError(problem)
     pa = _locked(request_id)
     asked = (
         InformationRequest.objects.select_for_update().filter(pk=information_request_id, request=pa).first()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from priorauth import limits
 from priorauth.members.validation import npi_error
 
 # The content types we accept, recognised by their first bytes (never by the file name).
@@ -16,7 +17,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = limits.DOCUMENT_BYTES
 
 __all__ = ["npi_error"]  # re-exported: the intake form checks NPIs through this module
 
