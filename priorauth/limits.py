@@ -63,7 +63,9 @@ def text_problem(what: str, value: str | None, limit: int) -> str:
 
 def text_problems(values: dict[str, tuple[str | None, int]]) -> list[str]:
     """Return the problems of several texts, given as {what: (value, limit)}, in order."""
-    return [problem for what, (value, limit) in values.items() if (problem := text_problem(what, value, limit))]
+    return [
+        problem for what, (value, limit) in values.items() if (problem := text_problem(what, value, limit))
+    ]
 
 
 def megabytes(size: int) -> str:

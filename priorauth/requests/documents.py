@@ -40,9 +40,10 @@ def document_problem(file: IO[bytes], content_type: str, name: str) -> str:
             _check_image(file)
     except Refused as refused:
         return f"{name} {refused}"
-    except Exception:  # noqa: BLE001 - a malformed file raises whatever its parser meets first
-        kind = "PDF" if content_type == "application/pdf" else "image"
-        return f"{name} could not be opened as a {kind}: it may be damaged. Please save it again and retry."
+    except Exception:
+        # A malformed file raises whatever its parser meets first (pypdf and Pillow use many kinds).
+        kind = "a PDF" if content_type == "application/pdf" else "an image"
+        return f"{name} could not be opened as {kind}: it may be damaged. Please save it again and retry."
     finally:
         file.seek(0)
     return ""
@@ -53,7 +54,9 @@ def _check_pdf(file: IO[bytes]) -> None:
     if reader.is_encrypted:
         raise Refused("is protected with a password or encrypted: please attach an unprotected copy.")
     if len(reader.pages) > limits.PDF_PAGES:
-        raise Refused(f"has more than {limits.PDF_PAGES:,} pages: please split it or send the relevant pages.")
+        raise Refused(
+            f"has more than {limits.PDF_PAGES:,} pages: please split it or send the relevant pages."
+        )
     left = limits.PDF_DECOMPRESSED_BYTES
     seen = 0
     for generation, numbers in reader.xref.items():
@@ -66,8 +69,8 @@ def _check_pdf(file: IO[bytes]) -> None:
                 left -= _stream_size(found, left)
                 if left < 0:
                     raise Refused(
-                        f"expands to more than {limits.megabytes(limits.PDF_DECOMPRESSED_BYTES)} when opened: "
-                        "please print it to a new PDF or send a smaller file."
+                        f"expands to more than {limits.megabytes(limits.PDF_DECOMPRESSED_BYTES)} when "
+                        "opened: please print it to a new PDF or send a smaller file."
                     )
 
 
@@ -76,7 +79,9 @@ def _stream_size(stream: StreamObject, budget: int) -> int:
     if _value(stream, "/Subtype") == "/Image":
         pixels = int(_value(stream, "/Width") or 0) * int(_value(stream, "/Height") or 0)
         if pixels > limits.IMAGE_PIXELS:
-            raise Refused(f"holds an image of {pixels:,} pixels; at most {limits.IMAGE_PIXELS:,} are accepted.")
+            raise Refused(
+                f"holds an image of {pixels:,} pixels; at most {limits.IMAGE_PIXELS:,} are accepted."
+            )
     raw = stream._data
     filters = _value(stream, "/Filter")
     first = filters[0] if isinstance(filters, list) and filters else filters
@@ -114,7 +119,8 @@ def _check_image(file: IO[bytes]) -> None:
         width, height = image.size if image is not None else (0, 0)
         if image is None or width * height > limits.IMAGE_PIXELS:
             raise Refused(
-                f"is larger than {limits.IMAGE_PIXELS // 1_000_000} megapixels: please scale it down or send a PDF."
+                f"is larger than {limits.IMAGE_PIXELS // 1_000_000} megapixels: "
+                "please scale it down or send a PDF."
             )
         with image:
             # Reads the image's structure (chunks and checksums) without decoding its pixels.

@@ -113,8 +113,12 @@ class IntakeForm(forms.Form):
     active_cns_disease = YesNoField(label="Active CNS disease?")
     active_infection = YesNoField(label="Active infection?")
     prior_car_t_or_gene_therapy = YesNoField(label="Prior CAR-T or gene therapy?")
-    genetic_test_name = forms.CharField(label="Confirming genetic test", required=False, max_length=limits.NAME)
-    genetic_test_result = forms.CharField(label="Test result", required=False, max_length=limits.GENETIC_TEST_RESULT)
+    genetic_test_name = forms.CharField(
+        label="Confirming genetic test", required=False, max_length=limits.NAME
+    )
+    genetic_test_result = forms.CharField(
+        label="Test result", required=False, max_length=limits.GENETIC_TEST_RESULT
+    )
     genetic_test_date = forms.DateField(
         label="Test date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -373,7 +377,7 @@ class MemberLookupForm(forms.Form):
         max_length=limits.MEMBER_ID,
         error_messages={
             "required": "Please enter the member ID from the member's card.",
-            "max_length": "A member ID has at most %(limit_value)d characters: please check the member's card.",
+            "max_length": "A member ID has at most %(limit_value)d characters: check the member's card.",
         },
     )
     date_of_birth = forms.DateField(

@@ -14,6 +14,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.members.models import Role, User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
@@ -145,6 +146,14 @@ def _adverse_problems(
     return problems
 
 
+def _refuse_if_long(texts: dict[str, tuple[str, int]]) -> None:
+    """Refuse texts over their limits (`priorauth.limits`): the letter prints each one whole."""
+    if problems := limits.text_problems(
+        {what: (value.strip(), limit) for what, (value, limit) in texts.items()}
+    ):
+        raise ReviewError(" ".join(problems))
+
+
 def _refuse_if(problems: list[str]) -> None:
     if problems:
         raise ReviewError(f"Please give {'; '.join(problems)}.")
@@ -188,6 +197,19 @@ def determination_record(
     """
     if outcome not in Outcome.values:
         raise ReviewError("Please choose a decision.")
+    _refuse_if_long(
+        {
+            "the approved service": (approved_service, limits.APPROVED_SERVICE),
+            "the reason": (reason, limits.REASON),
+            "the criteria policy": (criteria_policy, limits.CRITERIA_POLICY),
+            "the section applied": (criteria_section, limits.CRITERIA_SECTION),
+            "how to request the peer-to-peer discussion": (
+                peer_to_peer_instructions,
+                limits.PEER_TO_PEER_INSTRUCTIONS,
+            ),
+            "the suggested alternatives": (alternatives, limits.ALTERNATIVES),
+        }
+    )
     now = timezone.now()
     pa = locked(user, request_id)
     if outcome in ADVERSE_OUTCOMES and user.role != Role.PHYSICIAN_REVIEWER:

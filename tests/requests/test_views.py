@@ -53,7 +53,10 @@ def test_it_submits_and_confirms_with_number_review_and_due_time(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("requests:edit", args=[pa.pk]),
-            {**form_data(action="submit"), "attachments": [pdf("pathology.pdf"), pdf("pet.pdf", pdf_bytes("PET-CT"))]},
+            {
+                **form_data(action="submit"),
+                "attachments": [pdf("pathology.pdf"), pdf("pet.pdf", pdf_bytes("PET-CT"))],
+            },
         )
     pa.refresh_from_db()
     assert response.url == reverse("requests:detail", args=[pa.pk])
