@@ -1,4 +1,4 @@
-"""The limits of priorauth.limits on the provider's side: text, documents per request, what a file may cost."""
+"""The limits of priorauth.limits for providers: text, documents per request, what a file may cost."""
 
 from __future__ import annotations
 
@@ -175,7 +175,8 @@ def test_it_refuses_a_pdf_that_inflates_past_the_limit():
     accepted, errors = check_uploads([pdf("labs.pdf", bomb)])
     assert accepted == []
     assert errors == [
-        "labs.pdf expands to more than 50.0 MB when opened: please print it to a new PDF or send a smaller file."
+        "labs.pdf expands to more than 50.0 MB when opened: please print it to a new PDF "
+        "or send a smaller file."
     ]
 
 
