@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "priorauth.requests",
     "priorauth.review",
     "priorauth.notifications",
+    # No models: an app so that its rendering task registers at start (apps.py).
+    "priorauth.letters",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,9 @@ due time is approved by operation of law, with no reviewer.
 from __future__ import annotations
 
 import datetime
+import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +32,9 @@ from priorauth.review.common import (
 )
 from priorauth.review.models import ADVERSE_OUTCOMES, DenialCode, Determination, Outcome
 
+log = logging.getLogger(__name__)
+# The letters' task that renders and stores a determination's PDF letter (priorauth/letters/tasks.py).
+LETTER_RENDER_TASK = "letters.render"
 # States whose law requires the notice of an adverse determination to suggest alternatives.
 ALTERNATIVES_REQUIRED_STATES = frozenset({"IN"})
 # How many deemed approvals one run records at most; the next run picks up the rest.
@@ -263,6 +268,16 @@ def _close(
     pa.save()
     event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=reason)
     notify_request_event(request=pa, event=NotificationEvent.DETERMINED, actor=user)
+    determination_id = determination.pk
+    transaction.on_commit(lambda: _letter_render_later(determination_id))
+
+
+def _letter_render_later(determination_id: int) -> None:
+    """Queue the PDF letter's rendering; a broker that is down leaves it to the first download."""
+    try:
+        current_app.signature(LETTER_RENDER_TASK).apply_async((determination_id,), retry=False)
+    except Exception as error:
+        log.warning("letter for determination %s not queued (%s)", determination_id, type(error).__name__)
 
 
 def deemed_reason(rule: dict[str, object]) -> str:

@@ -1,4 +1,4 @@
-"""The review side's text limits: refused by the services with a message, nothing written; shown on the forms."""
+"""Review text limits: refused by the services with a message, nothing written; shown on the forms."""
 
 from __future__ import annotations
 
