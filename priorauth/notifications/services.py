@@ -289,7 +289,9 @@ def in_app_for(user: User) -> QuerySet[Notification]:
     if user.role not in DECIDING_ROLES:
         return mine
     worked = QueueAssignment.objects.filter(reviewer=user).values("queue_id")
-    return mine.filter(Q(request__isnull=True) | Q(request__queue__isnull=True) | Q(request__queue__in=worked))
+    return mine.filter(
+        Q(request__isnull=True) | Q(request__queue__isnull=True) | Q(request__queue__in=worked)
+    )
 
 
 def unread_count(user: User) -> int:
