@@ -242,3 +242,17 @@ def test_a_pdf_named_html_downloads_as_pdf(client, provider_staff, draft):
 )
 def test_the_download_name_carries_the_detected_types_extension(name, content_type, download):
     assert Attachment(original_name=name, content_type=content_type).download_name == download
+
+
+def test_a_post_larger_than_a_requests_documents_is_refused_before_it_is_read(client, provider_staff, draft):
+    client.force_login(provider_staff)
+    events = RequestEvent.objects.count()
+    response = client.post(
+        reverse("requests:edit", args=[draft.pk]),
+        form_data(action="save", clinical_summary="Changed."),
+        CONTENT_LENGTH=str(limits.REQUEST_DOCUMENT_BYTES + 6 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "A request's documents can total at most 100.0 MB" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.clinical_summary != "Changed." and RequestEvent.objects.count() == events
