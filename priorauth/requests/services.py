@@ -24,7 +24,7 @@ from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
 from priorauth.policies.selectors import policy_snapshot
-from priorauth.requests import attachment_storage, clock
+from priorauth.requests import attachment_storage, clock, validation
 from priorauth.requests.models import (
     Attachment,
     AttachmentPurpose,
@@ -65,20 +65,6 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
-# The intake's free-text fields, what a message calls them, and their limits (`priorauth.limits`).
-INTAKE_TEXT: dict[str, tuple[str, int]] = {
-    "ordering_name": ("the ordering provider name", limits.NAME),
-    "ordering_npi": ("the ordering provider NPI", 10),
-    "rendering_npi": ("the rendering provider NPI", 10),
-    "facility_name": ("the treating facility", limits.NAME),
-    "facility_npi": ("the treating facility NPI", 10),
-    "expedited_statement": ("the statement for an expedited review", limits.EXPEDITED_STATEMENT),
-    "clinical_summary": ("the clinical summary", limits.CLINICAL_SUMMARY),
-    "genetic_test_name": ("the confirming genetic test", limits.NAME),
-    "genetic_test_result": ("the test result", limits.GENETIC_TEST_RESULT),
-}
-
-
 class IntakeError(Exception):
     """A provider action that cannot be done; the message is shown to the user as is."""
 
@@ -114,41 +100,6 @@ def _event(
     )
 
 
-def _details_problems(details: Mapping[str, Any]) -> list[str]:
-    """Return what is refused in the intake details: a text over its limit, too many diagnoses."""
-    problems = limits.text_problems(
-        {what: (details[name], limit) for name, (what, limit) in INTAKE_TEXT.items() if name in details}
-    )
-    if len(details.get("diagnoses") or ()) > limits.DIAGNOSES:
-        problems.append(f"Please give at most {limits.DIAGNOSES} diagnoses.")
-    return problems
-
-
-def _room_problem(pa: PriorAuthRequest, new: list[Upload]) -> str:
-    """Return why these documents do not fit the request's limits ("" if they do), and what is left.
-
-    Counted across the draft, the submission and pend answers: at most DOCUMENTS_PER_REQUEST
-    documents and REQUEST_DOCUMENT_BYTES in all.
-    """
-    if not new:
-        return ""
-    held = list(pa.attachments.values_list("size", flat=True))
-    count, total = len(held) + len(new), sum(held) + sum(upload.file.size for upload in new)
-    if count > limits.DOCUMENTS_PER_REQUEST:
-        left = max(limits.DOCUMENTS_PER_REQUEST - len(held), 0)
-        return (
-            f"A request can hold at most {limits.DOCUMENTS_PER_REQUEST} documents; it has {len(held)}, so "
-            f"{left} more can be added (you chose {len(new)}). Combine pages into fewer files."
-        )
-    if total > limits.REQUEST_DOCUMENT_BYTES:
-        left = max(limits.REQUEST_DOCUMENT_BYTES - sum(held), 0)
-        return (
-            f"A request's documents can total at most {limits.megabytes(limits.REQUEST_DOCUMENT_BYTES)}; "
-            f"{limits.megabytes(left)} is left and these documents are {limits.megabytes(total - sum(held))}."
-        )
-    return ""
-
-
 def _attach(
     pa: PriorAuthRequest,
     *,
@@ -165,7 +116,8 @@ def _attach(
         if upload.sha256 not in known:
             known.add(upload.sha256)
             new.append(upload)
-    if problem := _room_problem(pa, new):
+    held = list(pa.attachments.values_list("size", flat=True))
+    if problem := validation.room_problem(held, [upload.file.size for upload in new]):
         raise IntakeError(problem)
     for upload in new:
         upload.file.seek(0)
@@ -241,7 +193,7 @@ def request_save_draft(
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
-    if problems := _details_problems(details):
+    if problems := validation.details_problems(details):
         raise IntakeError(" ".join(problems))
     for name, value in details.items():
         setattr(pa, name, value)
