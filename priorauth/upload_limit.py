@@ -30,6 +30,6 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > MAX_BODY_BYTES:
-            context = {"most": limits.megabytes(limits.REQUEST_DOCUMENT_BYTES)}
+            context = {"most": f"{limits.REQUEST_DOCUMENT_BYTES // 1048576} MB"}
             return render(request, "upload_too_large.html", context, status=413)
         return self.get_response(request)

@@ -253,6 +253,6 @@ def test_a_post_larger_than_a_requests_documents_is_refused_before_it_is_read(cl
         CONTENT_LENGTH=str(limits.REQUEST_DOCUMENT_BYTES + 6 * 1024 * 1024),
     )
     assert response.status_code == 413
-    assert "A request's documents can total at most 100.0 MB" in response.content.decode()
+    assert "A request's documents can total at most 100 MB" in response.content.decode()
     draft.refresh_from_db()
     assert draft.clinical_summary != "Changed." and RequestEvent.objects.count() == events
