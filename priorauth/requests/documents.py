@@ -16,6 +16,7 @@ from typing import IO
 
 import pypdf
 from PIL import Image
+from pypdf.errors import DependencyError
 from pypdf.generic import IndirectObject, StreamObject
 
 from priorauth import limits
@@ -24,6 +25,7 @@ from priorauth import limits
 Image.MAX_IMAGE_PIXELS = limits.IMAGE_PIXELS
 FLATE = frozenset({"/FlateDecode", "/Fl"})
 INFLATE_STEP = 1024 * 1024
+ENCRYPTED = "is protected with a password or encrypted: please attach an unprotected copy."
 
 
 class Refused(Exception):
@@ -50,9 +52,13 @@ def document_problem(file: IO[bytes], content_type: str, name: str) -> str:
 
 
 def _check_pdf(file: IO[bytes]) -> None:
-    reader = pypdf.PdfReader(file, strict=False)
+    try:
+        reader = pypdf.PdfReader(file, strict=False)
+    except DependencyError as error:
+        # Only an AES-encrypted file needs a library to open that is not installed (cryptography).
+        raise Refused(ENCRYPTED) from error
     if reader.is_encrypted:
-        raise Refused("is protected with a password or encrypted: please attach an unprotected copy.")
+        raise Refused(ENCRYPTED)
     if len(reader.pages) > limits.PDF_PAGES:
         raise Refused(
             f"has more than {limits.PDF_PAGES:,} pages: please split it or send the relevant pages."

@@ -10,6 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
+from pypdf._encryption import Encryption
+from pypdf.errors import DependencyError
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from priorauth import limits
@@ -186,6 +188,16 @@ def test_it_accepts_a_pdf_that_inflates_within_the_limit():
 
 
 def test_it_refuses_an_encrypted_pdf():
+    accepted, errors = check_uploads([pdf("locked.pdf", encrypted_pdf())])
+    assert accepted == [] and "locked.pdf is protected with a password or encrypted" in errors[0]
+
+
+def test_it_calls_an_aes_encrypted_pdf_encrypted_too(monkeypatch):
+    # AES needs the cryptography package, which is not installed: pypdf raises DependencyError.
+    def needs_cryptography(*args, **kwargs):
+        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
+
+    monkeypatch.setattr(Encryption, "verify", needs_cryptography)
     accepted, errors = check_uploads([pdf("locked.pdf", encrypted_pdf())])
     assert accepted == [] and "locked.pdf is protected with a password or encrypted" in errors[0]
 
