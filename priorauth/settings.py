@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "priorauth.notifications",
     "priorauth.audit",
     "priorauth.lookup",
+    # No models: an app so that its rendering task registers at start (apps.py).
+    "priorauth.letters",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (its page shows who is signed in); it reads no body, so before any view.
+    "priorauth.upload_limit.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,6 +142,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded clinical documents live outside the web root and are only served by views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
+# Uploads (priorauth/limits.py has the per-document and per-request limits the forms explain):
+# form fields other than files at most 2.5 MB (the longest texts allowed are far below); files
+# over 2.5 MB go to a temporary file, not memory; a post with more files than a request may
+# hold, and some to spare so the form can say so in words, is refused before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

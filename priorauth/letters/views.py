@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from priorauth.audit.models import Kind
 from priorauth.letters.content import Letter, build_letter
-from priorauth.letters.pdf import render_pdf
+from priorauth.letters.services import letter_pdf as letter_pdf_stored
 from priorauth.members.models import User
 from priorauth.requests.access import get_request_for_user, is_provider_staff
 from priorauth.requests.models import PriorAuthRequest
@@ -54,8 +54,14 @@ def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request.user, pk, Kind.LETTER_PDF)
-    response = HttpResponse(render_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
+    pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
+    determination = Determination.objects.filter(request=pa).only("pk").first()
+    if determination is None:
+        raise Http404("No decision has been made on this request yet.")
+    response = HttpResponse(
+        letter_pdf_stored(determination_id=determination.pk), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{pa.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -235,7 +235,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
