@@ -2,7 +2,8 @@
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server), migrates it, fills it with 1,000 and then 100,000 open requests, times a nurse's
-queue page at each size, prints the results against the targets, and drops the database
+queue page at each size and the worst-case letter PDF, prints the results against the
+targets, and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
 
@@ -66,7 +67,7 @@ def run(url: str, *, runs: int, warmup: int) -> None:
     from django.db import connections
 
     django.setup()
-    from bench import queue_page
+    from bench import letter, queue_page
     from priorauth.requests.models import PriorAuthRequest
 
     call_command("migrate", verbosity=0)
@@ -90,6 +91,8 @@ def run(url: str, *, runs: int, warmup: int) -> None:
         f"by one filter: {queue_page.SINGLE_FILTERS}"
     )
     print("\n".join(queue_page.report(timings)))
+    letter_runs = max(runs // 10, 3)
+    print("\n" + letter.report(*letter.measure(letter_runs), runs=letter_runs))
 
 
 def main() -> int:

@@ -152,25 +152,40 @@ class Submission:
 def submit(index: int) -> Submission:
     """Return how one submission went: office staff start, fill and submit a request for a demo member.
 
-    Any exception is a failed submission (the page would have answered 500); it is not retried.
+    Two pages, as the intake's: "Start request" (the staff member, the member, the draft) and
+    the intake form's "Submit" (the staff member, the saved draft, the submission). Each runs
+    under the same one-more-try as those views (`retry_when_connection_lost`); an exception that
+    comes through is a failed submission (the page would have answered 500).
     """
     from django.db import close_old_connections
     from django.utils import timezone
 
+    from priorauth.db import retry_when_connection_lost
     from priorauth.members.models import Member, User
     from priorauth.requests import services
 
-    started = time.perf_counter()
-    close_old_connections()
-    try:
+    @retry_when_connection_lost
+    def start_page() -> int:
         staff = User.objects.get(username=STAFF[index % len(STAFF)])
         member = Member.objects.get(member_id=MEMBER_IDS[index % len(MEMBER_IDS)])
-        pa = services.request_start(user=staff, member=member, token=uuid.uuid4())
+        return services.request_start(user=staff, member=member, token=token).pk
+
+    @retry_when_connection_lost
+    def submit_page(request_id: int) -> int:
+        staff = User.objects.get(username=STAFF[index % len(STAFF)])
         day = timezone.localdate() + datetime.timedelta(days=30)
-        services.request_save_draft(user=staff, request_id=pa.pk, details=car_t_details(day))
-        pa = services.request_submit(user=staff, request_id=pa.pk, attested=True)
+        services.request_save_draft(user=staff, request_id=request_id, details=car_t_details(day))
+        return services.request_submit(user=staff, request_id=request_id, attested=True).pk
+
+    token = uuid.uuid4()
+    started = time.perf_counter()
+    try:
+        close_old_connections()
+        request_id = start_page()
+        close_old_connections()  # between the two pages, as at a request's end and the next's start
+        request_id = submit_page(request_id)
     except Exception as error:
         return Submission(False, time.perf_counter() - started, error=type(error).__name__)
     finally:
         close_old_connections()
-    return Submission(True, time.perf_counter() - started, pa.pk)
+    return Submission(True, time.perf_counter() - started, request_id)

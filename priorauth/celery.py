@@ -62,6 +62,33 @@ def closing_what_is_left(close: Callable[[], None]) -> Callable[[], None]:
     return close_quietly
 
 
+def acknowledging_what_is_left(channel: object) -> None:
+    """Make the channel's acknowledgements survive its connection being gone (celery#8030, again).
+
+    A task that was running through a broker outage finishes after the worker reconnected and
+    acknowledges its message on the old channel: kombu looks up that channel's host on None and
+    the AttributeError stopped the worker for good. The task's work is done (acks are late) and
+    its row is marked sent, so the acknowledgement is dropped: the message stays in Redis's
+    unacked set, comes back after the visibility timeout, and finds nothing left to send.
+    """
+    for name in ("basic_ack", "basic_reject"):
+        method = getattr(channel, name, None)
+        if method is not None:
+            setattr(channel, name, _quiet_on_a_dead_channel(method))
+
+
+def _quiet_on_a_dead_channel(method: Callable[..., object]) -> Callable[..., object]:
+    @functools.wraps(method)
+    def quietly(*args: object, **kwargs: object) -> object:
+        try:
+            return method(*args, **kwargs)
+        except AttributeError as error:
+            log.warning("%s on a closed broker channel dropped (%s)", method.__name__, error)
+            return None
+
+    return quietly
+
+
 class Consumer(CeleryConsumer):
     """The worker's consumer (`CELERY_WORKER_CONSUMER`), reconnecting at most 5 s apart."""
 
@@ -71,6 +98,10 @@ class Consumer(CeleryConsumer):
     def on_connection_error_after_connected(self, exc: Exception) -> None:
         if self.connection is not None:
             self.connection.close = closing_what_is_left(self.connection.close)
+            # Private, but the only way to the channels without opening a new transport.
+            transport = getattr(self.connection, "_transport", None)
+            for channel in list(getattr(transport, "channels", ())):
+                acknowledging_what_is_left(channel)
         super().on_connection_error_after_connected(exc)
 
 

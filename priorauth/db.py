@@ -18,7 +18,9 @@ R = TypeVar("R")
 def retry_when_connection_lost(service: Callable[P, R]) -> Callable[P, R]:
     """Return the service, run once more on a new connection when the database connection died.
 
-    Only a service that is its own whole transaction (no outer atomic block), and only when the
+    Also a page whose every write is such a service (the intake pages): its reads before and
+    after the services (the session, the user, the draft) fail the same way, and are as safe to
+    run again. Only a service that is its own whole transaction (no outer atomic block), and only when the
     connection was lost (terminated, restarted, network cut), never for a lock or another error
     on a connection that still stands: the database rolled that attempt back, so the second run
     cannot write anything twice. A service wrapped with it must be safe to run again after an
@@ -32,10 +34,14 @@ def retry_when_connection_lost(service: Callable[P, R]) -> Callable[P, R]:
         try:
             return service(*args, **kwargs)
         except OperationalError:
-            # A connection the server dropped is closed by the rollback and, with health checks,
-            # replaced at once: a lost connection shows as a different one, or none.
-            if connection.in_atomic_block or connection.connection is opened:
+            if connection.in_atomic_block:
                 raise
+            # A transaction's rollback closes a connection the server dropped and, with health
+            # checks, it is replaced at once; a read outside a transaction leaves it open but dead.
+            if connection.connection is opened:
+                if connection.is_usable():
+                    raise  # the connection stands: a lock or another error, not a lost connection
+                connection.close()
             log.warning("%s: the database connection was lost; trying once more", service.__name__)
             return service(*args, **kwargs)
 

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "priorauth.requests",
     "priorauth.review",
     "priorauth.notifications",
+    "priorauth.audit",
+    "priorauth.lookup",
+    # No models: an app so that its rendering task registers at start (apps.py).
+    "priorauth.letters",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (its page shows who is signed in); it reads no body, so before any view.
+    "priorauth.upload_limit.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sign-in (priorauth.accounts): which device verified the user, then the session's idle and
     # absolute limits (an expired session is signed out before anything else sees its user), then
@@ -63,8 +69,12 @@ MIDDLEWARE = [
     "priorauth.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: it turns a lockout flagged during the request into the lockout page.
+    # django-axes turns a lockout flagged during sign-in into the lockout page. Its docs ask for
+    # the last place, but it only needs to wrap the login view: the access log keeps that place.
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees the view's own response: reads of health information are written only
+    # when the page was shown (priorauth/audit/middleware.py).
+    "priorauth.audit.middleware.PhiAccessMiddleware",
 ]
 
 ROOT_URLCONF = "priorauth.urls"
@@ -172,6 +182,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded clinical documents live outside the web root and are only served by views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
+# Uploads (priorauth/limits.py has the per-document and per-request limits the forms explain):
+# form fields other than files at most 2.5 MB (the longest texts allowed are far below); files
+# over 2.5 MB go to a temporary file, not memory; a post with more files than a request may
+# hold, and some to spare so the form can say so in words, is refused before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

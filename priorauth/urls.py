@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("priorauth.letters.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
+    path("", include("priorauth.privacy.urls")),
 ]

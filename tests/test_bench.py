@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from bench import queue_page
+from bench import letter, queue_page
 from bench.__main__ import refusal
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.selectors import OPEN_STATUSES
@@ -81,3 +81,10 @@ def test_it_accepts_the_default_postgresql_url():
 
 def test_it_fills_only_open_statuses():
     assert {s for s, _ in queue_page.STATUSES} == {Status.IN_REVIEW, Status.SUBMITTED, Status.PENDED}
+
+
+def test_it_renders_the_worst_case_letter_and_reports_it():
+    median_ms, worst_ms, size = letter.measure(runs=1)
+    assert 0 < median_ms <= worst_ms and size > 1000
+    assert "PASS" in letter.report(10.0, 20.0, 2048, runs=1)
+    assert "MISS" in letter.report(900.0, 1500.0, 2048, runs=1)

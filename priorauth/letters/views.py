@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from priorauth.audit.models import Kind
 from priorauth.letters.content import Letter, build_letter
-from priorauth.letters.pdf import render_pdf
+from priorauth.letters.services import letter_pdf as letter_pdf_stored
 from priorauth.members.models import User
 from priorauth.requests.access import get_request_for_user, is_provider_staff
 from priorauth.requests.models import PriorAuthRequest
@@ -22,17 +23,20 @@ from priorauth.review.access import get_request_for_reviewer, is_reviewer
 from priorauth.review.models import Determination
 
 
-def get_request_for_letter(user: User, pk: int) -> PriorAuthRequest:
-    """Return the request if the user may read its letter (provider staff or reviewer), else Http404."""
+def get_request_for_letter(user: User, pk: int, kind: str = Kind.LETTER) -> PriorAuthRequest:
+    """Return the request if the user may read its letter (provider staff or reviewer), else Http404.
+
+    The read is logged as the letter (`kind`: its page or its PDF), not as the request's page.
+    """
     if is_provider_staff(user):
-        return get_request_for_user(user, pk)
+        return get_request_for_user(user, pk, kind=kind)
     if is_reviewer(user):
-        return get_request_for_reviewer(user, pk)
+        return get_request_for_reviewer(user, pk, kind=kind)
     raise Http404("No such letter.")
 
 
-def _letter(user: User, pk: int) -> Letter:
-    pa = get_request_for_letter(user, pk)
+def _letter(user: User, pk: int, kind: str) -> Letter:
+    pa = get_request_for_letter(user, pk, kind)
     determination = Determination.objects.select_related("decided_by").filter(request=pa).first()
     if determination is None:
         raise Http404("No decision has been made on this request yet.")
@@ -43,15 +47,21 @@ def _letter(user: User, pk: int) -> Letter:
 @never_cache
 @login_required
 def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request.user, pk)
+    letter = _letter(request.user, pk, Kind.LETTER)
     return render(request, "letters/letter.html", {"letter": letter, "pk": pk})
 
 
 @never_cache
 @login_required
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request.user, pk)
-    response = HttpResponse(render_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
+    pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
+    determination = Determination.objects.filter(request=pa).only("pk").first()
+    if determination is None:
+        raise Http404("No decision has been made on this request yet.")
+    response = HttpResponse(
+        letter_pdf_stored(determination_id=determination.pk), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{pa.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

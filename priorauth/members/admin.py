@@ -14,6 +14,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from priorauth.audit.admin import PhiReadAdminMixin
+from priorauth.audit.models import Kind
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role
 from priorauth.members.validation import npi_error
@@ -96,9 +98,13 @@ class CoveragePeriodInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(PhiReadAdminMixin, SimpleHistoryAdmin):
     list_display = ("member_id", "last_name", "first_name", "date_of_birth", "plan")
     search_fields = ("member_id", "last_name", "first_name")
     list_filter = ("plan",)
     list_select_related = ("plan",)
     inlines = [CoveragePeriodInline]
+    phi_kind = Kind.ADMIN_MEMBER
+
+    def phi_subjects(self, pk: int) -> tuple[int | None, int | None]:
+        return pk, None

@@ -1,8 +1,10 @@
 """What a notification says and where it links: the context its templates render, built at delivery.
 
 Each recipient reads only what they may already see: the provider their own request's
-number, status, due time and the question asked; reviewers and supervisors request numbers,
-queues and due times. Nothing here names the member, a diagnosis or the therapy.
+number, status and due time; reviewers and supervisors request numbers, queues and due times.
+Nothing here names the member, a diagnosis or the therapy. An email says where, not what: it
+carries no clinical text (a pend's question, a reason, a note); the in-app centre, behind the
+sign-in, shows the pend's question.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     AT_RISK = "at_risk", "Due time at risk"
     OVERDUE = "overdue", "Overdue"
     DIGEST = "digest", "Daily review digest"
+    LOOKUP_BURST = "lookup_burst", "Member lookups paused"
 
 
 class Channel(models.TextChoices):
@@ -52,6 +53,7 @@ SUBJECTS: dict[str, str] = {
     Event.AT_RISK: "Request {number}: due time at risk",
     Event.OVERDUE: "Request {number}: overdue",
     Event.DIGEST: "Your review queues on {day}",
+    Event.LOOKUP_BURST: "Member lookups paused for {who}",
 }
 # A reassignment tells the new reviewer, the one it was taken from, and the queue's other reviewers.
 REASSIGNED_TO_YOU = "Request {number}: assigned to you"
@@ -115,7 +117,9 @@ class Notification(models.Model):
     def subject(self) -> str:
         """Return the subject line: the request number and the event, no health information."""
         number = self.request.number if self.request_id and self.request else ""
-        return self._subject_template().format(number=number, day=self.context.get("day", ""))
+        return self._subject_template().format(
+            number=number, day=self.context.get("day", ""), who=self.context.get("username", "")
+        )
 
     def _subject_template(self) -> str:
         if self.event != Event.REASSIGNED:

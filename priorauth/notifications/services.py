@@ -14,6 +14,7 @@ from typing import Any
 
 from celery import current_app
 from django.db import DatabaseError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from priorauth.members.models import Role, User
@@ -44,6 +45,8 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     Event.AT_RISK: (Channel.EMAIL, Channel.IN_APP),
     Event.OVERDUE: (Channel.EMAIL, Channel.IN_APP),
     Event.DIGEST: (Channel.EMAIL,),
+    # A burst of member lookups by one user: the supervisors see it in the app (priorauth.lookup).
+    Event.LOOKUP_BURST: (Channel.IN_APP,),
 }
 # Events that can happen more than once on a request: each occurrence is its timeline line.
 TIMELINE_KINDS: dict[str, tuple[str, ...]] = {
@@ -277,6 +280,22 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
     return unread.update(read_at=timezone.now())
 
 
+def in_app_for(user: User) -> QuerySet[Notification]:
+    """Return the user's in-app notifications, without those about a queue a reviewer no longer works.
+
+    A nurse or physician removed from a queue (its QueueAssignment deleted) no longer sees the
+    notifications about the requests in it; they come back if the assignment does. Supervisors
+    see every queue, and provider staff are not assigned to queues: they keep all of theirs.
+    """
+    mine = Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
+    if user.role not in DECIDING_ROLES:
+        return mine
+    worked = QueueAssignment.objects.filter(reviewer=user).values("queue_id")
+    return mine.filter(
+        Q(request__isnull=True) | Q(request__queue__isnull=True) | Q(request__queue__in=worked)
+    )
+
+
 def unread_count(user: User) -> int:
-    """Return the number of the user's unread in-app notifications."""
-    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()
+    """Return the number of the user's unread in-app notifications (those `in_app_for` shows)."""
+    return in_app_for(user).filter(read_at=None).count()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from priorauth.notifications.messages import in_app_items
 from priorauth.notifications.models import Channel, Notification
-from priorauth.notifications.services import notifications_mark_read
+from priorauth.notifications.services import in_app_for, notifications_mark_read
 
 PAGE_SIZE = 30
 
@@ -21,7 +21,7 @@ PAGE_SIZE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Return the user's in-app notifications: unread first, then newest first."""
     mine = (
-        Notification.objects.filter(recipient=request.user, channel=Channel.IN_APP)
+        in_app_for(request.user)
         .select_related("request__queue", "request__claimed_by")
         .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
     )

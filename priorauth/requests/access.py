@@ -2,7 +2,8 @@
 
 Provider office staff see only their own organization's requests, members and documents.
 Anything outside answers 404 (not 403), so the existence of another organization's data
-never leaks. Other roles have their own pages: provider pages answer them 403.
+never leaks. Other roles have their own pages: provider pages answer them 403. Each object a
+helper returns is a read of health information, noted in the PHI access log (`phi_read`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from priorauth.audit.models import Kind
+from priorauth.audit.services import phi_read
 from priorauth.members.models import Member, Role, User
 from priorauth.requests.models import Attachment, PriorAuthRequest
 
@@ -40,8 +43,11 @@ def provider_required(view: View) -> View:
     return login_required(wrapped)
 
 
-def get_request_for_user(user: User, pk: int) -> PriorAuthRequest:
-    """Return the user's organization's request, or raise Http404."""
+def get_request_for_user(user: User, pk: int, *, kind: str = Kind.REQUEST) -> PriorAuthRequest:
+    """Return the user's organization's request, or raise Http404.
+
+    `kind` names what the caller shows of it in the access log (the letter, say).
+    """
     found = (
         PriorAuthRequest.objects.select_related("member__plan", "product", "queue", "submitted_by")
         .filter(pk=pk, organization_id=user.organization_id)
@@ -49,6 +55,7 @@ def get_request_for_user(user: User, pk: int) -> PriorAuthRequest:
     )
     if found is None or not is_provider_staff(user):
         raise Http404("No such request.")
+    phi_read(user=user, kind=kind, object_id=found.pk, member_id=found.member_id, request_id=found.pk)
     return found
 
 
@@ -59,9 +66,20 @@ def get_draft_for_user(user: User, pk: int) -> PriorAuthRequest:
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
     """Return a document on one of the user's organization's requests, or raise Http404."""
-    found = Attachment.objects.filter(pk=pk, request__organization_id=user.organization_id).first()
+    found = (
+        Attachment.objects.select_related("request")
+        .filter(pk=pk, request__organization_id=user.organization_id)
+        .first()
+    )
     if found is None or not is_provider_staff(user):
         raise Http404("No such document.")
+    phi_read(
+        user=user,
+        kind=Kind.DOCUMENT,
+        object_id=found.pk,
+        member_id=found.request.member_id,
+        request_id=found.request_id,
+    )
     return found
 
 
@@ -79,6 +97,7 @@ def get_member_for_user(user: User, pk: int) -> Member:
     )
     if found is None or not is_provider_staff(user):
         raise Http404("No such member.")
+    phi_read(user=user, kind=Kind.MEMBER, object_id=found.pk, member_id=found.pk)
     return found
 
 
@@ -129,5 +148,6 @@ def member_from_ticket(user: User, ticket: str) -> MemberTicket:
     member = Member.objects.filter(pk=payload.get("m")).first()
     if member is None:
         raise TicketExpired
+    phi_read(user=user, kind=Kind.MEMBER, object_id=member.pk, member_id=member.pk)
     day = datetime.date.fromisoformat(payload["d"]) if payload.get("d") else None
     return MemberTicket(member=member, token=uuid.UUID(payload["t"]), date_of_service=day)

@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from priorauth.audit.admin import PhiReadAdminMixin
+from priorauth.audit.models import Kind
 from priorauth.requests.models import PriorAuthRequest, RequestEvent
 
 
@@ -40,7 +42,7 @@ class RequestEventInline(admin.TabularInline):
 
 
 @admin.register(PriorAuthRequest)
-class PriorAuthRequestAdmin(_ReadOnlyAdmin):
+class PriorAuthRequestAdmin(PhiReadAdminMixin, _ReadOnlyAdmin):
     list_display = (
         "__str__",
         "organization",
@@ -55,6 +57,11 @@ class PriorAuthRequestAdmin(_ReadOnlyAdmin):
     search_fields = ("number",)
     list_select_related = ("organization", "product", "queue")
     inlines = [RequestEventInline]
+    phi_kind = Kind.ADMIN_REQUEST
+
+    def phi_subjects(self, pk: int) -> tuple[int | None, int | None]:
+        member_id = PriorAuthRequest.objects.filter(pk=pk).values_list("member_id", flat=True).first()
+        return member_id, pk
 
 
 @admin.register(RequestEvent)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.utils import pretty_name
 
-from priorauth.requests import validation
+from priorauth.requests import documents, validation
 from priorauth.requests.services import Upload
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -110,6 +110,8 @@ def check_uploads(files: list[UploadedFile]) -> tuple[list[Upload], list[str]]:
                 f"{upload.name} is not a PDF, PNG or JPEG file (we check the content, not the name)."
             )
             continue
-        upload.seek(0)
+        if problem := documents.document_problem(upload, content_type, upload.name):
+            errors.append(problem)
+            continue
         accepted.append(Upload(upload, content_type, validation.sha256_of(upload.chunks())))
     return accepted, errors

@@ -18,6 +18,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 
+from priorauth import limits
 from priorauth.members.models import Member
 from priorauth.policies import diagnoses
 from priorauth.policies.models import Product
@@ -57,6 +58,7 @@ class IntakeForm(forms.Form):
     product = forms.CharField(
         label="Therapy",
         required=False,
+        max_length=limits.PRODUCT_SEARCH,
         help_text="Type the brand, generic name or HCPCS code and pick it from the list.",
         widget=forms.TextInput(attrs={"list": "product-catalog", "autocomplete": "off"}),
     )
@@ -64,12 +66,13 @@ class IntakeForm(forms.Form):
     diagnoses = forms.CharField(
         label="Diagnoses (ICD-10-CM)",
         required=False,
+        max_length=limits.DIAGNOSES_TEXT,
         help_text="One or more codes separated by commas, for example C83.30, C85.10.",
     )
-    ordering_name = forms.CharField(label="Ordering provider name", required=False, max_length=200)
+    ordering_name = forms.CharField(label="Ordering provider name", required=False, max_length=limits.NAME)
     ordering_npi = forms.CharField(label="Ordering provider NPI", required=False, max_length=10)
     rendering_npi = forms.CharField(label="Rendering provider NPI", required=False, max_length=10)
-    facility_name = forms.CharField(label="Treating facility", required=False, max_length=200)
+    facility_name = forms.CharField(label="Treating facility", required=False, max_length=limits.NAME)
     facility_npi = forms.CharField(label="Treating facility NPI", required=False, max_length=10)
     facility_accreditation = forms.ChoiceField(
         label="Facility accreditation",
@@ -85,11 +88,18 @@ class IntakeForm(forms.Form):
     expedited_statement = forms.CharField(
         label="Why the standard timeframe could seriously jeopardize the member",
         required=False,
+        max_length=limits.EXPEDITED_STATEMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for an expedited review: how waiting the standard timeframe could seriously "
-        "jeopardize the member's life, health or ability to regain maximum function.",
+        "jeopardize the member's life, health or ability to regain maximum function. "
+        + limits.help_text(limits.EXPEDITED_STATEMENT),
     )
-    clinical_summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    clinical_summary = forms.CharField(
+        required=False,
+        max_length=limits.CLINICAL_SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=limits.help_text(limits.CLINICAL_SUMMARY),
+    )
     prior_lines_of_therapy = forms.IntegerField(
         label="Prior lines of therapy", required=False, min_value=0, max_value=30
     )
@@ -103,15 +113,20 @@ class IntakeForm(forms.Form):
     active_cns_disease = YesNoField(label="Active CNS disease?")
     active_infection = YesNoField(label="Active infection?")
     prior_car_t_or_gene_therapy = YesNoField(label="Prior CAR-T or gene therapy?")
-    genetic_test_name = forms.CharField(label="Confirming genetic test", required=False, max_length=200)
-    genetic_test_result = forms.CharField(label="Test result", required=False, max_length=500)
+    genetic_test_name = forms.CharField(
+        label="Confirming genetic test", required=False, max_length=limits.NAME
+    )
+    genetic_test_result = forms.CharField(
+        label="Test result", required=False, max_length=limits.GENETIC_TEST_RESULT
+    )
     genetic_test_date = forms.DateField(
         label="Test date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     prior_gene_therapy = YesNoField(label="Prior gene therapy?")
     attachments = MultipleFileField(
         label="Clinical documents",
-        help_text="PDF, PNG or JPEG, up to 20 MB each. You can choose several files.",
+        help_text="PDF, PNG or JPEG, up to 20 MB each. You can choose several files; a request holds at most "
+        f"{limits.DOCUMENTS_PER_REQUEST} documents and {limits.REQUEST_DOCUMENT_BYTES // 1048576} MB in all.",
     )
     confirm_eligibility_review = forms.BooleanField(
         required=False,
@@ -308,6 +323,8 @@ _MODEL_FIELDS = (
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Reason for withdrawing",
+        max_length=limits.NOTE,
+        help_text=limits.help_text(limits.NOTE),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please give the reason for withdrawing the request."},
     )
@@ -316,17 +333,29 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        use_plain_messages(self, names={"reason": "reason"})
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    attachments = MultipleFileField(label="Documents", help_text="PDF, PNG or JPEG, up to 20 MB each.")
+    answer = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=limits.PEND_ANSWER,
+        help_text=limits.help_text(limits.PEND_ANSWER),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = MultipleFileField(
+        label="Documents",
+        help_text=f"PDF, PNG or JPEG, up to 20 MB each; at most {limits.DOCUMENTS_PER_REQUEST} documents and "
+        f"{limits.REQUEST_DOCUMENT_BYTES // 1048576} MB per request.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.uploads: list[Upload] = []
         self.helper = FormHelper()
         self.helper.form_tag = False
+        use_plain_messages(self, names={"answer": "answer", "attachments": "documents"})
 
     def clean_attachments(self) -> list[UploadedFile]:
         files = self.cleaned_data["attachments"]
@@ -345,8 +374,11 @@ class AnswerForm(forms.Form):
 class MemberLookupForm(forms.Form):
     member_id = forms.CharField(
         label="Member ID",
-        max_length=30,
-        error_messages={"required": "Please enter the member ID from the member's card."},
+        max_length=limits.MEMBER_ID,
+        error_messages={
+            "required": "Please enter the member ID from the member's card.",
+            "max_length": "A member ID has at most %(limit_value)d characters: check the member's card.",
+        },
     )
     date_of_birth = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),

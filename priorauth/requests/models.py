@@ -349,6 +349,10 @@ class AttachmentPurpose(models.TextChoices):
     PEND_ANSWER = "pend_answer", "Answer to an information request"
 
 
+# The extension a document downloads with, by the content type detected at upload.
+DOWNLOAD_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+SAME_EXTENSIONS = {".jpg": {".jpg", ".jpeg"}}
+
 # Where the documents are stored; nothing else lives there (the prune command relies on it).
 ATTACHMENT_DIRECTORY = "attachments"
 
@@ -389,3 +393,20 @@ class Attachment(models.Model):
     @property
     def is_inline_safe(self) -> bool:
         return self.content_type in {"application/pdf", "image/png", "image/jpeg"}
+
+    @property
+    def download_name(self) -> str:
+        """Return the name to save the document under: its uploaded name with the detected type's extension.
+
+        The type was detected from the content, so a PDF uploaded as `labs.html` downloads as
+        `labs.pdf` and no browser or desktop treats it as a web page. A name with no stem left
+        becomes "document".
+        """
+        name = pathlib.PurePosixPath(self.original_name.replace("\\", "/")).name
+        extension = DOWNLOAD_EXTENSIONS.get(self.content_type, ".bin")
+        stem, dot, suffix = name.rpartition(".")
+        if not dot:
+            stem = name
+        elif f".{suffix.lower()}" in SAME_EXTENSIONS.get(extension, {extension}):
+            return name
+        return f"{stem.strip() or 'document'}{extension}"

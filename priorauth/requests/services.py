@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.db import retry_when_connection_lost
 from priorauth.members.models import Member, User
 from priorauth.notifications.models import Event as NotificationEvent
@@ -23,7 +24,7 @@ from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
 from priorauth.policies.selectors import policy_snapshot
-from priorauth.requests import attachment_storage, clock
+from priorauth.requests import attachment_storage, clock, validation
 from priorauth.requests.models import (
     Attachment,
     AttachmentPurpose,
@@ -110,10 +111,15 @@ def _attach(
     """Return the new attachments; a document already on the request (same digest) is not stored twice."""
     added = []
     known = set(pa.attachments.values_list("sha256", flat=True))
+    new = []
     for upload in uploads:
-        if upload.sha256 in known:
-            continue
-        known.add(upload.sha256)
+        if upload.sha256 not in known:
+            known.add(upload.sha256)
+            new.append(upload)
+    held = list(pa.attachments.values_list("size", flat=True))
+    if problem := validation.room_problem(held, [upload.file.size for upload in new]):
+        raise IntakeError(problem)
+    for upload in new:
         upload.file.seek(0)
         attachment = Attachment(
             request=pa,
@@ -173,6 +179,7 @@ def request_start(
     return existing
 
 
+@retry_when_connection_lost
 @attachment_storage.atomic_removing_files_on_failure
 def request_save_draft(
     *, user: User, request_id: int, details: Mapping[str, Any], uploads: Iterable[Upload] = ()
@@ -187,6 +194,8 @@ def request_save_draft(
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
+    if problems := validation.details_problems(details):
+        raise IntakeError(" ".join(problems))
     for name, value in details.items():
         setattr(pa, name, value)
     if pa.product is not None:
@@ -349,6 +358,8 @@ def request_withdraw(*, user: User, request_id: int, reason: str) -> PriorAuthRe
     reason = reason.strip()
     if not reason:
         raise IntakeError("Please give the reason for withdrawing the request.")
+    if problem := limits.text_problem("the reason", reason, limits.NOTE):
+        raise IntakeError(problem)
     pa = _locked(request_id)
     if not pa.can_withdraw:
         raise IntakeError(
@@ -370,6 +381,8 @@ def request_answer_information(
     answer = answer.strip()
     if not answer and not uploads:
         raise IntakeError("Please write an answer or attach at least one document.")
+    if problem := limits.text_problem("your answer", answer, limits.PEND_ANSWER):
+        raise IntakeError(problem)
     pa = _locked(request_id)
     asked = (
         InformationRequest.objects.select_for_update().filter(pk=information_request_id, request=pa).first()

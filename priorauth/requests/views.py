@@ -9,7 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from priorauth.members.selectors import eligibility, member_find
+from priorauth.db import retry_when_connection_lost
+from priorauth.lookup.services import LookupRefused, lookup_member
+from priorauth.members.models import Member
+from priorauth.members.selectors import eligibility
 from priorauth.policies import vocab
 from priorauth.policies.models import Product
 from priorauth.requests import selectors, services
@@ -74,6 +77,7 @@ def _render_list(request: HttpRequest, form: ListFilterForm) -> HttpResponse:
     return render(request, "requests/list.html", context)
 
 
+@retry_when_connection_lost
 @provider_required
 @require_POST
 def request_start(request: HttpRequest) -> HttpResponse:
@@ -118,6 +122,7 @@ def _keep_documents(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm
     messages.info(request, f"{saved} saved with the draft; no need to attach them again.")
 
 
+@retry_when_connection_lost
 @provider_required
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pa = get_draft_for_user(request.user, pk)
@@ -230,7 +235,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -251,13 +256,26 @@ def member_lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = member_find(member_id=data["member_id"], date_of_birth=data["date_of_birth"])
-        if member is None:
-            form.add_error(None, NOT_FOUND)
+        try:
+            member = lookup_member(
+                user=request.user, member_id=data["member_id"], date_of_birth=data["date_of_birth"]
+            )
+        except LookupRefused as refused:
+            form.add_error(None, refused.message)
         else:
-            context["eligibility"] = eligibility(member, data["date_of_service"])
-            context["ticket"] = member_ticket(request.user, member, data["date_of_service"])
+            _show_found(request, form, context, member)
     return render(request, "requests/member_lookup.html", context)
+
+
+def _show_found(
+    request: HttpRequest, form: MemberLookupForm, context: dict[str, object], member: Member | None
+) -> None:
+    data = form.cleaned_data
+    if member is None:
+        form.add_error(None, NOT_FOUND)
+    else:
+        context["eligibility"] = eligibility(member, data["date_of_service"])
+        context["ticket"] = member_ticket(request.user, member, data["date_of_service"])
 
 
 @provider_required

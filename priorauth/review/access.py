@@ -1,7 +1,8 @@
 """Who may see what on the review side: reviewers see their queues' requests, supervisors all.
 
 Anyone else (provider office staff, policy administrators) gets 404 on every reviewer URL, so
-the review side's existence and contents never leak to them.
+the review side's existence and contents never leak to them. Each request or document a
+helper returns is a read of health information, noted in the PHI access log (`phi_read`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
+from priorauth.audit.models import Kind
+from priorauth.audit.services import phi_read
 from priorauth.members.models import Role, User
 from priorauth.members.roles import QUEUE_ROLES
-from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.models import Attachment, PriorAuthRequest, Status
 from priorauth.review.models import QueueAssignment
 
 View = Callable[..., HttpResponse]
@@ -59,8 +62,27 @@ def reviewer_may_see(user: User, pa: PriorAuthRequest) -> bool:
     return pa.queue_id is not None and pa.queue_id in assigned_queue_ids(user)
 
 
-def get_request_for_reviewer(user: User, pk: int) -> PriorAuthRequest:
-    """Return the request if the user may see it on the review side, or raise Http404."""
+def get_request_for_reviewer(user: User, pk: int, *, kind: str = Kind.REVIEW) -> PriorAuthRequest:
+    """Return the request if the user may see it on the review side, or raise Http404.
+
+    `kind` names what the caller shows of it in the access log (the letter, say).
+    """
+    pa = _request_for_reviewer(user, pk)
+    phi_read(user=user, kind=kind, object_id=pa.pk, member_id=pa.member_id, request_id=pa.pk)
+    return pa
+
+
+def get_attachment_for_reviewer(user: User, pk: int) -> Attachment:
+    """Return a document of a request the user may see on the review side, or raise Http404."""
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such document.")
+    pa = _request_for_reviewer(user, attachment.request_id)
+    phi_read(user=user, kind=Kind.DOCUMENT, object_id=attachment.pk, member_id=pa.member_id, request_id=pa.pk)
+    return attachment
+
+
+def _request_for_reviewer(user: User, pk: int) -> PriorAuthRequest:
     if not is_reviewer(user):
         raise Http404("No such request.")
     found = PriorAuthRequest.objects.select_related(

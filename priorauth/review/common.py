@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from priorauth import limits
 from priorauth.members.models import Role, User
 from priorauth.members.roles import DECIDING_ROLES
 from priorauth.requests.models import PriorAuthRequest, RequestEvent, Status
@@ -101,11 +102,13 @@ def deemed_deadline_passed(pa: PriorAuthRequest, now: datetime.datetime) -> bool
     return rule.get("missed") == "deemed_approved" and pa.due_at is not None and now >= pa.due_at
 
 
-def required(text: str | None, what: str) -> str:
-    """Return the text stripped; blank text is refused, asking for `what`."""
+def required(text: str | None, what: str, limit: int = limits.NOTE) -> str:
+    """Return the text stripped; blank text, or text over `limit` characters, is refused naming `what`."""
     text = (text or "").strip()
     if not text:
         raise ReviewError(f"Please give {what}.")
+    if problem := limits.text_problem(what, text, limit):
+        raise ReviewError(problem)
     return text
 
 

@@ -10,10 +10,13 @@ due time is approved by operation of law, with no reviewer.
 from __future__ import annotations
 
 import datetime
+import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.members.models import Role, User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
@@ -29,6 +32,9 @@ from priorauth.review.common import (
 )
 from priorauth.review.models import ADVERSE_OUTCOMES, DenialCode, Determination, Outcome
 
+log = logging.getLogger(__name__)
+# The letters' task that renders and stores a determination's PDF letter (priorauth/letters/tasks.py).
+LETTER_RENDER_TASK = "letters.render"
 # States whose law requires the notice of an adverse determination to suggest alternatives.
 ALTERNATIVES_REQUIRED_STATES = frozenset({"IN"})
 # How many deemed approvals one run records at most; the next run picks up the rest.
@@ -145,6 +151,14 @@ def _adverse_problems(
     return problems
 
 
+def _refuse_if_long(texts: dict[str, tuple[str, int]]) -> None:
+    """Refuse texts over their limits (`priorauth.limits`): the letter prints each one whole."""
+    if problems := limits.text_problems(
+        {what: (value.strip(), limit) for what, (value, limit) in texts.items()}
+    ):
+        raise ReviewError(" ".join(problems))
+
+
 def _refuse_if(problems: list[str]) -> None:
     if problems:
         raise ReviewError(f"Please give {'; '.join(problems)}.")
@@ -188,6 +202,19 @@ def determination_record(
     """
     if outcome not in Outcome.values:
         raise ReviewError("Please choose a decision.")
+    _refuse_if_long(
+        {
+            "the approved service": (approved_service, limits.APPROVED_SERVICE),
+            "the reason": (reason, limits.REASON),
+            "the criteria policy": (criteria_policy, limits.CRITERIA_POLICY),
+            "the section applied": (criteria_section, limits.CRITERIA_SECTION),
+            "how to request the peer-to-peer discussion": (
+                peer_to_peer_instructions,
+                limits.PEER_TO_PEER_INSTRUCTIONS,
+            ),
+            "the suggested alternatives": (alternatives, limits.ALTERNATIVES),
+        }
+    )
     now = timezone.now()
     pa = locked(user, request_id)
     if outcome in ADVERSE_OUTCOMES and user.role != Role.PHYSICIAN_REVIEWER:
@@ -241,6 +268,16 @@ def _close(
     pa.save()
     event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=reason)
     notify_request_event(request=pa, event=NotificationEvent.DETERMINED, actor=user)
+    determination_id = determination.pk
+    transaction.on_commit(lambda: _letter_render_later(determination_id))
+
+
+def _letter_render_later(determination_id: int) -> None:
+    """Queue the PDF letter's rendering; a broker that is down leaves it to the first download."""
+    try:
+        current_app.signature(LETTER_RENDER_TASK).apply_async((determination_id,), retry=False)
+    except Exception as error:
+        log.warning("letter for determination %s not queued (%s)", determination_id, type(error).__name__)
 
 
 def deemed_reason(rule: dict[str, object]) -> str:

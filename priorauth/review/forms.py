@@ -15,6 +15,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.members.models import User
 from priorauth.members.roles import DECIDING_ROLES, QUEUE_ROLES
 from priorauth.policies import vocab
@@ -45,13 +46,19 @@ class _ReviewForm(forms.Form):
         self.helper.form_tag = False
 
 
-def _text(label: str, required: str = "", rows: int = 3) -> forms.CharField:
-    """Return a textarea field; `required` is the message for an empty one (none: optional)."""
+def _text(label: str, required: str = "", rows: int = 3, limit: int = limits.NOTE) -> forms.CharField:
+    """Return a textarea field of at most `limit` characters; `required` is the message for an empty one."""
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
         required=bool(required),
-        error_messages={"required": required},
+        max_length=limit,
+        help_text=limits.help_text(limit),
+        error_messages={
+            "required": required,
+            "max_length": "Please keep this to %(limit_value)d characters (it has %(show_value)d).",
+            "null_characters_not_allowed": "This contains a character we cannot store (a NUL).",
+        },
     )
 
 
@@ -75,7 +82,12 @@ class PendForm(_ReviewForm):
     urgency, at most a year ahead, offered at the minimum (an hour or two past it) to start with."""
 
     prefix = "pend"
-    needed = _text("Information needed from the provider", "Please say what information is needed.", rows=4)
+    needed = _text(
+        "Information needed from the provider",
+        "Please say what information is needed.",
+        rows=4,
+        limit=limits.PEND_QUESTION,
+    )
     respond_by = forms.DateTimeField(
         label="Respond by",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -110,7 +122,10 @@ class EscalateForm(_ReviewForm):
 class _ApprovalFields(_ReviewForm):
     # A textarea: a product's full name and code does not fit a one-line box in the action column.
     approved_service = forms.CharField(
-        label="Approved service", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Approved service",
+        max_length=limits.APPROVED_SERVICE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     approved_units = forms.IntegerField(
         label="Approved units",
@@ -171,16 +186,19 @@ class AdverseForm(_ApprovalFields):
     field_order = ["outcome", "reason", "criteria_policy", "criteria_section", "denial_code"]
     outcome = forms.ChoiceField(label="Determination", choices=ADVERSE_CHOICES)
     reason = _text(
-        "Specific reason, in plain language", "Please give the specific reason in plain language.", rows=4
+        "Specific reason, in plain language",
+        "Please give the specific reason in plain language.",
+        rows=4,
+        limit=limits.REASON,
     )
     criteria_policy = forms.CharField(
         label="Criteria policy applied",
-        max_length=300,
+        max_length=limits.CRITERIA_POLICY,
         error_messages={"required": "Please name the criteria policy applied."},
     )
     criteria_section = forms.CharField(
         label="Section applied",
-        max_length=100,
+        max_length=limits.CRITERIA_SECTION,
         error_messages={"required": "Please give the section of the criteria policy applied."},
     )
     denial_code = forms.ChoiceField(
@@ -191,8 +209,12 @@ class AdverseForm(_ApprovalFields):
     peer_to_peer_offered = forms.BooleanField(
         label="A peer-to-peer discussion with the reviewer is offered", required=False, initial=True
     )
-    peer_to_peer_instructions = _text("How to request the peer-to-peer discussion", rows=2)
-    alternatives = _text("Suggested alternatives (required for Indiana members)", rows=2)
+    peer_to_peer_instructions = _text(
+        "How to request the peer-to-peer discussion", rows=2, limit=limits.PEER_TO_PEER_INSTRUCTIONS
+    )
+    alternatives = _text(
+        "Suggested alternatives (required for Indiana members)", rows=2, limit=limits.ALTERNATIVES
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -120,3 +120,19 @@ class Determination(models.Model):
     @property
     def is_adverse(self) -> bool:
         return self.outcome in ADVERSE_OUTCOMES
+
+
+class DeterminationLetter(models.Model):
+    """The determination's notice as a PDF, rendered once and served as stored.
+
+    Rendered by a task queued when the determination is recorded (`letters.render`), or at
+    the first download when that task has not run (a broker outage, a determination recorded
+    before letters were stored). The letter is what was sent: it is never rendered again.
+    """
+
+    determination = models.OneToOneField(Determination, on_delete=models.PROTECT, related_name="letter")
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Letter for determination {self.determination_id}"

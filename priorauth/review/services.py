@@ -13,6 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from priorauth import limits
 from priorauth.members.models import User
 from priorauth.members.roles import DECIDING_ROLES
 from priorauth.notifications.models import Event as NotificationEvent
@@ -173,7 +174,7 @@ def review_pend(
     The provider is given from the federal minimum for the request's urgency to a year to
     answer (`clock.respond_by_problem`); a time outside that is refused, nothing written.
     """
-    needed = required(needed, "what information is needed")
+    needed = required(needed, "what information is needed", limits.PEND_QUESTION)
     now = timezone.now()
     pa = locked(user, request_id)
     check_may_act(user, pa, "pend it for information", now=now)

@@ -24,11 +24,12 @@ from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock, selectors
-from priorauth.requests.models import Attachment, PriorAuthRequest, Status
+from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review import selectors as review_selectors
 from priorauth.review import supervisor_selectors
 from priorauth.review.access import (
     assigned_queue_ids,
+    get_attachment_for_reviewer,
     get_request_for_reviewer,
     is_supervisor,
     reviewer_required,
@@ -284,15 +285,12 @@ def _after(request: HttpRequest, pa: PriorAuthRequest) -> HttpResponse:
 @reviewer_required
 def document(request: HttpRequest, pk: int) -> FileResponse:
     """Return a document of a request the reviewer may see; PDFs and images open in the browser."""
-    attachment = Attachment.objects.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such document.")
-    get_request_for_reviewer(request.user, attachment.request_id)
+    attachment = get_attachment_for_reviewer(request.user, pk)
     inline = attachment.is_inline_safe and request.GET.get("view") == "1"
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -84,7 +84,9 @@ def test_it_tells_the_submitter_and_their_colleagues_what_a_pend_needs_and_by_wh
     assert sorted(m.to[0] for m in mail.outbox) == ["olivia@example.org", "tomas@example.org"]
     message = mail.outbox[0]
     assert message.subject == f"Request {pa.number}: more information needed"
-    assert "Please send the latest PET-CT report." in message.body
+    # The question is clinical text: the email says where to read it, the request page.
+    assert "Please send the latest PET-CT report." not in message.body + message.alternatives[0][0]
+    assert "The question is on the request page" in message.body
     assert "Please answer by Tuesday, July 21, 2026" in message.body
     assert f"/requests/{pa.pk}/" in message.body
 

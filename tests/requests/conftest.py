@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 import uuid
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
 
 from priorauth.members.models import CoveragePeriod, Member, Plan, User
 from priorauth.policies.models import Policy, Product, ReviewQueue, RoutingEntry, TimeframeRule
@@ -15,8 +18,26 @@ from priorauth.requests import services
 from priorauth.requests.models import PriorAuthRequest
 
 DATE_OF_SERVICE = datetime.date(2027, 1, 15)
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf_bytes(title: str = "Pathology report") -> bytes:
+    """Return a well-formed one-page PDF; a different title makes a different document (digest)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
+PNG = png_bytes()
 
 
 def pdf(name: str = "pathology.pdf", body: bytes = PDF) -> SimpleUploadedFile:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import psycopg
 import pytest
 from django.db import OperationalError, connection, transaction
+from django.urls import reverse
 
 from priorauth.db import retry_when_connection_lost
-from priorauth.requests import services
+from priorauth.requests import services, validation
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
-from tests.requests.conftest import car_t_details, start_draft
+from priorauth.requests.services import Upload
+from tests.requests.conftest import car_t_details, form_data, pdf, start_draft
 from tests.test_database_connection import backend_pid, terminate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -68,3 +70,39 @@ def test_it_leaves_a_lost_connection_inside_an_outer_transaction_to_the_caller(p
         terminate(backend_pid())
         count_members()
     assert calls == [1]  # the outer transaction is the caller's to retry, not the service's
+
+
+def upload() -> Upload:
+    file = pdf("pathology.pdf")
+    return Upload(file, "application/pdf", validation.sha256_of(file.chunks()))
+
+
+def test_it_saves_a_draft_once_when_the_connection_dies_in_the_middle(provider_staff, member, records):
+    pa = start_draft(provider_staff, member)
+    before = backend_pid()
+    cut = cut_at_first("FOR UPDATE")
+    with connection.execute_wrapper(cut):
+        services.request_save_draft(
+            user=provider_staff, request_id=pa.pk, details=car_t_details(records), uploads=[upload()]
+        )
+    assert cut.cuts == [before]
+    saved = PriorAuthRequest.objects.get(pk=pa.pk)
+    assert saved.status == Status.DRAFT and saved.product.hcpcs == "Q2041"
+    assert saved.attachments.count() == 1
+    assert saved.events.filter(kind=EventKind.DRAFT_SAVED).count() == 1
+
+
+def test_the_intake_page_submits_when_the_connection_dies_while_it_reads_the_draft(
+    client, provider_staff, member
+):
+    """The cut lands outside any service (the page's own read of the draft): the page runs again."""
+    pa = start_draft(provider_staff, member)
+    client.force_login(provider_staff)
+    cut = cut_at_first('FROM "requests_priorauthrequest"')
+    with connection.execute_wrapper(cut):
+        response = client.post(reverse("requests:edit", args=[pa.pk]), form_data(action="submit"))
+    assert len(cut.cuts) == 1
+    assert response.status_code == 302 and response.url == reverse("requests:detail", args=[pa.pk])
+    saved = PriorAuthRequest.objects.get(pk=pa.pk)
+    assert saved.status == Status.IN_REVIEW
+    assert saved.events.filter(kind=EventKind.SUBMITTED).count() == 1

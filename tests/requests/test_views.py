@@ -15,7 +15,7 @@ from priorauth.policies.models import RoutingEntry
 from priorauth.requests import services
 from priorauth.requests.models import EASTERN, InformationRequest, PriorAuthRequest, Status
 from tests.conftest import PASSWORD
-from tests.requests.conftest import car_t_details, form_data, pdf, start_draft
+from tests.requests.conftest import car_t_details, form_data, pdf, pdf_bytes, start_draft
 
 
 @pytest.fixture
@@ -53,7 +53,10 @@ def test_it_submits_and_confirms_with_number_review_and_due_time(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("requests:edit", args=[pa.pk]),
-            {**form_data(action="submit"), "attachments": [pdf("pathology.pdf"), pdf("pet.pdf", b"%PDF-2")]},
+            {
+                **form_data(action="submit"),
+                "attachments": [pdf("pathology.pdf"), pdf("pet.pdf", pdf_bytes("PET-CT"))],
+            },
         )
     pa.refresh_from_db()
     assert response.url == reverse("requests:detail", args=[pa.pk])

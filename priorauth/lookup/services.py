@@ -1,0 +1,167 @@
+"""The member lookup and its limits: one rule for every front door (the web form, the FHIR API).
+
+A member ID and a date of birth find a member; both must match. Guessing birth dates for a
+known member ID is what the limits stop: after MISSES_BEFORE_LOCK misses on one member ID
+within MISS_WINDOW, that member ID is locked for that user for LOCK_FOR, even for the right
+date of birth; and a user makes at most LOOKUPS_PER_WINDOW lookups within LOOKUP_WINDOW.
+Each lock and each tripped limit tells the supervisors once (in-app, no health information).
+
+A user's lookups run one at a time: the transaction locks the user's row (PostgreSQL) or the
+database (SQLite's BEGIN IMMEDIATE), so two concurrent misses cannot both count as the fourth.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from priorauth.audit.models import Kind
+from priorauth.audit.services import phi_read
+from priorauth.lookup.models import LookupAttempt, LookupLock
+from priorauth.members.models import Member, User
+from priorauth.members.selectors import member_find
+from priorauth.notifications.models import Event
+from priorauth.notifications.services import notifications_write, queue_supervisors
+
+log = logging.getLogger(__name__)
+
+MISSES_BEFORE_LOCK = 5
+MISS_WINDOW = datetime.timedelta(minutes=15)
+LOCK_FOR = datetime.timedelta(minutes=30)
+LOOKUPS_PER_WINDOW = 30
+LOOKUP_WINDOW = datetime.timedelta(minutes=10)
+_KEY_SALT = "priorauth.lookup.member-key"
+
+LOCKED = (
+    "Too many unsuccessful lookups of this member ID from your account. To protect the member's "
+    "privacy, lookups of this member ID are paused for you until {until}. Please check the member "
+    "ID and date of birth on the member's card; a supervisor has been told."
+)
+THROTTLED = (
+    "You have made {count} member lookups in the last {minutes} minutes, the most allowed. "
+    "Please try again after {until}."
+)
+
+
+class LookupRefused(Exception):
+    """A lookup refused by a limit; `message` says why and until when, naming no one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def member_key(member_id: str) -> str:
+    """Return a keyed hash of a member ID (case and spaces ignored): countable, not reversible."""
+    return salted_hmac(_KEY_SALT, member_id.strip().upper(), algorithm="sha256").hexdigest()
+
+
+def _clock(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%I:%M %p %Z").lstrip("0")
+
+
+@dataclass(frozen=True)
+class _Recent:
+    lookups: int
+    oldest: datetime.datetime | None
+
+
+def lookup_member(*, user: User, member_id: str, date_of_birth: datetime.date) -> Member | None:
+    """Return the member with this member ID and date of birth, or None; raise LookupRefused.
+
+    A member found is a read of health information (the access log's "member lookup result").
+    """
+    key = member_key(member_id)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        now = timezone.now()
+        _prune(user, now)
+        _refuse_if_locked(user, key, now)
+        _refuse_if_too_many(user, now)
+        member = member_find(member_id=member_id, date_of_birth=date_of_birth)
+        attempt = LookupAttempt.objects.create(user=user, member_key=key, found=member is not None, at=now)
+        lock = _after_miss(user, key, now) if member is None else None
+        if _recent(user, now).lookups == LOOKUPS_PER_WINDOW:
+            _tell_supervisors(
+                user, "throttled", f"throttle:{attempt.pk}", count=LOOKUPS_PER_WINDOW, window=LOOKUP_WINDOW
+            )
+    if lock is not None:
+        # Raised after the commit: the miss and the lock it caused stand.
+        raise LookupRefused(LOCKED.format(until=_clock(lock.until)))
+    if member is not None:
+        phi_read(user=user, kind=Kind.MEMBER_LOOKUP, object_id=member.pk, member_id=member.pk)
+    return member
+
+
+def _prune(user: User, now: datetime.datetime) -> None:
+    oldest_kept = now - max(MISS_WINDOW, LOOKUP_WINDOW)
+    LookupAttempt.objects.filter(user=user, at__lt=oldest_kept).delete()
+    LookupLock.objects.filter(user=user, until__lte=now).delete()
+
+
+def _refuse_if_locked(user: User, key: str, now: datetime.datetime) -> None:
+    lock = LookupLock.objects.filter(user=user, member_key=key, until__gt=now).first()
+    if lock is not None:
+        log.warning("member lookup refused: locked (user %s, member key %s)", user.pk, key[:12])
+        raise LookupRefused(LOCKED.format(until=_clock(lock.until)))
+
+
+def _recent(user: User, now: datetime.datetime) -> _Recent:
+    attempts = LookupAttempt.objects.filter(user=user, at__gt=now - LOOKUP_WINDOW)
+    times = list(attempts.order_by("at").values_list("at", flat=True)[:1])
+    return _Recent(lookups=attempts.count(), oldest=times[0] if times else None)
+
+
+def _refuse_if_too_many(user: User, now: datetime.datetime) -> None:
+    recent = _recent(user, now)
+    if recent.lookups >= LOOKUPS_PER_WINDOW and recent.oldest is not None:
+        log.warning("member lookup refused: %s lookups in the window (user %s)", recent.lookups, user.pk)
+        raise LookupRefused(
+            THROTTLED.format(
+                count=recent.lookups,
+                minutes=int(LOOKUP_WINDOW.total_seconds() // 60),
+                until=_clock(recent.oldest + LOOKUP_WINDOW),
+            )
+        )
+
+
+def _after_miss(user: User, key: str, now: datetime.datetime) -> LookupLock | None:
+    """Count the miss; return the lock it caused, if it was one too many."""
+    misses = LookupAttempt.objects.filter(
+        user=user, member_key=key, found=False, at__gt=now - MISS_WINDOW
+    ).count()
+    log.warning("member lookup miss (user %s, member key %s, %s in the window)", user.pk, key[:12], misses)
+    if misses < MISSES_BEFORE_LOCK:
+        return None
+    until = now + LOCK_FOR
+    lock, _ = LookupLock.objects.update_or_create(
+        user=user, member_key=key, defaults={"until": until, "created_at": now}
+    )
+    log.warning("member lookup locked (user %s, member key %s) until %s", user.pk, key[:12], until)
+    _tell_supervisors(user, "locked", f"lock:{lock.pk}:{now:%Y%m%d%H%M%S}", count=misses, window=MISS_WINDOW)
+    return lock
+
+
+def _tell_supervisors(
+    user: User, reason: str, occurrence: str, *, count: int, window: datetime.timedelta
+) -> None:
+    """Write the supervisors' in-app notice: who, what happened, how often; never which member."""
+    notifications_write(
+        event=Event.LOOKUP_BURST,
+        request=None,
+        occurrence=occurrence,
+        recipients=queue_supervisors(None),
+        context={
+            "user_id": user.pk,
+            "username": user.get_username(),
+            "reason": reason,
+            "count": count,
+            "window_minutes": int(window.total_seconds() // 60),
+            "lock_minutes": int(LOCK_FOR.total_seconds() // 60),
+        },
+    )
