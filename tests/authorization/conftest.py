@@ -7,12 +7,14 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from priorauth.celery import app as celery_app
 from tests.authorization.urls import all_patterns, url_for
 from tests.authorization.world import COLUMNS, build
 
 STATIC_FILE = "/static/css/app.css"
+INLINE_PDF = "a document's PDF shown in the browser"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ def _collect() -> dict[tuple[str, str], Answer]:
         for column, client in clients.items():
             response = client.get(url, secure=True)
             collected[pattern.key, column] = Answer(url, response.status_code, dict(response.headers))
+    for column, viewer in (("nurse", "review:document"), ("staff_a", "requests:attachment")):
+        url = reverse(viewer, args=[world.attachment.pk]) + "?view=1"
+        response = clients[column].get(url, secure=True)
+        collected[INLINE_PDF, column] = Answer(url, response.status_code, dict(response.headers))
     for column, client in clients.items():
         response = client.get(STATIC_FILE, secure=True)
         collected[STATIC_FILE, column] = Answer(STATIC_FILE, response.status_code, dict(response.headers))

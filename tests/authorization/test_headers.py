@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.authorization.conftest import STATIC_FILE
+from tests.authorization.conftest import INLINE_PDF, STATIC_FILE
 from tests.authorization.urls import all_patterns
 from tests.authorization.world import COLUMNS
 
@@ -89,3 +89,17 @@ def test_it_lets_static_files_be_cached_even_for_a_signed_in_person(answers):
         answer = answers[STATIC_FILE, column]
         assert answer.status == 200, column
         assert "no-store" not in answer.headers.get("Cache-Control", ""), column
+
+
+def test_it_lets_chrome_show_a_pdf_inline_and_nothing_else(answers):
+    # Chrome's PDF viewer is an <embed> with inline styles in a page it makes up for the PDF.
+    for column in ("nurse", "staff_a"):
+        answer = answers[INLINE_PDF, column]
+        assert answer.status == 200 and answer.headers["Content-Type"] == "application/pdf", column
+        assert answer.headers["Content-Disposition"].startswith("inline"), column
+        policy = directives(answer.headers["Content-Security-Policy"])
+        assert policy == {**CSP, "object-src": "'self'", "style-src": "'self' 'unsafe-inline'"}, column
+    # The same document as a download keeps the strict policy (it is among every page above).
+    download = answers["review:document", "nurse"]
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert directives(download.headers["Content-Security-Policy"]) == CSP
