@@ -73,6 +73,8 @@ PK_OBJECTS = {
     "members:detail": "member",
     "notifications:read": "notification",
     "review:assignment_remove": "assignment",
+    "privacy:disclosures": "member",
+    "privacy:disclosures_export": "member",
 }
 
 
