@@ -104,7 +104,8 @@ def enrollment_import(
     no header, lacks a required column, or cannot be read. In a dry run nothing is written to the
     database; the summary and the error file are what the import would give.
     """
-    reader = csv.reader(source)
+    # Strict: an unclosed quote is an error, not the rest of the file read as one value.
+    reader = csv.reader(source, strict=True)
     header = _next_record(reader)
     if header is None:
         raise EnrollmentFileInvalid("The file is empty: an enrollment file starts with a header row.")
@@ -176,6 +177,7 @@ def _checked_rows(
         summary.rows += 1
         checked = row_check(line, row_values(fields, positions), rules)
         if isinstance(checked, str):
+            summary.rejected += 1
             rejects.writerow([str(line), checked, *fields])
             continue
         yield [checked.member_id, str(line), *fields]

@@ -18,7 +18,7 @@ RUN_ROWS = 10_000
 
 
 def sorted_rows(
-    rows: Iterable[list[str]], *, key: Callable[[list[str]], Any], run_rows: int = RUN_ROWS
+    rows: Iterable[list[str]], *, key: Callable[[list[str]], Any], run_rows: int | None = None
 ) -> Iterator[list[str]]:
     """Yield the rows (lists of strings) in the order of `key`, holding at most `run_rows` in memory.
 
@@ -27,7 +27,7 @@ def sorted_rows(
     """
     with ExitStack() as stack:
         runs = []
-        for run in _runs(rows, run_rows):
+        for run in _runs(rows, run_rows or RUN_ROWS):
             run.sort(key=key)
             handle = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""))
             csv.writer(handle).writerows(run)
