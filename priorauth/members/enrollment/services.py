@@ -79,12 +79,14 @@ class ImportSummary:
 
     def changes_text(self) -> str:
         """Return one sentence of what the import changed (or, in a dry run, would change)."""
-        verb = "would create" if self.dry_run else "created"
+        create, change, add, give = (
+            ("Would create", "change", "would add", "give")
+            if self.dry_run
+            else ("Created", "changed", "added", "gave")
+        )
         return (
-            f"Members: {self.members_created} {verb}, {self.members_changed} "
-            f"{'would change' if self.dry_run else 'changed'}. Coverage periods: {self.periods_added} "
-            f"{'would be added' if self.dry_run else 'added'}, {self.periods_ended} "
-            f"{'would get' if self.dry_run else 'got'} a new end date."
+            f"{create} {self.members_created} member(s) and {change} {self.members_changed}; "
+            f"{add} {self.periods_added} coverage period(s) and {give} {self.periods_ended} a new end date."
         )
 
 
