@@ -17,6 +17,7 @@ class EnrollmentUploadForm(forms.Form):
     )
     dry_run = forms.BooleanField(
         label="Dry run: show what would change, write nothing",
+        label_suffix="",
         required=False,
     )
 
