@@ -1,21 +1,27 @@
-"""Run the queue-page benchmark: `python -m bench` (or `make bench`).
+"""Run the benchmarks: `python -m bench [enrollment] [queue]` (or `make bench`; both by default).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
-local server), migrates it, fills it with 1,000 and then 100,000 open requests, times a nurse's
-queue page at each size, prints the results against the targets, and drops the database
+local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
+(BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
+memory. `queue` fills the database with 1,000 and then 100,000 open requests and times a nurse's
+queue page at each size. It prints the results against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import pathlib
 import sys
+import tempfile
 import time
 import warnings
 from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
+PARTS = ("enrollment", "queue")
 
 
 def refusal(url: str) -> str | None:
@@ -60,16 +66,40 @@ def _database(url: str, *, create: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def run(url: str, *, runs: int, warmup: int) -> None:
+def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> None:
     import django
     from django.core.management import call_command
-    from django.db import connections
 
     django.setup()
+    call_command("migrate", verbosity=0)
+    # The enrollment import first: it empties the member tables, which requests refer to.
+    if "enrollment" in parts:
+        run_enrollment(int(os.environ.get("BENCH_ENROLLMENT_ROWS", "100000")))
+    if "queue" in parts:
+        run_queue(runs=runs, warmup=warmup)
+
+
+def run_enrollment(rows: int) -> None:
+    from bench import enrollment, queue_page
+    from priorauth.policies.services import bundle_import
+
+    bundle_import(data=json.loads(queue_page.BUNDLE.read_text()))
+    print(
+        f"Importing an enrollment file of {rows:,} rows ({rows // 2:,} members, two periods each)...",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        results = enrollment.measure(pathlib.Path(directory), rows)
+    print("\nEnrollment import (import_members' service), on empty member tables each time")
+    print("\n".join(enrollment.report(results)) + "\n", flush=True)
+
+
+def run_queue(*, runs: int, warmup: int) -> None:
+    from django.db import connections
+
     from bench import queue_page
     from priorauth.requests.models import PriorAuthRequest
 
-    call_command("migrate", verbosity=0)
     world = queue_page.world_create()
     timings = []
     for size in SIZES:
@@ -92,7 +122,15 @@ def run(url: str, *, runs: int, warmup: int) -> None:
     print("\n".join(queue_page.report(timings)))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parts = tuple(argv if argv is not None else sys.argv[1:]) or PARTS
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        print(
+            f"Unknown benchmark {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}.",
+            file=sys.stderr,
+        )
+        return 2
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     problem = refusal(url)
     if problem:
@@ -103,7 +141,7 @@ def main() -> int:
     warmup = int(os.environ.get("BENCH_WARMUP", "10"))
     _database(url, create=True)
     try:
-        run(url, runs=runs, warmup=warmup)
+        run(url, runs=runs, warmup=warmup, parts=parts)
     finally:
         if os.environ.get("BENCH_KEEP_DATABASE") != "1":
             _database(url, create=False)
