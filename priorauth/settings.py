@@ -138,9 +138,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded clinical documents live outside the web root and are only served by views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
-# An enrollment file uploaded in the admin: a 100,000-row extract is about 8 MB. Larger files go
-# through `manage.py import_members`. Its rejected rows wait (as PHI, under MEDIA_ROOT) for a day.
-ENROLLMENT_UPLOAD_MAX_BYTES = env_int("ENROLLMENT_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# An enrollment file uploaded in the admin is imported within the request, which gunicorn ends
+# after 30 s: 2 MB is about 25,000 rows, 6 s of import on an idle machine and 28 s on one five
+# times oversubscribed (bench/README.md). Larger files go through `manage.py import_members`.
+ENROLLMENT_UPLOAD_MAX_BYTES = env_int("ENROLLMENT_UPLOAD_MAX_MB", 2) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
