@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +22,11 @@ class EnrollmentUploadForm(forms.Form):
         label_suffix="",
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.ENROLLMENT_UPLOAD_MAX_BYTES)
+        self.fields["file"].help_text += f" Up to {limit}; import larger files with manage.py import_members."
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
