@@ -126,13 +126,17 @@ def enrollment_import(
         good = _checked_rows(reader, positions, rules, summary, rejects)
         by_member = staging.sorted_rows(good, key=lambda staged: (staged[0], int(staged[1])))
         for batch in _batches(by_member, positions, rules):
-            decisions = _decide(batch)
+            # Read, decide and write in one transaction, the stored members locked: an edit made
+            # in the admin meanwhile is never overwritten with details decided before it.
+            with transaction.atomic():
+                stored = _stored([group[0].member_id for group in batch.groups], lock=not dry_run)
+                decisions = _decide(batch, stored)
+                if not dry_run:
+                    writes.apply(decisions, stored)
             for decision in decisions:
                 _count(decision, summary)
                 for line, reason in decision.rejected.items():
                     rejects.writerow([str(line), reason, *batch.fields[line]])
-            if not dry_run:
-                writes.apply(decisions, batch.stored)
         rejected_file.seek(0)
         _errors_write(errors_to, header, csv.reader(rejected_file))
     logger.info(
@@ -189,7 +193,9 @@ def _checked_rows(
 class _Batch:
     groups: list[list[EnrollmentRow]]
     fields: dict[int, list[str]]
-    stored: dict[str, tuple[Member, dict[int, CoveragePeriod]]]
+
+
+_Stored = dict[str, tuple[Member, dict[int, CoveragePeriod]]]
 
 
 def _batches(staged: Iterable[list[str]], positions: dict[str, int], rules: RowRules) -> Iterator[_Batch]:
@@ -207,24 +213,27 @@ def _batches(staged: Iterable[list[str]], positions: dict[str, int], rules: RowR
             group.append(checked)
         groups.append(group)
         if len(fields) >= BATCH_ROWS:
-            yield _Batch(groups, fields, _stored([g[0].member_id for g in groups]))
+            yield _Batch(groups, fields)
             groups, fields = [], {}
     if groups:
-        yield _Batch(groups, fields, _stored([g[0].member_id for g in groups]))
+        yield _Batch(groups, fields)
 
 
-def _stored(member_ids: list[str]) -> dict[str, tuple[Member, dict[int, CoveragePeriod]]]:
+def _stored(member_ids: list[str], *, lock: bool) -> _Stored:
+    """Return the stored members of these IDs with their periods by primary key, locked if asked."""
     members = Member.objects.filter(member_id__in=member_ids).select_related("plan")
+    if lock:
+        members = members.select_for_update(of=("self",))
     periods: dict[int, dict[int, CoveragePeriod]] = {}
     for period in CoveragePeriod.objects.filter(member__member_id__in=member_ids):
         periods.setdefault(period.member_id, {})[period.pk] = period
     return {member.member_id: (member, periods.get(member.pk, {})) for member in members}
 
 
-def _decide(batch: _Batch) -> list[MemberDecision]:
+def _decide(batch: _Batch, stored_members: _Stored) -> list[MemberDecision]:
     decisions = []
     for group in batch.groups:
-        found = batch.stored.get(group[0].member_id)
+        found = stored_members.get(group[0].member_id)
         stored = None
         if found:
             member, periods = found
@@ -256,34 +265,31 @@ class _Writes:
     user: User | None
     reason: str
 
-    def apply(
-        self, decisions: list[MemberDecision], stored: dict[str, tuple[Member, dict[int, CoveragePeriod]]]
-    ) -> None:
-        """Write a batch's decisions in one transaction, each change with a history row naming the file."""
+    def apply(self, decisions: list[MemberDecision], stored: _Stored) -> None:
+        """Write a batch's decisions (in the caller's transaction), each change with a history row."""
         decisions = [d for d in decisions if d.writes]
         if not decisions:
             return
         history = {"default_user": self.user, "default_change_reason": self.reason}
-        with transaction.atomic():
-            created = {d.member_id: self._member(Member(), d) for d in decisions if d.create}
-            bulk_create_with_history(list(created.values()), Member, **history)
-            changed = [self._member(stored[d.member_id][0], d) for d in decisions if d.changed_fields]
-            fields = [*_DETAIL_MODEL_FIELDS, "plan"]
-            bulk_update_with_history(changed, Member, fields=fields, **history)
-            members = {member_id: member for member_id, (member, _) in stored.items()} | created
-            added = [
-                CoveragePeriod(member=members[d.member_id], start=start, end=end)
-                for d in decisions
-                for start, end in d.periods_added
-            ]
-            bulk_create_with_history(added, CoveragePeriod, **history)
-            ended = []
-            for d in decisions:
-                periods = stored[d.member_id][1] if d.periods_ended else {}
-                for pk, end in d.periods_ended:
-                    periods[pk].end = end
-                    ended.append(periods[pk])
-            bulk_update_with_history(ended, CoveragePeriod, fields=["end"], **history)
+        created = {d.member_id: self._member(Member(), d) for d in decisions if d.create}
+        bulk_create_with_history(list(created.values()), Member, **history)
+        changed = [self._member(stored[d.member_id][0], d) for d in decisions if d.changed_fields]
+        fields = [*_DETAIL_MODEL_FIELDS, "plan"]
+        bulk_update_with_history(changed, Member, fields=fields, **history)
+        members = {member_id: member for member_id, (member, _) in stored.items()} | created
+        added = [
+            CoveragePeriod(member=members[d.member_id], start=start, end=end)
+            for d in decisions
+            for start, end in d.periods_added
+        ]
+        bulk_create_with_history(added, CoveragePeriod, **history)
+        ended = []
+        for d in decisions:
+            periods = stored[d.member_id][1] if d.periods_ended else {}
+            for pk, end in d.periods_ended:
+                periods[pk].end = end
+                ended.append(periods[pk])
+        bulk_update_with_history(ended, CoveragePeriod, fields=["end"], **history)
 
     def _member(self, member: Member, decision: MemberDecision) -> Member:
         details = decision.details
