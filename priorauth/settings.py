@@ -156,6 +156,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An enrollment file uploaded in the admin is imported within the request, which gunicorn ends
+# after 30 s: 2 MB is about 25,000 rows, 6 s of import on an idle machine and 28 s on one five
+# times oversubscribed (bench/README.md). Larger files go through `manage.py import_members`.
+ENROLLMENT_UPLOAD_MAX_BYTES = env_int("ENROLLMENT_UPLOAD_MAX_MB", 2) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
