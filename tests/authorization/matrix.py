@@ -81,6 +81,9 @@ EXPECTED: dict[str, Row] = {
     "admin:requests_requestevent_delete":        (*NOT_STAFF,                   403, 403, 302, 403),
     "admin:notifications_notification_add":      (*NOT_STAFF,                   403, 403, 302, 403),
     "admin:notifications_notification_delete":   (*NOT_STAFF,                   403, 403, 302, 403),
+    # The enrollment file: for those who may add and change members and their coverage.
+    "admin:members_member_import":               (*NOT_STAFF,                   403, 200, 302, 200),
+    "admin:members_member_import_errors":        (*NOT_STAFF,                   403, 404, 302, 404),
     # The access log is append-only: nobody adds or deletes a row, the superuser included.
     "admin:audit_phiaccess_add":                 (*NOT_STAFF,                   403, 403, 302, 403),
     "admin:audit_phiaccess_delete":              (*NOT_STAFF,                   403, 403, 302, 403),

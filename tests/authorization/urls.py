@@ -120,6 +120,8 @@ def _value(pattern: Pattern, kwarg: str, world: World) -> object:
         return world.decided.queue.code
     if kwarg == "action":
         return "claim"
+    if kwarg == "token":  # an enrollment error file: one this session never uploaded is not found
+        return "0123456789abcdef"
     if kwarg == "app_label":
         return "policies"
     if kwarg == "content_type_id":
