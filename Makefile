@@ -37,7 +37,7 @@ lint: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 # The failure drills (drills/README.md): own database, Redis, SMTP sink, worker and beat.
 # DRILL=short is the CI size; the exit status is 1 when a target is missed.

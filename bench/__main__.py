@@ -1,22 +1,28 @@
-"""Run the queue-page benchmark: `python -m bench` (or `make bench`).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter]` (or `make bench`; all by default).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
-local server), migrates it, fills it with 1,000 and then 100,000 open requests, times a nurse's
-queue page at each size and the worst-case letter PDF, prints the results against the
-targets, and drops the database
+local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
+(BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
+memory. `queue` fills the database with 1,000 and then 100,000 open requests and times a nurse's
+queue page at each size. `letter` renders the worst-case letter PDF. It prints the results
+against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import pathlib
 import sys
+import tempfile
 import time
 import warnings
 from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
+PARTS = ("enrollment", "queue", "letter")
 
 
 def refusal(url: str) -> str | None:
@@ -61,16 +67,42 @@ def _database(url: str, *, create: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def run(url: str, *, runs: int, warmup: int) -> None:
+def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> None:
     import django
     from django.core.management import call_command
-    from django.db import connections
 
     django.setup()
-    from bench import letter, queue_page
+    call_command("migrate", verbosity=0)
+    # The enrollment import first: it empties the member tables, which requests refer to.
+    if "enrollment" in parts:
+        run_enrollment(int(os.environ.get("BENCH_ENROLLMENT_ROWS", "100000")))
+    if "queue" in parts:
+        run_queue(runs=runs, warmup=warmup)
+    if "letter" in parts:
+        run_letter(runs=max(runs // 10, 3))
+
+
+def run_enrollment(rows: int) -> None:
+    from bench import enrollment, queue_page
+    from priorauth.policies.services import bundle_import
+
+    bundle_import(data=json.loads(queue_page.BUNDLE.read_text()))
+    print(
+        f"Importing an enrollment file of {rows:,} rows ({rows // 2:,} members, two periods each)...",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        results = enrollment.measure(pathlib.Path(directory), rows)
+    print("\nEnrollment import (import_members' service), on empty member tables each time")
+    print("\n".join(enrollment.report(results)) + "\n", flush=True)
+
+
+def run_queue(*, runs: int, warmup: int) -> None:
+    from django.db import connections
+
+    from bench import queue_page
     from priorauth.requests.models import PriorAuthRequest
 
-    call_command("migrate", verbosity=0)
     world = queue_page.world_create()
     timings = []
     for size in SIZES:
@@ -91,11 +123,23 @@ def run(url: str, *, runs: int, warmup: int) -> None:
         f"by one filter: {queue_page.SINGLE_FILTERS}"
     )
     print("\n".join(queue_page.report(timings)))
-    letter_runs = max(runs // 10, 3)
-    print("\n" + letter.report(*letter.measure(letter_runs), runs=letter_runs))
 
 
-def main() -> int:
+def run_letter(*, runs: int) -> None:
+    from bench import letter
+
+    print("\n" + letter.report(*letter.measure(runs), runs=runs), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parts = tuple(argv if argv is not None else sys.argv[1:]) or PARTS
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        print(
+            f"Unknown benchmark {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}.",
+            file=sys.stderr,
+        )
+        return 2
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     problem = refusal(url)
     if problem:
@@ -106,7 +150,7 @@ def main() -> int:
     warmup = int(os.environ.get("BENCH_WARMUP", "10"))
     _database(url, create=True)
     try:
-        run(url, runs=runs, warmup=warmup)
+        run(url, runs=runs, warmup=warmup, parts=parts)
     finally:
         if os.environ.get("BENCH_KEEP_DATABASE") != "1":
             _database(url, create=False)

@@ -1,8 +1,9 @@
 """A plain HTTP client for the stack run: cookies, the CSRF token, forms posted as a browser would.
 
-Stdlib only. Cookies are kept by hand because the app marks them Secure (DEBUG off) while the
-stack run talks plain HTTP on 127.0.0.1, where a TLS proxy would sit in front of gunicorn;
-http.cookiejar would refuse to send them back.
+Stdlib only. The stack run talks plain HTTP to gunicorn on 127.0.0.1, where docker-compose.yml
+puts the TLS proxy: with `forwarded_proto="https"` each request says so in X-Forwarded-Proto, as
+the proxy does. Cookies are kept by hand because the app marks them Secure (DEBUG off) and
+http.cookiejar would refuse to send them back over plain HTTP.
 """
 
 from __future__ import annotations
@@ -31,18 +32,23 @@ class Page:
 @dataclass
 class Browser:
     port: int
+    forwarded_proto: str = ""
     cookies: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Page:
         """Return the answer to one request (redirects are not followed: the caller checks them)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Host": f"127.0.0.1:{self.port}"}
+        if self.forwarded_proto:
+            headers["X-Forwarded-Proto"] = self.forwarded_proto
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+            # A browser names the page's origin on every POST; over HTTPS Django's CSRF check needs it.
+            headers["Origin"] = f"{self.forwarded_proto or 'http'}://{headers['Host']}"
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()

@@ -5,9 +5,12 @@ by default priorauth_stack), its own Redis with the compose file's `--appendonly
 `migrate` service's command, the image's collectstatic, then gunicorn, the Celery worker and
 beat with the compose file's commands and environment (DEBUG off, the SMTP backend). Only the
 addresses differ: everything listens on 127.0.0.1 on free ports, and mail goes to the run's
-own SMTP sink (EMAIL_HOST, EMAIL_PORT). Office staff then log in over HTTP, look a member up, start
-and submit a request; the run passes when the worker delivered the acknowledgement (the email
-reached the sink and the request's acknowledgement time is set). Everything started is
+own SMTP sink (EMAIL_HOST, EMAIL_PORT). No Caddy runs: gunicorn gets the compose file's
+BEHIND_TLS_PROXY=true, and each request carries X-Forwarded-Proto: https as the proxy's would.
+The run first checks the HTTPS rules (plain HTTP is redirected to https://, /healthz answers
+over plain HTTP as the compose health check asks it). Office staff then log in, look a member
+up, start and submit a request; the run passes when the worker delivered the acknowledgement
+(the email reached the sink and the request's acknowledgement time is set). Everything started is
 stopped and the database dropped, pass or fail. Exit status 0 on a pass, 1 otherwise.
 """
 
@@ -81,9 +84,15 @@ def _csrf(page: Page) -> str:
     return match.group(1)
 
 
+def check_https_only(port: int) -> None:
+    """Raise unless plain HTTP is sent to HTTPS and a request the proxy marks as HTTPS is served."""
+    expect(Browser(port).get("/accounts/login/"), 301, "plain HTTP", r"^https://127\.0\.0\.1[:/]")
+    expect(Browser(port, forwarded_proto="https").get("/accounts/login/"), 200, "HTTPS through the proxy")
+
+
 def submit_over_http(port: int) -> int:
     """Return the submitted request's id after logging in, finding the member, starting and submitting."""
-    browser = Browser(port)
+    browser = Browser(port, forwarded_proto="https")
     login = browser.get("/accounts/login/")
     form = {"username": STAFF, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(login)}
     expect(browser.request("POST", "/accounts/login/", form), 302, "log in", r"^/$")
@@ -164,6 +173,7 @@ def run(url: str) -> bool:
             "ALLOWED_HOSTS": "localhost,127.0.0.1",
             "CSRF_TRUSTED_ORIGINS": "",
             "MEDIA_ROOT": str(rig.data_dir / "uploads"),
+            "BEHIND_TLS_PROXY": "true",
         }
         _prepare(rig, env)
         world.django_setup(env)
@@ -172,6 +182,7 @@ def run(url: str) -> bool:
         web_port = processes.free_port()
         _start(rig, env, web_port)
         print(f"gunicorn, worker and beat up at {time.monotonic() - started:.0f} s", flush=True)
+        check_https_only(web_port)
         request_id = submit_over_http(web_port)
         print(f"request {request_id} submitted over HTTP at {time.monotonic() - started:.0f} s", flush=True)
         ok, seen = acknowledgement_delivered(rig, request_id)

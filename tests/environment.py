@@ -8,3 +8,5 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 # Nothing runs collectstatic before the suite: serve static files through the finders.
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# The test client and the live server speak plain HTTP; tests of the redirect turn it back on.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

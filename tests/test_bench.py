@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.utils import timezone
 
-from bench import letter, queue_page
+from bench import enrollment, letter, queue_page
 from bench.__main__ import refusal
+from priorauth.members.enrollment.rows import COLUMNS
+from priorauth.members.models import Member
+from priorauth.policies.services import bundle_import
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.selectors import OPEN_STATUSES
 
@@ -88,3 +93,36 @@ def test_it_renders_the_worst_case_letter_and_reports_it():
     assert 0 < median_ms <= worst_ms and size > 1000
     assert "PASS" in letter.report(10.0, 20.0, 2048, runs=1)
     assert "MISS" in letter.report(900.0, 1500.0, 2048, runs=1)
+
+
+def test_the_enrollment_benchmark_imports_its_file_and_reports_each_row(db, tmp_path):
+    bundle_import(data=json.loads(queue_page.BUNDLE.read_text()))
+
+    results = enrollment.measure(tmp_path, 200)
+
+    assert [(m.what, m.rows) for m in results] == [
+        ("import, new members", 200),
+        ("import again, unchanged", 200),
+        ("bare bulk_create", 200),
+        ("import, peak memory", 20),
+        ("import, peak memory", 200),
+    ]
+    assert all(m.seconds and m.seconds > 0 for m in results[:3])
+    assert all(m.peak_mb and m.peak_mb > 0 for m in results[3:])
+    lines = enrollment.report(results)
+    assert any(line.startswith("import peak memory at 200 rows / at 20:") for line in lines)
+    assert not Member.objects.exists()  # the benchmark leaves the member tables empty
+
+
+def test_the_enrollment_benchmark_file_has_two_periods_per_member_far_apart(tmp_path):
+    path = tmp_path / "e.csv"
+    enrollment.file_write(path, 6, ["OH-MKT-SILVER-2026"])
+
+    lines = path.read_text().splitlines()
+
+    assert lines[0] == ",".join(COLUMNS)
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "BENCH-0000000",
+        "BENCH-0000001",
+        "BENCH-0000002",
+    ] * 2

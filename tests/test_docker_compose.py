@@ -6,6 +6,7 @@ No Docker engine runs here: `docker-compose config` validates and interpolates t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LONG_RUNNING = ("web", "worker", "beat", "db", "redis")
+LONG_RUNNING = ("proxy", "web", "worker", "beat", "db", "redis")
 APP_SERVICES = ("web", "worker", "beat")
 
 
@@ -33,7 +34,7 @@ def command_of(service: dict) -> str:
     return " ".join(command) if isinstance(command, list) else command
 
 
-def test_it_has_the_five_services_and_a_migrate_step(services):
+def test_it_has_the_six_services_and_a_migrate_step(services):
     assert set(LONG_RUNNING) | {"migrate"} == set(services)
 
 
@@ -71,6 +72,48 @@ def test_it_configures_the_app_from_the_environment_with_debug_off(services):
         assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), name
         assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"], name
         assert env["REDIS_URL"].startswith("redis://redis:6379/"), name
+
+
+def test_only_the_tls_proxy_publishes_ports_https_and_http(services):
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    ports = [port.split(":")[-1] for port in services["proxy"]["ports"]]
+    assert sorted(ports) == ["443", "80"]
+    assert services["web"]["expose"] == ["8000"]
+
+
+def test_the_proxy_is_the_official_caddy_image_pinned_by_version_with_the_repository_caddyfile(services):
+    proxy = services["proxy"]
+    assert re.fullmatch(r"caddy:\d+\.\d+\.\d+", proxy["image"])
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "tls {$CADDY_TLS:internal}" in caddyfile
+
+
+def test_the_app_trusts_x_forwarded_proto_because_the_proxy_writes_it(services):
+    for name in (*APP_SERVICES, "migrate"):
+        assert services[name]["environment"]["BEHIND_TLS_PROXY"] == "true", name
+
+
+def test_the_web_health_check_asks_healthz_over_plain_http_inside_the_container(services):
+    # /healthz is exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT); anything else would 301.
+    assert "http://127.0.0.1:8000/healthz" in command_of({"command": services["web"]["healthcheck"]["test"]})
+
+
+def test_caddy_itself_accepts_the_caddyfile():
+    binary = shutil.which("caddy")
+    if binary is None:
+        pytest.skip("caddy is not installed (Debian package `caddy`); .ci/run installs it")
+    result = subprocess.run(
+        [binary, "adapt", "--config", str(ROOT / "Caddyfile"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"dial":"web:8000"' in result.stdout
 
 
 def test_it_keeps_database_and_uploads_on_volumes(compose, services):

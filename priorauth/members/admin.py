@@ -1,7 +1,8 @@
 """The admin for plans, provider organizations, people and members.
 
 A policy administrator edits plans' benefits here; members and their coverage are health
-information, so only superusers see them (the role groups in `roles.py` grant nothing on them).
+information, so only the enrollment administrator and superusers see them (`roles.py`), and they
+alone may import an enrollment file (`enrollment/views.py`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from simple_history.admin import SimpleHistoryAdmin
 
 from priorauth.audit.admin import PhiReadAdminMixin
 from priorauth.audit.models import Kind
+from priorauth.members.enrollment import views as enrollment_views
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization, Role, User
 from priorauth.members.roles import assign_role
 from priorauth.members.validation import npi_error
@@ -108,3 +111,29 @@ class MemberAdmin(PhiReadAdminMixin, SimpleHistoryAdmin):
 
     def phi_subjects(self, pk: int) -> tuple[int | None, int | None]:
         return pk, None
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the model's own URLs, whose "<object_id>/" would otherwise take "import/".
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(self.enrollment_upload_view),
+                name="members_member_import",
+            ),
+            path(
+                "import/errors/<str:token>/",
+                wrap(enrollment_views.enrollment_errors),
+                name="members_member_import_errors",
+            ),
+            *super().get_urls(),
+        ]
+
+    def enrollment_upload_view(self, request: HttpRequest) -> HttpResponse:
+        return enrollment_views.enrollment_upload(request, self)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "may_import": enrollment_views.may_import(request)}
+        return super().changelist_view(request, extra_context)

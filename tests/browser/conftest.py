@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import accessibility
+from tests.browser import accessibility, csp
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Closed network here: without these flags Chromium keeps trying to reach Google's hosts.
@@ -62,13 +62,16 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(request, axe_source, chromium, live_server):
-    """A fresh browser page on the live server whose every loaded document must pass axe-core."""
+    """A fresh browser page on the live server whose every loaded document must pass axe-core
+    and break no rule of the Content-Security-Policy."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     accessibility.watch(page, axe_source)
+    csp.watch(page)
     yield page
     unchecked = accessibility.unchecked_pages(page)
+    violations = csp.violations(page)
     context.close()
     call = getattr(request.node, "report_call", None)
     if unchecked and call is not None and call.passed:
@@ -76,3 +79,5 @@ def page(request, axe_source, chromium, live_server):
             "Pages loaded but never checked with axe-core (call assert_accessible after each "
             "navigation):\n" + "\n".join(f"  {url}" for url in unchecked)
         )
+    if violations and call is not None and call.passed:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(f"  {v}" for v in violations))

@@ -1,0 +1,116 @@
+"""The authorization matrix: the status each role gets on a GET of each URL pattern.
+
+One row per URL pattern, one column per person of the matrix world (world.py): anonymous,
+office staff of organization A (whose request, document, letter and member the object URLs
+name) and of organization B, the nurse, physician, supervisor, policy administrator,
+enrollment administrator, privacy officer and a superuser. A new URL pattern needs a row here,
+or test_matrix fails naming it. Codes: 200 shown, 302 sent to a login page (or onward), 403
+refused, 404 hidden (the page or the object is not theirs to know of), 405 the URL takes POST
+only. Column heads: anon(ymous), st(aff of organization) A and B, nur(se), phy(sician),
+sup(ervisor), pol(icy administrator), enr(ollment administrator), priv(acy officer), root
+(superuser): world.COLUMNS, in order.
+
+Admin pages are grouped by model (ADMIN_MODELS): the model's list, add, change, delete and
+history pages all answer its row, unless EXPECTED lists the page by name.
+"""
+
+from __future__ import annotations
+
+Row = tuple[int, int, int, int, int, int, int, int, int, int]
+
+# Django's admin sends anyone who is not staff to its login page, whatever the page.
+NOT_STAFF = (302, 302, 302, 302, 302, 302)
+
+# fmt: off
+#                                                 anon stA  stB  nur  phy  sup  pol  enr  priv root
+EXPECTED: dict[str, Row] = {
+    "home":                                      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "healthz":                                   (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "login":                                     (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "logout":                                    (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # The provider's pages: other roles are refused; organization B never finds A's objects.
+    "requests:list":                             (302, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+    "requests:new":                              (302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "requests:start":                            (302, 405, 405, 403, 403, 403, 403, 403, 403, 403),
+    "requests:detail":                           (302, 200, 404, 403, 403, 403, 403, 403, 403, 403),
+    "requests:edit":                             (302, 200, 404, 403, 403, 403, 403, 403, 403, 403),
+    "requests:withdraw":                         (302, 405, 405, 403, 403, 403, 403, 403, 403, 403),
+    "requests:answer":                           (302, 405, 405, 403, 403, 403, 403, 403, 403, 403),
+    "requests:attachment":                       (302, 200, 404, 403, 403, 403, 403, 403, 403, 403),
+    "members:lookup":                            (302, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+    "members:detail":                            (302, 200, 404, 403, 403, 403, 403, 403, 403, 403),
+    # The letter: its organization's staff and the review side.
+    "letters:letter":                            (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
+    "letters:pdf":                               (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
+    "notifications:list":                        (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:read":                        (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notifications:read_all":                    (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # The review side does not exist for anyone but reviewers and supervisors.
+    "review:queues":                             (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
+    "review:queue":                              (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
+    "review:request":                            (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
+    "review:act":                                (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
+    "review:document":                           (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
+    "review:supervisor":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
+    "review:supervisor_reassign":                (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
+    "review:assignments":                        (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
+    "review:assignment_remove":                  (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
+    # The privacy officer's pages: the PHI access log and accountings of disclosures.
+    "privacy:log":                               (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    "privacy:log_export":                        (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    "privacy:disclosures_search":                (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    "privacy:disclosures":                       (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    "privacy:disclosures_export":                (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    # The admin site's own pages.
+    "admin:index":                               (*NOT_STAFF,                   200, 200, 302, 200),
+    "admin:login":                               (200, 200, 200, 200, 200, 200, 302, 302, 200, 302),
+    "admin:logout":                              (*NOT_STAFF,                   405, 405, 302, 405),
+    "admin:password_change":                     (*NOT_STAFF,                   200, 200, 302, 200),
+    "admin:password_change_done":                (*NOT_STAFF,                   200, 200, 302, 200),
+    "admin:autocomplete":                        (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:jsi18n":                              (*NOT_STAFF,                   200, 200, 302, 200),
+    "admin:view_on_site":                        (*NOT_STAFF,                   404, 404, 302, 404),
+    "admin:app_list":                            (*NOT_STAFF,                   200, 404, 302, 200),
+    "admin/(?P<url>.*)$":                        (*NOT_STAFF,                   404, 404, 302, 404),
+    "admin:auth_user_password_change":           (*NOT_STAFF,                   403, 403, 302, 200),
+    # Admin pages that differ from their model's row.
+    "admin:policies_policy_delete":              (*NOT_STAFF,                   403, 403, 302, 200),
+    "admin:requests_priorauthrequest_add":       (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:requests_priorauthrequest_delete":    (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:requests_requestevent_add":           (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:requests_requestevent_delete":        (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:notifications_notification_add":      (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:notifications_notification_delete":   (*NOT_STAFF,                   403, 403, 302, 403),
+    # The enrollment file: for those who may add and change members and their coverage.
+    "admin:members_member_import":               (*NOT_STAFF,                   403, 200, 302, 200),
+    "admin:members_member_import_errors":        (*NOT_STAFF,                   403, 404, 302, 404),
+    # The access log is append-only: nobody adds or deletes a row, the superuser included.
+    "admin:audit_phiaccess_add":                 (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:audit_phiaccess_delete":              (*NOT_STAFF,                   403, 403, 302, 403),
+}
+
+# Policy records: the policy administrator's; members and coverage: the enrollment
+# administrator's; people, organizations, requests and the outbox: the superuser's only.
+#                                                 anon stA  stB  nur  phy  sup  pol  enr  priv root
+ADMIN_MODELS: dict[str, Row] = {
+    "policies.policy":                           (*NOT_STAFF,                   200, 403, 302, 200),
+    "policies.product":                          (*NOT_STAFF,                   200, 403, 302, 200),
+    "policies.reviewqueue":                      (*NOT_STAFF,                   200, 403, 302, 200),
+    "policies.routingentry":                     (*NOT_STAFF,                   200, 403, 302, 200),
+    "policies.timeframerule":                    (*NOT_STAFF,                   200, 403, 302, 200),
+    "policies.holiday":                          (*NOT_STAFF,                   200, 403, 302, 200),
+    "members.plan":                              (*NOT_STAFF,                   200, 403, 302, 200),
+    "review.queueassignment":                    (*NOT_STAFF,                   200, 403, 302, 200),
+    "members.member":                            (*NOT_STAFF,                   403, 200, 302, 200),
+    "members.user":                              (*NOT_STAFF,                   403, 403, 302, 200),
+    "members.providerorganization":              (*NOT_STAFF,                   403, 403, 302, 200),
+    "auth.group":                                (*NOT_STAFF,                   403, 403, 302, 200),
+    "requests.priorauthrequest":                 (*NOT_STAFF,                   403, 403, 302, 200),
+    "requests.requestevent":                     (*NOT_STAFF,                   403, 403, 302, 200),
+    "notifications.notification":                (*NOT_STAFF,                   403, 403, 302, 200),
+    "audit.phiaccess":                           (*NOT_STAFF,                   403, 403, 302, 200),
+}
+# fmt: on
+
+# The admin's old-style object URL (/admin/<app>/<model>/<id>/) redirects everyone to the change page.
+ADMIN_OBJECT_REDIRECT: Row = (302, 302, 302, 302, 302, 302, 302, 302, 302, 302)
