@@ -89,6 +89,16 @@ def _celery_in_process_unless_marked_redis(request) -> Iterator[None]:
         celery_app.conf.task_always_eager = previous
 
 
+def second_factor_verify(client: Client, user: User) -> None:
+    """Mark the client's signed-in session verified by the user's authenticator, as if the code
+    had been typed; the authenticator is created when the role requires one and has none."""
+    if second_factor_required(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 @pytest.fixture(autouse=True)
 def _signed_in_past_the_second_factor(request) -> Iterator[None]:
     """Make the test client's sign-in a whole one, second factor included, for other features' tests.
@@ -108,11 +118,7 @@ def _signed_in_past_the_second_factor(request) -> Iterator[None]:
 
     def _login(self: Client, user: User, backend: str | None = None) -> None:
         plain_login(self, user, backend)
-        if second_factor_required(user):
-            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        second_factor_verify(self, user)
 
     def login(self: Client, **credentials: str) -> bool:
         signing_in = HttpRequest()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from priorauth.celery import app as celery_app
 from tests.authorization.urls import all_patterns, url_for
 from tests.authorization.world import COLUMNS, build
+from tests.conftest import second_factor_verify
 
 STATIC_FILE = "/static/css/app.css"
 INLINE_PDF = "a document's PDF shown in the browser"
@@ -49,7 +50,9 @@ def _collect() -> dict[tuple[str, str], Answer]:
     clients = {column: Client() for column in COLUMNS}
     for column, client in clients.items():
         if column != "anonymous":
+            # Package-scoped, so before the autouse fixture that makes force_login a whole sign-in.
             client.force_login(world.users[column])
+            second_factor_verify(client, world.users[column])
     collected = {}
     # The app's own pages first: reading them writes rows (the PHI access log) that the admin's
     # object pages then have to show.

@@ -61,6 +61,17 @@ EXPECTED: dict[str, Row] = {
     "privacy:disclosures_search":                (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
     "privacy:disclosures":                       (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
     "privacy:disclosures_export":                (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
+    # Sign-in (priorauth.accounts). The code page sends the verified on (and those without an
+    # authenticator to set-up); set-up is for those without one (office staff here: every other
+    # role already has one), its QR code likewise; turning it off takes a POST; the session page
+    # answers the idle-warning script, signed in or not; lockouts are the supervisor's.
+    "accounts:code":                             (302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "accounts:setup":                            (302, 200, 200, 302, 302, 302, 302, 302, 302, 302),
+    "accounts:setup_qr":                         (302, 200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "accounts:turn_off":                         (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "accounts:security":                         (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:session":                          (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:lockouts":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 200),
     # The admin site's own pages.
     "admin:index":                               (*NOT_STAFF,                   200, 200, 302, 200),
     "admin:login":                               (200, 200, 200, 200, 200, 200, 302, 302, 200, 302),
@@ -84,6 +95,13 @@ EXPECTED: dict[str, Row] = {
     # The enrollment file: for those who may add and change members and their coverage.
     "admin:members_member_import":               (*NOT_STAFF,                   403, 200, 302, 200),
     "admin:members_member_import_errors":        (*NOT_STAFF,                   403, 404, 302, 404),
+    # A TOTP device's QR code and key: the superuser's, to set one up for someone.
+    "admin:otp_totp_totpdevice_config":          (*NOT_STAFF,                   403, 403, 302, 200),
+    "admin:otp_totp_totpdevice_qrcode":          (*NOT_STAFF,                   403, 403, 302, 200),
+    # django-axes' records are written by sign-in alone: nobody adds one by hand.
+    "admin:axes_accessattempt_add":              (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:axes_accesslog_add":                  (*NOT_STAFF,                   403, 403, 302, 403),
+    "admin:axes_accessfailurelog_add":           (*NOT_STAFF,                   403, 403, 302, 403),
     # The access log is append-only: nobody adds or deletes a row, the superuser included.
     "admin:audit_phiaccess_add":                 (*NOT_STAFF,                   403, 403, 302, 403),
     "admin:audit_phiaccess_delete":              (*NOT_STAFF,                   403, 403, 302, 403),
@@ -109,6 +127,11 @@ ADMIN_MODELS: dict[str, Row] = {
     "requests.requestevent":                     (*NOT_STAFF,                   403, 403, 302, 200),
     "notifications.notification":                (*NOT_STAFF,                   403, 403, 302, 200),
     "audit.phiaccess":                           (*NOT_STAFF,                   403, 403, 302, 200),
+    # Sign-in records (django-axes) and authenticators (django-otp): the superuser's.
+    "axes.accessattempt":                        (*NOT_STAFF,                   403, 403, 302, 200),
+    "axes.accesslog":                            (*NOT_STAFF,                   403, 403, 302, 200),
+    "axes.accessfailurelog":                     (*NOT_STAFF,                   403, 403, 302, 200),
+    "otp_totp.totpdevice":                       (*NOT_STAFF,                   403, 403, 302, 200),
 }
 # fmt: on
 

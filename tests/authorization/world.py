@@ -16,7 +16,10 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 
+from axes.models import AccessFailureLog
+from django.contrib.auth import authenticate
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.utils import timezone
 
 from priorauth.members.models import ProviderOrganization, Role, User
@@ -87,6 +90,16 @@ def _submitted(staff: User, *, with_document: bool = False) -> PriorAuthRequest:
     return services.request_submit(user=staff, request_id=pa.pk, attested=True)
 
 
+def _failed_sign_in() -> None:
+    """Record a failed sign-in (wrong password) for the sign-in records' admin pages."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "198.51.100.1"
+    assert authenticate(request, username="staff_b", password="not-the-password") is None
+    AccessFailureLog.objects.create(
+        username="staff_b", ip_address="198.51.100.1", user_agent="", http_accept="", path_info="/"
+    )
+
+
 def write_pdf_bytes() -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         return write_pdf(pathlib.Path(folder) / "doc.pdf").read_bytes()
@@ -108,6 +121,7 @@ def build() -> World:
     decided = claimed(users["physician"], _submitted(staff, with_document=True))
     determination_record(user=users["physician"], request_id=decided.pk, **denial())
     QueueAssignment.objects.get_or_create(reviewer=users["supervisor"], queue_id=decided.queue_id)
+    _failed_sign_in()
     return World(
         users=users,
         draft=draft,
