@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from priorauth.accounts.services import confirmed_device, totp_code
 from priorauth.members.models import Member, User
 from priorauth.requests import services
 from priorauth.requests.models import PriorAuthRequest
@@ -139,6 +141,11 @@ def admin_log_in(page: Page, username: str) -> None:
     page.locator("#id_password").fill(login.password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
+    # The admin's sign-in goes on to the code of the demo authenticator (two-factor sign-in).
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/"))
+    page.locator("#id_code").fill(totp_code(confirmed_device(User.objects.get(username=login.username))))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").click()
     expect(page.locator("#site-name")).to_be_visible()
 
 
