@@ -106,7 +106,8 @@ def url_for(pattern: Pattern, world: World) -> str:
 def _value(pattern: Pattern, kwarg: str, world: World) -> object:
     assert pattern.name is not None
     model = admin_model(pattern)
-    if kwarg == "object_id" and model is not None:
+    # An admin page of one object names it object_id, or pk in django-otp's device pages.
+    if kwarg in ("object_id", "pk") and model is not None:
         return _admin_object(model).pk
     if kwarg == "history_id" and model is not None:
         return _admin_object(model).history.first().history_id
