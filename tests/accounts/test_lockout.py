@@ -144,3 +144,19 @@ def test_it_unlocks_nothing_when_told_no_account(client, supervisor, provider_st
     response = client.post(reverse("accounts:lockouts"), {"kind": "account", "value": ""}, follow=True)
     assert "Nothing was unlocked" in response.content.decode()
     assert "Account <strong>olivia</strong>" in response.content.decode()
+
+
+def test_it_locks_the_address_the_tls_proxy_forwards_not_the_proxys_own(client, provider_staff, settings):
+    settings.BEHIND_TLS_PROXY = True
+    proxy = {"REMOTE_ADDR": "203.0.113.2"}  # the proxy: every connection comes from it
+    for n in range(LIMIT):
+        password_step(client, f"guess{n}", "not-the-password", HTTP_X_FORWARDED_FOR=address(7), **proxy)
+    assert password_step(client, "olivia", HTTP_X_FORWARDED_FOR=address(7), **proxy).status_code == 429
+    assert password_step(client, "olivia", HTTP_X_FORWARDED_FOR=address(8), **proxy)["Location"] == "/"
+
+
+def test_it_ignores_a_forwarded_address_when_no_proxy_is_in_front(client, provider_staff):
+    for n in range(LIMIT):
+        password_step(client, f"guess{n}", "not-the-password", HTTP_X_FORWARDED_FOR=address(n + 1))
+    # The attempts all came from one connection address, whatever the header claimed.
+    assert password_step(client, "olivia", HTTP_X_FORWARDED_FOR=address(99)).status_code == 429
