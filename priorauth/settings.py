@@ -152,7 +152,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The address is the connection's own, or behind the TLS proxy the one it forwards (else every
 # attempt would come from the proxy, and one person's typos would lock everyone out).
-AXES_CLIENT_IP_CALLABLE = "priorauth.accounts.addresses.sign_in_address"
+AXES_CLIENT_IP_CALLABLE = "priorauth.addresses.request_address"
 AXES_LOCKOUT_CALLABLE = "priorauth.accounts.views.locked_out"
 # Failures are recorded with the form data; none of it is kept: no password, code or next page.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "next"]

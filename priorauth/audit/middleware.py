@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 
+from priorauth.addresses import request_address
 from priorauth.audit.services import reads_begin, reads_end, reads_write
 
 
@@ -19,7 +20,7 @@ class PhiAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        token = reads_begin(request.META.get("REMOTE_ADDR"))
+        token = reads_begin(request_address(request))
         try:
             response = self.get_response(request)
             if 200 <= response.status_code < 300:

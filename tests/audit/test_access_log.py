@@ -133,6 +133,18 @@ def test_it_takes_the_address_from_the_connection_not_a_forwarded_header(client,
     assert reads()[0].address == "203.0.113.9"
 
 
+def test_it_takes_the_address_the_tls_proxy_forwards_behind_it(client, provider_staff, submitted, settings):
+    """Behind Caddy every connection is the proxy's; the person's address is the one it forwards."""
+    settings.BEHIND_TLS_PROXY = True
+    client.force_login(provider_staff)
+    client.get(
+        reverse("requests:detail", args=[submitted.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    assert reads()[0].address == "198.51.100.1"
+
+
 def test_it_writes_at_once_outside_a_web_request(provider_staff, submitted):
     phi_read(user=provider_staff, kind=Kind.REQUEST, object_id=submitted.pk, member_id=submitted.member_id)
     (row,) = reads()

@@ -1,4 +1,4 @@
-"""The address a sign-in attempt comes from, for the lockout per address (django-axes)."""
+"""The address a request comes from: for the lockout per address (django-axes) and the PHI access log."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def sign_in_address(request: HttpRequest) -> str | None:
-    """Return the address of the person signing in.
+def request_address(request: HttpRequest) -> str | None:
+    """Return the address of the person making the request.
 
     It is the connection's own (REMOTE_ADDR), which no client can forge, except behind the
     TLS proxy (BEHIND_TLS_PROXY): every connection then comes from the proxy, which writes the
