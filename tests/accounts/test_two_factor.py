@@ -165,6 +165,19 @@ def test_it_lets_office_staff_in_with_the_password_alone_until_they_turn_the_cod
     assert code_step(client, totp_code(device))["Location"] == "/"
 
 
+def test_office_staff_who_leave_the_optional_set_up_stay_signed_in(client, provider_staff):
+    password_step(client, "olivia")
+    page = client.get(reverse("accounts:setup")).content.decode()
+    assert "Cancel and sign out" not in page
+    assert f'href="{reverse("accounts:security")}"' in page
+    assert client.get(reverse("accounts:security")).status_code == 200  # still signed in
+
+
+def test_a_required_role_can_only_leave_the_set_up_by_signing_out(client, physician):
+    password_step(client, "dr_patel")
+    assert "Cancel and sign out" in client.get(setup_url()).content.decode()
+
+
 def test_it_lets_office_staff_turn_the_code_off_with_a_current_code(client, provider_staff):
     device = device_for(provider_staff)
     sign_in(client, provider_staff)
