@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser import accessibility, csp
+from tests.browser.helpers import SEED_BUNDLE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Closed network here: without these flags Chromium keeps trying to reach Google's hosts.
@@ -81,3 +84,14 @@ def page(request, axe_source, chromium, live_server):
         )
     if violations and call is not None and call.passed:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(f"  {v}" for v in violations))
+
+
+@pytest.fixture
+def demo_world(transactional_db, settings, tmp_path) -> None:
+    """The seed policy records and the demo logins, members and queue assignments (`make run`'s).
+
+    The live server runs in another thread, so the data must be committed: transactional_db.
+    """
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    call_command("import_policies", SEED_BUNDLE, verbosity=0)
+    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())

@@ -7,11 +7,9 @@ says once that it is not a guarantee of payment (MP-AD-1623's preamble).
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -21,7 +19,6 @@ from priorauth.policies.vocab import NOT_A_GUARANTEE
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.models import Determination, Outcome
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     CarTRequest,
     assert_accessible,
     claim_request,
@@ -48,15 +45,6 @@ STAFF = "staff_buckeye"
 NURSE = "nurse"
 QUEUE = "Medical necessity: CAR-T"
 NO_AUTH_PRODUCT = "Q2042"  # Kymriah: the test puts it on the Ohio plan's no-authorization list
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    # The live server runs in another thread, so the data must be committed: transactional_db.
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    # seed_demo also assigns the demo nurse to every queue, mn-car-t among them.
-    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def expect_not_a_guarantee(page: Page) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from priorauth.members.models import Member
-from tests.browser.helpers import SEED_BUNDLE, assert_accessible, log_in_as, save_screenshot
+from tests.browser.helpers import assert_accessible, log_in_as, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -18,13 +15,6 @@ FILE = (
     "EN-0001,Ada,Lovelace,1980-12-10,OH-MKT-SILVER-2026,2026-01-01,2026-12-31\n"
     "EN-0002,Grace,Hopper,1966-12-09,OH-GOLD,2026-01-01,2026-12-31\n"
 )
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_the_enrollment_admin_imports_a_file_and_sees_the_rejected_row(page: Page, demo_world, tmp_path):

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from priorauth.requests.models import PriorAuthRequest, Status
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     CarTRequest,
     demo_member,
     fill_car_t_request,
@@ -34,14 +31,6 @@ pytestmark = pytest.mark.browser
 DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
 MEMBER = "OH-DEMO-0001"
 STAFF = "staff_buckeye"
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    # The live server runs in another thread, so the data must be committed: transactional_db.
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO())
 
 
 def test_it_submits_a_car_t_request_and_shows_it_in_review_with_its_due_time(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, Route, expect
@@ -17,7 +15,6 @@ from priorauth import limits
 from priorauth.members.models import User
 from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     demo_member,
     find_member,
     log_in_as,
@@ -31,13 +28,6 @@ pytestmark = pytest.mark.browser
 DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
 MEMBER = "OH-DEMO-0001"
 STAFF = "staff_buckeye"
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO())
 
 
 def test_a_pdf_that_inflates_past_the_limit_is_refused_next_to_the_field(

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from priorauth.lookup.services import MISSES_BEFORE_LOCK
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     assert_accessible,
     demo_member,
     find_member,
@@ -26,13 +23,6 @@ pytestmark = pytest.mark.browser
 
 MEMBER = "OH-DEMO-0001"
 DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_the_privacy_officer_finds_who_looked_a_member_up(page: Page, demo_world) -> None:

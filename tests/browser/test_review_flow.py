@@ -8,12 +8,10 @@ and denies it; staff see the decision and read the letter (HTML and PDF).
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -21,7 +19,6 @@ from priorauth.members.models import User
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review.models import DenialCode, Determination
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     AdverseDetermination,
     CarTRequest,
     answer_information_request,
@@ -70,15 +67,6 @@ REVIEW_EVENTS = [
     (EventKind.CLAIMED, PHYSICIAN),
     (EventKind.DETERMINED, PHYSICIAN),
 ]
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    # The live server runs in another thread, so the data must be committed: transactional_db.
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    # seed_demo also assigns the demo nurse and physician to every queue, mn-car-t among them.
-    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def submit_as_staff(page: Page, tmp_path: Path) -> int:

@@ -7,14 +7,12 @@ clock (Playwright's clock) and the session's timestamps together, never by waiti
 
 from __future__ import annotations
 
-import io
 import re
 import time
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
@@ -22,7 +20,6 @@ from playwright.sync_api import Page, expect
 from priorauth.accounts.services import totp_code
 from priorauth.accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     assert_accessible,
     demo_login,
     enter_code,
@@ -36,13 +33,6 @@ from tests.browser.helpers import (
 pytestmark = pytest.mark.browser
 
 QUEUE = "Medical necessity: CAR-T"
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_a_nurse_signs_in_with_her_password_and_code_and_sees_her_queue(page: Page, demo_world):
