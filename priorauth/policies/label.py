@@ -89,7 +89,7 @@ def _fit(indication: Indication, code: str, facts: LabelFacts) -> _Fit:
     missing: list[str] = []
     wanted = indication.min_prior_lines
     if wanted is not None:
-        asks = f"the label asks for {wanted} or more prior line{'s' if wanted != 1 else ''}"
+        asks = f"the label asks for {wanted} or more prior lines"
         if facts.prior_lines is None:
             missing.append(f"the number of prior lines of therapy is not given; {asks}")
         elif facts.prior_lines < wanted:
@@ -117,8 +117,10 @@ def _check_age(
 
 
 def _closeness(fit: _Fit) -> tuple[int, int, int]:
-    # Fewest failures first; among fits that pass, the most specific label (more prior lines).
-    return (len(fit.failed), len(fit.missing), -(fit.indication.min_prior_lines or 0))
+    # Fewest failures first. Among fits that pass, the most specific label (more prior lines);
+    # among misses, the nearest one (the fewest prior lines asked).
+    lines = fit.indication.min_prior_lines or 0
+    return (len(fit.failed), len(fit.missing), lines if fit.failed or fit.missing else -lines)
 
 
 def label_check(indications: tuple[Indication, ...], facts: LabelFacts) -> LabelCheck:
