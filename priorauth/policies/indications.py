@@ -200,7 +200,8 @@ def pattern_problem(pattern: Any) -> str:
     if len(parts) > 2:
         return f'"{pattern}" is not a code, a family ("C83.3") or a range ("C81-C96")'
     for part in parts:
-        if not icd10.is_valid_item(part) or icd10.is_chapter_or_block(part):
+        # A category (C83), a subcategory or a code; a chapter or a block is not a code family.
+        if not icd10.is_valid_item(part) or not (icd10.is_category(part) or icd10.is_subcategory(part)):
             return f'"{part}" is not an ICD-10-CM code or family of codes (write it with its dot: C83.3)'
     if len(parts) == 2:
         low, high = (_bare(p) for p in parts)
