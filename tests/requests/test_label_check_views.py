@@ -79,7 +79,7 @@ def test_an_off_label_request_is_submitted_and_routed_like_any_other(
 ):
     on = start_draft(provider_staff, member)
     off = start_draft(provider_staff, member)
-    for pa, codes in ((on, ["C83.30"]), (off, ["C50.9"])):
+    for pa, codes in ((on, ["C83.30"]), (off, ["C50.911"])):
         services.request_save_draft(
             user=provider_staff, request_id=pa.pk, details=car_t_details(labeled_records(), diagnoses=codes)
         )
@@ -95,7 +95,7 @@ def test_an_off_label_request_is_submitted_and_routed_like_any_other(
         on.needs_physician,
     )
     page = staff_client.get(reverse("requests:detail", args=[off.pk])).content.decode()
-    assert "No labeled indication matches C50.9." in page
+    assert "No labeled indication matches C50.911." in page
     assert "it is not a decision" in page
     assert "It reads the draft as last saved." not in page
 

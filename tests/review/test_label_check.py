@@ -35,11 +35,11 @@ def test_it_shows_the_nurse_an_on_label_request_with_what_to_check(client, nurse
 
 
 def test_it_shows_the_physician_a_miss_without_deciding_anything(client, physician, provider_staff):
-    pa = submitted(provider_staff, "GA", diagnoses=["C50.9"])
+    pa = submitted(provider_staff, "GA", diagnoses=["C50.911"])
     page = review_page(client, physician, pa)
     assert 'data-verdict="off_label"' in page
     assert "Not on label" in page
-    assert "No labeled indication matches C50.9." in page
+    assert "No labeled indication matches C50.911." in page
     pa.refresh_from_db()
     assert pa.status == Status.IN_REVIEW and pa.claimed_by is None
 
