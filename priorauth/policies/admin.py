@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from priorauth.policies import vocab
@@ -23,6 +24,7 @@ from priorauth.policies.forms import (
     RoutingEntryAdminForm,
     TimeframeRuleAdminForm,
 )
+from priorauth.policies.indications import Indication
 from priorauth.policies.models import (
     Holiday,
     Policy,
@@ -149,7 +151,15 @@ class PolicyAdmin(SimpleHistoryAdmin):
 @admin.register(Product)
 class ProductAdmin(SimpleHistoryAdmin):
     form = ProductAdminForm
-    list_display = ("brand", "generic", "hcpcs", "category", "benefit", "requires_prior_auth")
+    list_display = (
+        "brand",
+        "generic",
+        "hcpcs",
+        "category",
+        "benefit",
+        "requires_prior_auth",
+        "label_signoff",
+    )
     search_fields = ("brand", "generic", "hcpcs")
     list_filter = ("category", "benefit", "requires_prior_auth", "genetically_modified")
     fields = (
@@ -159,7 +169,50 @@ class ProductAdmin(SimpleHistoryAdmin):
         ("category", "benefit"),
         ("genetically_modified", "requires_prior_auth"),
         "indication",
+        "indications",
+        "indications_in_words",
     )
+    readonly_fields = ("indications_in_words",)
+
+    @admin.display(description="labeled indications")
+    def label_signoff(self, obj: Product) -> str:
+        indications = obj.labeled_indications
+        pending = sum(1 for i in indications if i.signoff.pending)
+        if not indications:
+            return "none on record"
+        return (
+            f"{len(indications)}, {pending} pending clinical sign-off"
+            if pending
+            else f"{len(indications)}, signed off"
+        )
+
+    @admin.display(description="indications, as the label check reads them")
+    def indications_in_words(self, obj: Product) -> str:
+        indications = obj.labeled_indications
+        if not indications:
+            return "None on record: the label check shows no result for this product."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} — ICD-10-CM {}{} <strong>({})</strong></li>",
+                (
+                    (i.condition, ", ".join(i.icd10), _conditions_in_words(i), i.signoff.words)
+                    for i in indications
+                ),
+            ),
+        )
+
+
+def _conditions_in_words(indication: Indication) -> str:
+    words = []
+    if indication.age_at_least:
+        words.append(f"age {indication.age_at_least.words} or older")
+    if indication.age_under:
+        words.append(f"age under {indication.age_under.words}")
+    if indication.min_prior_lines is not None:
+        words.append(f"{indication.min_prior_lines} or more prior lines")
+    return f"; {', '.join(words)}" if words else ""
 
 
 class RoutingEntryInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from typing import Any
 
 from priorauth.policies import vocab
 from priorauth.policies.bundle_fields import NUL_PROBLEM, FieldReader, Problem, quote
+from priorauth.policies.bundle_indications import product_indications
 
 __all__ = ["Bundle", "Problem", "parse_bundle"]
 
@@ -53,6 +54,7 @@ class ProductData:
     requires_prior_auth: bool
     manufacturer: str
     indication: str
+    indications: list[dict[str, Any]] | None = None  # None: not in the bundle, left as stored
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def _product(item: FieldReader, context: _Context) -> ProductData:
         requires_prior_auth=item.flag("requires_prior_auth"),
         manufacturer=item.text("manufacturer", required=False),
         indication=item.text("indication", required=False),
+        indications=product_indications(item),
     )
 
 

@@ -6,12 +6,15 @@ policies) are edited as checkboxes or one line per entry, never as raw JSON.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from priorauth.policies import vocab
+from priorauth.policies.indications import indications_json, problem_lines, read_indications
+from priorauth.policies.json_text import UnreadableJson, json_read
 from priorauth.policies.models import Policy, Product, RoutingEntry, TimeframeRule
 
 _STATE_CHOICES = sorted(vocab.US_STATES.items())
@@ -98,7 +101,40 @@ class RoutingEntryAdminForm(forms.ModelForm):
         }
 
 
+class IndicationsField(forms.CharField):
+    """The structured indications, edited as indented JSON and stored in their one canonical form."""
+
+    widget = forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return json.dumps(value, indent=2, ensure_ascii=False)
+        return value
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return []
+        try:
+            data = json_read(text)
+        except UnreadableJson as error:
+            raise ValidationError(f"The indications are {error}.") from None
+        indications, problems = read_indications(data)
+        if problems:
+            raise ValidationError(problem_lines(problems))
+        return indications_json(indications)
+
+
 class ProductAdminForm(UnixNewlinesMixin, forms.ModelForm):
+    indications = IndicationsField(
+        label="FDA-labeled indications (structured)",
+        required=False,
+        help_text="A JSON list; each indication: condition, icd10 (codes, families such as C83.3, "
+        'ranges such as C81-C96), optional age_at_least and age_under ("18 years", "6 months"), '
+        "min_prior_lines, to_verify (label facts the intake does not record), and clinical_signoff "
+        '({"status": "pending"} until a clinician signs off: "signed_off" with by and on).',
+    )
+
     class Meta:
         model = Product
         fields = "__all__"

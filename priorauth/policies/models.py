@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from priorauth.policies import vocab
+from priorauth.policies.indications import Indication, problem_lines, read_indications
 
 
 def _validate_codes(values: object, vocabulary: dict[str, str], what: str) -> None:
@@ -35,6 +36,12 @@ def validate_categories(values: object) -> None:
     _validate_codes(values, vocab.CATEGORIES, "therapy category")
 
 
+def validate_indications(value: object) -> None:
+    _, problems = read_indications(value)
+    if problems:
+        raise ValidationError(problem_lines(problems))
+
+
 class Product(models.Model):
     hcpcs = models.CharField(
         "HCPCS or catalog code",
@@ -51,6 +58,16 @@ class Product(models.Model):
     benefit = models.CharField(max_length=20, choices=vocab.choices(vocab.BENEFITS), default="medical")
     requires_prior_auth = models.BooleanField("requires prior authorization", default=True)
     indication = models.TextField(blank=True)
+    # A JSON list, not a related table: a label changes as a whole, so one product version in
+    # the history holds one label, and the bundle carries it inside the product entry.
+    indications = models.JSONField(
+        "FDA-labeled indications (structured)",
+        default=list,
+        blank=True,
+        validators=[validate_indications],
+        help_text="Each indication: its condition, ICD-10-CM codes and the label's conditions, with "
+        "the mapping's clinical sign-off (priorauth/policies/indications.py).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -58,6 +75,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} ({self.generic}) {self.hcpcs}"
+
+    @property
+    def labeled_indications(self) -> tuple[Indication, ...]:
+        """Return the stored indications as records; an unreadable stored value reads as none."""
+        indications, problems = read_indications(self.indications)
+        return () if problems else indications
 
 
 class Policy(models.Model):

@@ -135,7 +135,8 @@ def bundle_import(*, data: Any, replace: bool = False, dry_run: bool = False) ->
 def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
     # Order matters: products and queues first, since policies, plans and routing refer to them.
     for product in parsed.products:
-        saved = _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude={"hcpcs"}))
+        kept = {"hcpcs"} if product.indications is not None else {"hcpcs", "indications"}
+        saved = _upsert(Product, {"hcpcs": product.hcpcs}, _fields(product, exclude=kept))
         result.add("products", *saved, label=replacing.label("products", product))
     for queue in parsed.queues:
         saved = _upsert(ReviewQueue, {"code": queue.code}, {"name": queue.name})
@@ -306,6 +307,7 @@ def _export_product(product: Product) -> dict[str, Any]:
         "benefit": product.benefit,
         "requires_prior_auth": product.requires_prior_auth,
         "indication": product.indication,
+        "indications": product.indications,
     }
 
 

@@ -26,7 +26,12 @@ def intake_helper() -> FormHelper:
             Div("product", HTML('{% include "requests/_product_card.html" %}'), css_id="product-picker"),
             Div("genetically_modified", css_id="transplant-question"),
         ),
-        Fieldset("Diagnoses", "diagnoses", HTML('{% include "requests/_diagnoses.html" %}')),
+        Fieldset(
+            "Diagnoses",
+            "diagnoses",
+            HTML('{% include "requests/_diagnoses.html" %}'),
+            HTML('{% include "requests/_label_check.html" with level=3 %}'),
+        ),
         Fieldset(
             "Providers and facility",
             Div(

@@ -27,6 +27,7 @@ from priorauth.requests.access import (
     provider_required,
 )
 from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, MemberLookupForm, WithdrawForm
+from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.list_forms import ListFilterForm
 from priorauth.requests.models import PriorAuthRequest, Status
 
@@ -109,6 +110,7 @@ def _render_edit(request: HttpRequest, pa: PriorAuthRequest, form: IntakeForm) -
         "catalog_data": selectors.product_catalog_data(),
         "diagnosis_descriptions": descriptions,
         "attachments": pa.attachments.all(),
+        "label_check": label_check_for(pa),
     }
     return render(request, "requests/edit.html", context)
 
@@ -172,6 +174,7 @@ def _render_detail(
         "information_requests": pa.information_requests.prefetch_related("attachments"),
         "attachments": pa.attachments.select_related("uploaded_by"),
         "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),
+        "label_check": label_check_for(pa),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "answer_form": answer_form or AnswerForm(),
         "not_a_guarantee": vocab.NOT_A_GUARANTEE,

@@ -24,6 +24,7 @@ from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock, selectors
+from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review import selectors as review_selectors
 from priorauth.review import supervisor_selectors
@@ -165,6 +166,7 @@ def _render_review(
         "trace": selectors.trace_lines(pa.decision),
         "review_kind": selectors.review_kind(pa),
         "diagnosis_descriptions": selectors.describe_codes(pa.diagnoses),
+        "label_check": label_check_for(pa),
         "coverage": pa.member.coverage_periods.all(),
         "coverage_on_service": pa.member.coverage_on(on) if on else None,
         "governing": review_selectors.policy_text(
