@@ -6,16 +6,13 @@ axe-core runs on each page (the card says its verdict in words, not by colour al
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
-    SEED_BUNDLE,
     CarTRequest,
     assert_accessible,
     demo_member,
@@ -32,13 +29,6 @@ pytestmark = pytest.mark.browser
 
 DATE_OF_SERVICE = datetime.date(timezone.localdate().year, 12, 15)
 MEMBER = "OH-DEMO-0001"
-
-
-@pytest.fixture
-def demo_world(transactional_db, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    call_command("import_policies", SEED_BUNDLE, verbosity=0)
-    call_command("seed_demo", "--force", stdout=io.StringIO())
 
 
 def save_draft(page: Page) -> None:
