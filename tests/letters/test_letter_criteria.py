@@ -19,7 +19,7 @@ from tests.review.world import approval, denial, seed, submitted  # noqa: F401 (
 
 pytestmark = pytest.mark.usefixtures("seed")
 
-LOWEST_COST = "The lowest cost alternative (Preamble (definition of medically necessary services))"
+LOWEST_COST = "The lowest cost alternative (Preamble, definition of medically necessary services)"
 LOWEST_COST_EVIDENCE = (
     "What would change the decision: Records of the other treatments tried or considered (prior lines of "
     "therapy and their results) and why each is not suitable for the member."
@@ -46,7 +46,7 @@ def test_it_lists_each_criterion_not_met_with_what_would_change_the_decision(den
     section = letter.section("criteria-not-met")
     assert section.heading == "Criteria not met"
     assert [step.label for step in section.steps] == [
-        f"{STANDARDS} (Preamble (definition of medically necessary services))",
+        f"{STANDARDS} (Preamble, definition of medically necessary services)",
         LOWEST_COST,
     ]
     assert section.steps[1].value == LOWEST_COST_EVIDENCE

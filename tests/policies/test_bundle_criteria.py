@@ -45,7 +45,7 @@ def test_it_reads_the_seeds_general_medical_necessity_criteria():
     assert problems == []
     criteria = bundle.policies[0].criteria
     assert len(criteria) == 5
-    assert all(c.section == "Preamble (definition of medically necessary services)" for c in criteria)
+    assert all(c.section == "Preamble, definition of medically necessary services" for c in criteria)
     assert all(c.group == "" and c.evidence for c in criteria)
     assert criteria[3].text == "The lowest cost alternative"
 

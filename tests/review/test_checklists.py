@@ -69,9 +69,7 @@ def test_it_gives_a_general_medical_necessity_request_the_preambles_five_criteri
     assert pa.routing_key == "medical-necessity"
     rows = checklist_rows(pa)
     assert [row.criterion.text for row in rows] == GENERAL_CRITERIA
-    assert {row.criterion.section for row in rows} == {
-        "Preamble (definition of medically necessary services)"
-    }
+    assert {row.criterion.section for row in rows} == {"Preamble, definition of medically necessary services"}
     assert {row.criterion.policy.number for row in rows} == {"MP-AD-1623"}
     assert all(row.criterion.evidence and row.assessment is None for row in rows)
 
