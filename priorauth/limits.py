@@ -18,6 +18,8 @@ NOTE = 4_000
 REASON = 4_000
 PEER_TO_PEER_INSTRUCTIONS = 1_000
 ALTERNATIVES = 2_000
+# A reviewer's note on one criterion of the checklist: a sentence or two, beside the document.
+CRITERION_NOTE = 1_000
 # One-line values, as their columns already hold them.
 NAME = 200
 GENETIC_TEST_RESULT = 500

@@ -22,6 +22,7 @@ from typing import Any
 from priorauth.letters import rights
 from priorauth.policies import vocab
 from priorauth.requests.models import EASTERN, X12_REVIEW_ACTION, PriorAuthRequest
+from priorauth.review.checklist_rules import not_met
 from priorauth.review.determinations import years_after
 from priorauth.review.models import DenialCode, Determination, Outcome
 
@@ -282,6 +283,7 @@ def _adverse_sections(
         return []
     return [
         _reason(determination),
+        _criteria_not_met(determination),
         _alternatives(pa, determination),
         _peer_to_peer(determination),
         _appeal(pa, state),
@@ -305,6 +307,22 @@ def _reason(determination: Determination) -> Section:
     return Section(
         slug="reason", heading="Why we made this decision", paragraphs=paragraphs, facts=tuple(facts)
     )
+
+
+def _criteria_not_met(determination: Determination) -> Section | None:
+    """Return each criterion the reviewer found not met, with what would change the decision."""
+    unmet = not_met(determination.criteria_checklist)
+    if not unmet:
+        return None
+    steps = tuple(
+        Fact(f"{item.text.rstrip('.')} ({item.section})", f"What would change the decision: {item.evidence}")
+        for item in unmet
+    )
+    paragraphs = (
+        "The reviewer found that the request does not meet these criteria. For each one, this is "
+        "what your doctor can send us to show that it is met:",
+    )
+    return Section(slug="criteria-not-met", heading="Criteria not met", paragraphs=paragraphs, steps=steps)
 
 
 def _alternatives(pa: PriorAuthRequest, determination: Determination) -> Section | None:

@@ -14,6 +14,7 @@ from priorauth.members.models import Role, User
 _POLICY_RECORDS = [
     ("policies", "policy"),
     ("policies", "policyrevision"),
+    ("policies", "criterion"),
     ("policies", "product"),
     ("policies", "reviewqueue"),
     ("policies", "routingentry"),

@@ -26,6 +26,7 @@ from priorauth.policies.forms import (
 )
 from priorauth.policies.indications import Indication
 from priorauth.policies.models import (
+    Criterion,
     Holiday,
     Policy,
     PolicyRevision,
@@ -102,6 +103,20 @@ class PolicyRevisionInline(admin.TabularInline):
     verbose_name_plural = "H. Review/revision history"
 
 
+class CriterionInline(admin.StackedInline):
+    """The policy's criteria, the checklist its reviewers work, in order."""
+
+    model = Criterion
+    extra = 0
+    fields = (("position", "section", "group"), "text", "evidence")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
+    verbose_name = "criterion"
+    verbose_name_plural = (
+        "Criteria: the reviewer's checklist (for an administrative policy, the general "
+        "medical-necessity criteria, applied when no medical or pharmacy policy is active)"
+    )
+
+
 @admin.register(Policy)
 class PolicyAdmin(SimpleHistoryAdmin):
     form = PolicyAdminForm
@@ -110,7 +125,7 @@ class PolicyAdmin(SimpleHistoryAdmin):
     search_fields = ("number", "title")
     list_filter = ("type", InEffectFilter, LineOfBusinessFilter, StateFilter, CategoryFilter, "effective")
     autocomplete_fields = ("products",)
-    inlines = [PolicyRevisionInline]
+    inlines = [PolicyRevisionInline, CriterionInline]
     save_as = True
     save_as_continue = True
     save_on_top = True

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from priorauth.policies import vocab
+from priorauth.policies.bundle_criteria import CriterionData, read_criteria
 from priorauth.policies.bundle_fields import NUL_PROBLEM, FieldReader, Problem, quote
 from priorauth.policies.bundle_indications import product_indications
 
@@ -41,6 +42,7 @@ class PolicyData:
     sections: Mapping[str, str]
     related: tuple[str, ...]
     history: tuple[Revision, ...]
+    criteria: tuple[CriterionData, ...] | None = None  # None: the bundle leaves them as they are
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def _policy(item: FieldReader, context: _Context) -> PolicyData:
         sections={key: item.text(key, required=False) for key in vocab.TEXT_SECTIONS},
         related=_related(item),
         history=_revisions(item),
+        criteria=read_criteria(item),
     )
 
 

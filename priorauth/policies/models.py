@@ -141,6 +141,42 @@ class PolicyRevision(models.Model):
         return f"{self.date:%m/%d/%Y} {self.action}"
 
 
+class Criterion(models.Model):
+    """One line of a criteria policy's checklist: what a reviewer checks, in the policy's order.
+
+    On a medical or pharmacy policy, its coverage criteria. On the administrative policy that
+    governs (MP-AD-1623), the general medical-necessity criteria of its own definition, applied
+    when no medical or pharmacy policy is active.
+    """
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0, help_text="The order the reviewer sees.")
+    text = models.TextField(help_text="The criterion, as the policy words it.")
+    section = models.CharField(
+        max_length=100, help_text="Where in the policy it comes from, e.g. Preamble or D.I.2."
+    )
+    group = models.CharField(
+        "one-of group",
+        max_length=100,
+        blank=True,
+        help_text="Empty: the criterion is required. Criteria sharing a group label: one of them is enough.",
+    )
+    evidence = models.TextField(
+        "what shows it",
+        help_text="The evidence that shows the criterion is met, in plain words: a denial letter tells "
+        "the provider this is what would change the decision.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["policy", "position", "pk"]
+        verbose_name = "criterion"
+        verbose_name_plural = "criteria (the reviewer's checklist)"
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.text[:80]}"
+
+
 class ReviewQueue(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)

@@ -21,6 +21,7 @@ from priorauth.members.models import Plan
 from priorauth.policies import bundle as bundle_data
 from priorauth.policies import replace as replacing
 from priorauth.policies import vocab
+from priorauth.policies.criteria import criteria_export, criteria_replace
 from priorauth.policies.models import (
     Holiday,
     Policy,
@@ -181,6 +182,8 @@ def _import_policy(policy: bundle_data.PolicyData, products: dict[str, Product])
     outcome, changed, instance = _upsert_instance(Policy, lookup, values, m2m)
     if _replace_revisions(instance, policy.history) and outcome != "created":
         outcome, changed = "updated", (*changed, "history")
+    if criteria_replace(instance, policy.criteria) and outcome != "created":
+        outcome, changed = "updated", (*changed, "criteria")
     return outcome, changed
 
 
@@ -258,7 +261,9 @@ def bundle_export() -> dict[str, Any]:
     return {
         "policies": [
             _export_policy(p)
-            for p in Policy.objects.prefetch_related("products", "revisions").order_by("number", "effective")
+            for p in Policy.objects.prefetch_related("products", "revisions", "criteria").order_by(
+                "number", "effective"
+            )
         ],
         "products": [_export_product(p) for p in Product.objects.order_by("hcpcs")],
         "plans": [
@@ -293,6 +298,7 @@ def _export_policy(policy: Policy) -> dict[str, Any]:
             {"date": r.date.isoformat(), "action": r.action}
             for r in sorted(policy.revisions.all(), key=lambda r: r.pk)
         ],
+        "criteria": criteria_export(policy),
     }
 
 

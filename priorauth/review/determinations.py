@@ -22,6 +22,8 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import vocab
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
+from priorauth.review import checklist_rules
+from priorauth.review.checklists import determination_problem
 from priorauth.review.common import (
     OPEN,
     ReviewError,
@@ -198,7 +200,9 @@ def determination_record(
     Refused (ReviewError, nothing written): an unknown outcome; anyone but the nurse or
     physician holding the claim; an adverse outcome by a nurse; a request not in review; an
     approval without service, units (at most MAX_APPROVED_UNITS) and dates, or with a period
-    `approved_period_problem` refuses; an adverse one without its notice's content.
+    `approved_period_problem` refuses; an adverse one without its notice's content; one the
+    request's criteria checklist does not support (`checklist_rules`), which the determination
+    then keeps as it stood.
     """
     if outcome not in Outcome.values:
         raise ReviewError("Please choose a decision.")
@@ -233,6 +237,9 @@ def determination_record(
             alternatives=alternatives,
         )
     _refuse_if(problems)
+    checklist_problem, checklist = determination_problem(pa, adverse=outcome in ADVERSE_OUTCOMES)
+    if checklist_problem:
+        raise ReviewError(checklist_problem)
     approves = outcome != Outcome.DENIED
     if approves and (problem := approved_period_problem(approved_start, approved_end, pa.date_of_service)):
         raise ReviewError(problem)
@@ -252,6 +259,7 @@ def determination_record(
         peer_to_peer_offered=peer_to_peer_offered,
         peer_to_peer_instructions=peer_to_peer_instructions.strip(),
         alternatives=alternatives.strip(),
+        criteria_checklist=checklist_rules.recorded(checklist),
     )
     summary = _summary(determination)
     _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=summary)

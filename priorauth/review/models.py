@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from priorauth.policies.models import ReviewQueue
+from priorauth.policies.models import Criterion, ReviewQueue
 
 
 class QueueAssignment(models.Model):
@@ -104,6 +105,9 @@ class Determination(models.Model):
     peer_to_peer_offered = models.BooleanField(default=False)
     peer_to_peer_instructions = models.TextField(blank=True)
     alternatives = models.TextField("suggested alternatives", blank=True)
+    # The criteria checklist as it stood when decided (`checklist_rules.recorded`): the criteria
+    # may change later, the letter must keep saying what was decided on.
+    criteria_checklist = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-decided_at"]
@@ -136,3 +140,41 @@ class DeterminationLetter(models.Model):
 
     def __str__(self) -> str:
         return f"Letter for determination {self.determination_id}"
+
+
+class Mark(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class CriterionAssessment(models.Model):
+    """A reviewer's mark on one criterion of a request's checklist, with the document that shows it.
+
+    Changed until the request is decided (each change kept in its history); the determination
+    then keeps the checklist as it stood.
+    """
+
+    request = models.ForeignKey(
+        "requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="criterion_assessments"
+    )
+    # A criterion removed from its policy later leaves the mark behind, no longer on the checklist.
+    criterion = models.ForeignKey(Criterion, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Empty: not marked yet (a note alone may explain a criterion).
+    mark = models.CharField(max_length=20, choices=Mark.choices, blank=True)
+    document = models.ForeignKey(
+        "requests.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request", "criterion__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "criterion"], name="criterion_assessed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mark_display()} on request {self.request_id}"

@@ -26,8 +26,8 @@ from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock, selectors
 from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.review import checklists, supervisor_selectors
 from priorauth.review import selectors as review_selectors
-from priorauth.review import supervisor_selectors
 from priorauth.review.access import (
     assigned_queue_ids,
     get_attachment_for_reviewer,
@@ -36,6 +36,7 @@ from priorauth.review.access import (
     reviewer_required,
 )
 from priorauth.review.assignments import duty, queue_assignment_add, queue_assignment_remove
+from priorauth.review.checklist_forms import ChecklistForm
 from priorauth.review.common import name_of
 from priorauth.review.forms import (
     AdverseForm,
@@ -126,10 +127,10 @@ def _actions(user: User, pa: PriorAuthRequest) -> set[str]:
         shown |= {"reassign", "move"}
     if mine and pa.status == Status.IN_REVIEW:
         if user.role == Role.PHYSICIAN_REVIEWER:
-            shown |= {"approve", "pend", "adverse"}
+            shown |= {"approve", "pend", "adverse", "checklist"}
         elif user.role == Role.CLINICAL_REVIEWER and not pa.needs_physician:
             # An escalated request waits for a physician: the nurse only reads and notes.
-            shown |= {"approve", "pend", "escalate"}
+            shown |= {"approve", "pend", "escalate", "checklist"}
     return shown
 
 
@@ -151,7 +152,8 @@ def _due(pa: PriorAuthRequest, now: datetime.datetime) -> dict[str, Any]:
 def _render_review(
     request: HttpRequest, pa: PriorAuthRequest, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    forms = {**_action_forms(pa), **(bound or {})}
+    determination = getattr(pa, "determination", None) if pa.is_determined else None
+    forms = {**_action_forms(pa), "checklist": ChecklistForm(**_checklist_kwargs(pa)), **(bound or {})}
     now = timezone.now()
     on = pa.date_of_service
     context = {
@@ -173,11 +175,12 @@ def _render_review(
             pa.governing_policy_number, pa.governing_policy_effective, on
         ),
         "criteria": review_selectors.policy_text(pa.criteria_policy_number, pa.criteria_policy_effective, on),
+        "checklist": checklists.checklist_shown(pa, determination),
         "attachments": pa.attachments.select_related("uploaded_by"),
         "information_requests": pa.information_requests.select_related("asked_by", "answered_by"),
         "notes": pa.notes.select_related("author"),
         "events": pa.events.select_related("actor"),
-        "determination": getattr(pa, "determination", None) if pa.is_determined else None,
+        "determination": determination,
     }
     return render(request, "review/request.html", context)
 
@@ -197,6 +200,10 @@ class Action:
     done: str
     # What the form needs to know of the request (the pend form's bounds depend on its urgency).
     form_kwargs: Callable[[PriorAuthRequest], dict[str, Any]] = lambda pa: {}
+
+
+def _checklist_kwargs(pa: PriorAuthRequest) -> dict[str, Any]:
+    return {"rows": checklists.checklist_rows(pa), "documents": list(pa.attachments.all())}
 
 
 def _determine(user: User, pa: PriorAuthRequest, data: dict[str, Any]) -> object:
@@ -237,6 +244,12 @@ ACTIONS: dict[str, Action] = {
     ),
     "adverse": Action(
         AdverseForm, _determine, "The determination on request {pa} is recorded; the letter is ready."
+    ),
+    "checklist": Action(
+        ChecklistForm,
+        lambda user, pa, data: checklists.checklist_save(user=user, request_id=pa.pk, marks=data["marks"]),
+        "The criteria checklist of request {pa} is saved.",
+        form_kwargs=_checklist_kwargs,
     ),
     "reassign": Action(
         ReassignForm,

@@ -255,6 +255,33 @@ def escalate_request(page: Page, pk: int, reason: str) -> None:
 
 
 @dataclass(frozen=True)
+class CriterionMark:
+    """How the reviewer marks one criterion of the checklist: "Met", "Not met" or "Unclear"."""
+
+    mark: str
+    document: str = ""  # a document's name, as the select lists it
+    note: str = ""
+
+
+def work_checklist(page: Page, marks: list[CriterionMark]) -> None:
+    """Mark the claimed request's criteria checklist, criterion by criterion in order, and save it."""
+    criteria = page.locator("#checklist-action [data-testid=criterion]")
+    expect(criteria).to_have_count(len(marks))
+    for index, given in enumerate(marks):
+        criterion = criteria.nth(index)
+        criterion.get_by_role("radio", name=given.mark, exact=True).check()
+        if given.document:
+            criterion.get_by_label("Document that shows it").select_option(label=given.document)
+        if given.note:
+            criterion.get_by_label("Note").fill(given.note)
+    press_review_action(page, "checklist")
+
+
+# The seed's general medical-necessity checklist (MP-AD-1623's preamble) has five criteria.
+ALL_MET = [CriterionMark("Met")] * 5
+
+
+@dataclass(frozen=True)
 class AdverseDetermination:
     """What a physician reviewer types into the "Deny, approve in part or modify" form."""
 

@@ -19,6 +19,7 @@ from priorauth.policies.vocab import NOT_A_GUARANTEE
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review.models import Determination, Outcome
 from tests.browser.helpers import (
+    ALL_MET,
     CarTRequest,
     assert_accessible,
     claim_request,
@@ -33,6 +34,7 @@ from tests.browser.helpers import (
     save_screenshot,
     start_request,
     submit_car_t_request,
+    work_checklist,
 )
 
 pytestmark = pytest.mark.browser
@@ -97,6 +99,7 @@ def nurse_approves(page: Page, pa: PriorAuthRequest) -> None:
     expect(page).to_have_url(re.compile(rf"/review/requests/{pa.pk}/$"))
     assert_accessible(page)
     claim_request(page, pa.pk)
+    work_checklist(page, ALL_MET)
     approve = page.locator("#approve-action")
     expect(approve).to_be_visible()
     # The form offers the approval as requested: the product, one unit, the date of service.

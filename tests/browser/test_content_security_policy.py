@@ -32,7 +32,7 @@ from tests.browser.helpers import (
     log_out,
     save_screenshot,
 )
-from tests.review.world import car_t, denial
+from tests.review.world import car_t, checklist_worked, denial
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,7 @@ def demo(transactional_db, settings, tmp_path) -> Demo:
     world.claimed = review.review_claim(user=physician, request_id=submitted().pk)
     world.decided = submitted()
     review.review_claim(user=physician, request_id=world.decided.pk)
+    checklist_worked(physician, world.decided)
     determination_record(user=physician, request_id=world.decided.pk, **denial())
     return world
 

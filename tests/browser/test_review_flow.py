@@ -19,8 +19,10 @@ from priorauth.members.models import User
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review.models import DenialCode, Determination
 from tests.browser.helpers import (
+    ALL_MET,
     AdverseDetermination,
     CarTRequest,
+    CriterionMark,
     answer_information_request,
     assert_accessible,
     claim_request,
@@ -33,6 +35,7 @@ from tests.browser.helpers import (
     record_adverse_determination,
     save_screenshot,
     submit_car_t_request,
+    work_checklist,
     write_pdf,
 )
 
@@ -140,6 +143,7 @@ def physician_denies(page: Page, pk: int) -> None:
     claim_request(page, pk)
     expect(page.locator("[data-testid=needs-physician]")).to_be_visible()
     save_screenshot(page, "review-screen")
+    work_checklist(page, [*ALL_MET[:3], CriterionMark("Not met", "pet-ct-report.pdf"), ALL_MET[4]])
     record_adverse_determination(page, DENIAL)
     expect(page.locator("[data-testid=status]")).to_have_text(Status.DENIED.label)
     expect(page.locator("#determination")).to_contain_text(DENIAL.reason)

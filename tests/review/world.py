@@ -6,6 +6,7 @@ matching timeframe rules, the due rule, the at-risk time). Import the fixtures b
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import pathlib
@@ -20,6 +21,7 @@ from priorauth.policies.services import bundle_import
 from priorauth.requests import services
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.review import services as review
+from priorauth.review.checklists import MarkInput, checklist_rows, checklist_save
 from priorauth.review.models import QueueAssignment
 from tests.conftest import make_user
 
@@ -98,9 +100,33 @@ def assign(reviewer: User, pa: PriorAuthRequest) -> None:
 
 
 def claimed(reviewer: User, pa: PriorAuthRequest) -> PriorAuthRequest:
-    """Return the request claimed by the reviewer, who is assigned to its queue first."""
+    """Return the request claimed by the reviewer, who is assigned to its queue first.
+
+    Its criteria checklist is worked (`checklist_worked`), so either decision may be recorded,
+    unless the reviewer may not decide it (their own escalation, say): tests of that refusal follow.
+    """
     assign(reviewer, pa)
-    return review.review_claim(user=reviewer, request_id=pa.pk)
+    claimed = review.review_claim(user=reviewer, request_id=pa.pk)
+    with contextlib.suppress(review.ReviewError):
+        checklist_worked(reviewer, claimed)
+    return claimed
+
+
+def checklist_worked(reviewer: User, pa: PriorAuthRequest) -> None:
+    """Mark the request's criteria checklist so that an approval and a denial are both allowed.
+
+    The first criterion is not met but explained in its note (an approval may go without it, a
+    denial names it); the others are met. A request with no checklist is left as it is.
+    """
+    rows = checklist_rows(pa)
+    marks = {
+        row.criterion.pk: MarkInput(mark="met")
+        if number
+        else MarkInput(mark="not_met", note="Records do not show it; approved on the peer-to-peer call.")
+        for number, row in enumerate(rows)
+    }
+    if marks:
+        checklist_save(user=reviewer, request_id=pa.pk, marks=marks)
 
 
 def denial(**changes: Any) -> dict[str, Any]:
