@@ -1,7 +1,8 @@
 """The admin for policy records, laid out for a policy administrator.
 
 Every page keeps its versions (the History button: who changed what, when), because a past
-routing decision must be explainable with the records as they were then.
+routing decision must be explainable with the records as they were then. Every change form has
+"Preview impact" beside Save (`priorauth.policies.impact`): what the draft would do to requests.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from priorauth.policies.forms import (
     RoutingEntryAdminForm,
     TimeframeRuleAdminForm,
 )
+from priorauth.policies.impact import records as impact_records
+from priorauth.policies.impact.admin import ImpactPreviewMixin
 from priorauth.policies.models import (
     Holiday,
     Policy,
@@ -101,7 +104,8 @@ class PolicyRevisionInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.policy_changes)
     form = PolicyAdminForm
     list_display = ("number", "title", "type", "effective", "archived", "in_effect_today")
     list_display_links = ("number", "title")
@@ -147,7 +151,8 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.product_changes)
     form = ProductAdminForm
     list_display = ("brand", "generic", "hcpcs", "category", "benefit", "requires_prior_auth")
     search_fields = ("brand", "generic", "hcpcs")
@@ -170,7 +175,8 @@ class RoutingEntryInline(admin.TabularInline):
 
 
 @admin.register(ReviewQueue)
-class ReviewQueueAdmin(SimpleHistoryAdmin):
+class ReviewQueueAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.queue_changes)
     list_display = ("code", "name", "routing_entries_count")
     search_fields = ("code", "name")
     inlines = [RoutingEntryInline]
@@ -184,7 +190,8 @@ class ReviewQueueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoutingEntry)
-class RoutingEntryAdmin(SimpleHistoryAdmin):
+class RoutingEntryAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.routing_changes)
     form = RoutingEntryAdminForm
     list_display = ("key", "category_or_default", "queue")
     list_display_links = ("key", "category_or_default")
@@ -198,7 +205,8 @@ class RoutingEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TimeframeRule)
-class TimeframeRuleAdmin(SimpleHistoryAdmin):
+class TimeframeRuleAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.timeframe_changes)
     form = TimeframeRuleAdminForm
     list_display = (
         "urgency",
@@ -217,7 +225,8 @@ class TimeframeRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.holiday_changes)
     list_display = ("date", "name")
     search_fields = ("name",)
     date_hierarchy = "date"
