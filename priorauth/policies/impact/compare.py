@@ -5,14 +5,16 @@ number, therapy, status, plan state and queue, and the facts the deferral logic 
 a member's name, ID, birth date or diagnoses (the policy administrator who reads the result
 sees no health information, and the deferral logic never reads diagnoses anyway).
 
-Fast enough for tens of thousands of requests: steps 1 to 7 depend on the date of service,
-plan, service, urgency and whether coverage is active that day, which many requests share, so
-each distinct set of those is decided once; the due time (step 8) is computed per request only
-where the two snapshots' timeframe rules or holidays for it differ.
+Fast enough for tens of thousands of requests: steps 1 to 7 read the plan, the service, the
+urgency, whether coverage is active on the date of service and which policies are in effect
+that day, which many requests share, so each distinct set of those is decided once; the due
+time (step 8) is computed per request only where the two snapshots' timeframe rules or
+holidays for it differ. Only the requests something happens to are kept.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -107,9 +109,14 @@ class Decider:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self._routing: dict[tuple[object, ...], Outcome] = {}
+        # Which policies are in effect changes only on these days: between two of them, steps
+        # 1 and 6 find the same policies whatever the date of service.
+        self._turns = sorted(
+            {p.effective for p in snapshot.policies} | {p.archived for p in snapshot.policies if p.archived}
+        )
 
     def route(self, facts: RequestFacts) -> Outcome:
-        """Return the outcome of steps 1 to 7 (its due time not computed)."""
+        """Return the outcome of steps 1 to 7 (its due time not computed; its trace, a stand-in's)."""
         covered = any(c.start <= facts.date_of_service <= c.end for c in facts.coverage)
         key = (
             facts.plan,
@@ -117,7 +124,7 @@ class Decider:
             facts.category,
             facts.genetically_modified,
             facts.urgency,
-            facts.date_of_service,
+            bisect.bisect_right(self._turns, facts.date_of_service),
             covered,
         )
         if key not in self._routing:
@@ -170,7 +177,10 @@ def _due_may_differ(before: Decider, after: Decider, facts: RequestFacts) -> boo
 
 
 def redecide(rows: Iterable[RequestRow], before: Snapshot, after: Snapshot) -> list[Redecided]:
-    """Return every row decided under both snapshots, due times computed where they may differ."""
+    """Return the rows that would move, change outcome or due time, decided under both snapshots.
+
+    Due times are computed only where the two snapshots may give different ones.
+    """
     old, new = Decider(before), Decider(after)
     due_differs: dict[tuple[str, str], bool] = {}
     result = []
@@ -182,17 +192,21 @@ def redecide(rows: Iterable[RequestRow], before: Snapshot, after: Snapshot) -> l
             due_differs[key] = _due_may_differ(old, new, facts)
         if due_differs[key] and first.queue and second.queue:
             first, second = old.with_due(first, facts), new.with_due(second, facts)
-        result.append(Redecided(row, first, second))
+        elif first is second or first.label == second.label:
+            continue
+        item = Redecided(row, first, second)
+        if item.moves or item.due_shift:
+            result.append(item)
     return result
 
 
-def impact(redecided: Sequence[Redecided]) -> Impact:
-    """Return the counts and lists of one set of re-decided requests (lists in request-number order)."""
+def impact(decided: int, redecided: Sequence[Redecided]) -> Impact:
+    """Return the counts and lists of one set of requests (lists in request-number order)."""
     ordered = sorted(redecided, key=lambda item: item.row.number)
     moved = tuple(item for item in ordered if item.moves)
     moves = Counter((item.before.label, item.after.label) for item in moved)
     return Impact(
-        decided=len(ordered),
+        decided=decided,
         moves=tuple(
             (old, new, count) for (old, new), count in sorted(moves.items(), key=lambda m: (-m[1], m[0]))
         ),
@@ -204,13 +218,16 @@ def impact(redecided: Sequence[Redecided]) -> Impact:
 
 
 def preview(
-    rows: Iterable[RequestRow], before: Snapshot, after: Snapshot, *, since: datetime.datetime
+    rows: Sequence[RequestRow], before: Snapshot, after: Snapshot, *, since: datetime.datetime
 ) -> Preview:
     """Return the impact on (a) the open requests and (b) those received at or after `since`."""
     redecided = redecide(rows, before, after)
     return Preview(
-        open=impact([item for item in redecided if item.row.is_open]),
-        recent=impact([item for item in redecided if item.row.facts.received_at >= since]),
+        open=impact(sum(row.is_open for row in rows), [item for item in redecided if item.row.is_open]),
+        recent=impact(
+            sum(row.facts.received_at >= since for row in rows),
+            [item for item in redecided if item.row.facts.received_at >= since],
+        ),
     )
 
 

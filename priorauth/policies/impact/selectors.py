@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from priorauth.policies import vocab
@@ -21,12 +22,13 @@ from priorauth.requests.models import OPEN_STATUSES, PriorAuthRequest, Status
 
 # The second set the preview re-decides: requests received in the last 90 days (issue 14).
 RECENT = datetime.timedelta(days=90)
+STATUS_LABELS = dict(Status.choices)
 _COLUMNS = (
     "id",
     "number",
     "status",
     "queue__code",
-    "decision__queue",
+    "routed_to",
     "product__hcpcs",
     "product__brand",
     "category",
@@ -52,13 +54,14 @@ def request_rows(*, since: datetime.datetime | None, open_only: bool = False) ->
         wanted |= Q(received_at__gte=since)
     query = (
         PriorAuthRequest.objects.filter(wanted)
+        .annotate(routed_to=KT("decision__queue"))
         .exclude(status=Status.DRAFT)
         .exclude(received_at=None)
         .exclude(date_of_service=None)
         .order_by("id")
         .values_list(*_COLUMNS)
     )
-    return list(_rows(query.iterator(chunk_size=5000)))
+    return list(_rows(query))
 
 
 def _rows(lines: Iterable[tuple[Any, ...]]) -> Iterator[compare.RequestRow]:
@@ -81,12 +84,12 @@ def _row(line: tuple[Any, ...], periods: list[Coverage]) -> compare.RequestRow:
     return compare.RequestRow(
         id=pk,
         number=number or f"Draft {pk}",
-        status=Status(status).label,
+        status=STATUS_LABELS.get(status, status),
         queue=queue,
         therapy=brand or vocab.CATEGORIES.get(category, category),
         plan_state=state,
         is_open=status in OPEN_STATUSES,
-        routed_to=routed_to if isinstance(routed_to, str) else None,
+        routed_to=routed_to or None,
         facts=RequestFacts(
             plan=plan,
             coverage=tuple(periods),
