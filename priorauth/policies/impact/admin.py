@@ -75,6 +75,10 @@ class ImpactPreviewMixin:
         context["impact_button"] = True
         if getattr(request, "impact_preview", False):
             context.update(self._impact_context(context))
+            if obj is not None and obj.pk is not None:
+                # Validation put the draft on the instance: the title names the record as stored.
+                obj = type(obj)._default_manager.get(pk=obj.pk)
+                context.update(original=obj, subtitle=str(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
 
     def _impact_context(self, context: dict[str, Any]) -> dict[str, Any]:

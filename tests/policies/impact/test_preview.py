@@ -57,6 +57,11 @@ def test_it_counts_the_requests_a_routing_change_moves(admin_client, prepared):
     assert not (impact.open.earlier or impact.open.later or impact.open.outcome_changed)
     page = response.content.decode()
     assert "Impact of this change (not saved)" in page and prepared["yescarta"][0].number in page
+    # The form keeps the draft; the title names the entry as stored.
+    assert response.context["subtitle"].endswith("-> mn-car-t")
+    assert response.context["adminform"].form["queue"].value() == str(
+        ReviewQueue.objects.get(code="mn-general").pk
+    )
 
 
 def test_it_counts_the_due_times_a_timeframe_change_moves_earlier_and_later(admin_client, prepared):
