@@ -150,6 +150,7 @@ def run_impact(*, runs: int) -> None:
     started = time.perf_counter()
     world = queue_page.world_create()
     impact.fill(world)
+    queue_page.analyze()
     print(
         f"\nFilled {PriorAuthRequest.objects.count():,} requests in {time.perf_counter() - started:.1f} s; "
         f"previewing three changes, {runs} runs each...",

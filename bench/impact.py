@@ -53,7 +53,6 @@ def fill(
         queue_page.requests_add(world, decided_per_step, now=now - datetime.timedelta(days=10 * step))
         PriorAuthRequest.objects.filter(pk__gt=first).update(status=Status.APPROVED)
     queue_page.requests_add(world, open_requests)
-    queue_page.analyze()
 
 
 def _changes() -> dict[str, tuple[Any, dict[str, str], list[Any]]]:
