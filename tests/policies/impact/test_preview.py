@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from priorauth.members.models import Plan
 from priorauth.policies.impact.compare import NO_AUTH, Impact
-from priorauth.policies.models import Product, ReviewQueue, RoutingEntry, TimeframeRule
+from priorauth.policies.models import Policy, Product, ReviewQueue, RoutingEntry, TimeframeRule
 from priorauth.requests.models import PriorAuthRequest
 from tests.policies.test_admin import form_data
 
@@ -179,3 +179,29 @@ def test_it_previews_a_routing_entry_deleted_on_its_queues_page(admin_client, pr
     # Without its CAR-T entry, medical necessity falls back to the key's default queue.
     assert moves(response.context["impact"].open) == {("mn-car-t", "mn-general"): 3}
     assert queue.routing_entries.count() == 1
+
+
+def test_it_previews_a_policy_archived_before_the_dates_of_service(admin_client, prepared):
+    policy = Policy.objects.get(number="MP-AD-1623")
+
+    impact = preview(admin_client, policy, archived="2026-12-31").context["impact"]
+
+    # Not governed on 01/15/2027: every open request would go to intake triage.
+    assert moves(impact.open) == {
+        ("mn-car-t", "triage"): 3,
+        ("mn-gene-therapy", "triage"): 2,
+        ("mn-general", "triage"): 1,
+    }
+    assert Policy.objects.get(pk=policy.pk).archived is None
+
+
+def test_it_previews_a_product_that_no_longer_needs_prior_authorization(admin_client, prepared):
+    provenge = Product.objects.get(hcpcs="Q2043")
+    # An unticked box is absent from a post.
+    url = _change_url(provenge)
+    posted = {k: v for k, v in form_data(admin_client.get(url)).items() if k != "requires_prior_auth"}
+    impact = admin_client.post(url, {**posted, "_preview_impact": "Preview impact"}).context["impact"]
+
+    assert moves(impact.open) == {("mn-general", NO_AUTH): 1}
+    assert numbers(impact.open.outcome_changed) == {prepared["provenge"][0].number}
+    assert Product.objects.get(pk=provenge.pk).requires_prior_auth
