@@ -42,7 +42,12 @@ def requests_reroute(*, user: User, fingerprint: str) -> list[PriorAuthRequest]:
     )
     moved = []
     for row, _ in candidates.items:
-        decision = deferral.decide(row.facts, snapshot)
+        try:
+            decision = deferral.decide(row.facts, snapshot)
+        except deferral.UndecidableRequest as error:
+            raise ReviewError(
+                f"Request {row.number} cannot be decided again ({error}); nothing was moved."
+            ) from error
         moved.append(_reroute(requests[row.id], decision, queues[decision.queue or ""], user))
     return moved
 
