@@ -1,10 +1,11 @@
-"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter]` (or `make bench`; all by default).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact]` (`make bench`: all).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
 (BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
 memory. `queue` fills the database with 1,000 and then 100,000 open requests and times a nurse's
-queue page at each size. `letter` renders the worst-case letter PDF. It prints the results
+queue page at each size. `letter` renders the worst-case letter PDF. `impact` previews three
+policy changes over 10,000 open requests and 9,000 decided in the last 90 days. It prints the results
 against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
-PARTS = ("enrollment", "queue", "letter")
+PARTS = ("enrollment", "queue", "letter", "impact")
 
 
 def refusal(url: str) -> str | None:
@@ -80,6 +81,8 @@ def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> 
         run_queue(runs=runs, warmup=warmup)
     if "letter" in parts:
         run_letter(runs=max(runs // 10, 3))
+    if "impact" in parts:
+        run_impact(runs=max(runs // 24, 3))
 
 
 def run_enrollment(rows: int) -> None:
@@ -129,6 +132,31 @@ def run_letter(*, runs: int) -> None:
     from bench import letter
 
     print("\n" + letter.report(*letter.measure(runs), runs=runs), flush=True)
+
+
+def run_impact(*, runs: int) -> None:
+    from django.db import connection
+
+    from bench import impact, queue_page
+    from priorauth.requests.models import PriorAuthRequest
+
+    # A world of its own: what the parts before it filled (the queue part's 100,000 open
+    # requests, their members and people) goes first. The database is the benchmark's own.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE requests_priorauthrequest, members_member, members_user, "
+            "members_providerorganization CASCADE"
+        )
+    started = time.perf_counter()
+    world = queue_page.world_create()
+    impact.fill(world)
+    queue_page.analyze()
+    print(
+        f"\nFilled {PriorAuthRequest.objects.count():,} requests in {time.perf_counter() - started:.1f} s; "
+        f"previewing three changes, {runs} runs each...",
+        flush=True,
+    )
+    print("\n".join(impact.report(impact.measure(runs=runs))), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from bench import enrollment, letter, queue_page
+from bench import enrollment, impact, letter, queue_page
 from bench.__main__ import refusal
 from priorauth.members.enrollment.rows import COLUMNS
 from priorauth.members.models import Member
@@ -126,3 +126,15 @@ def test_the_enrollment_benchmark_file_has_two_periods_per_member_far_apart(tmp_
         "BENCH-0000001",
         "BENCH-0000002",
     ] * 2
+
+
+def test_it_previews_three_policy_changes_over_open_and_decided_requests(db):
+    world = queue_page.world_create()
+    impact.fill(world, open_requests=20, decided_per_step=2)
+
+    timings = impact.measure(runs=1)
+
+    assert PriorAuthRequest.objects.filter(status__in=OPEN_STATUSES).count() == 20
+    assert len(timings) == 6 and {t.how for t in timings} == {"service", "admin page"}
+    assert all(t.decided >= 20 and t.median_s > 0 for t in timings)
+    assert all(line.endswith(("PASS", "MISS")) for line in impact.report(timings)[1:])

@@ -24,6 +24,8 @@ from priorauth.members.roles import assign_role
 from priorauth.members.validation import npi_error
 from priorauth.policies import vocab
 from priorauth.policies.forms import code_checkboxes
+from priorauth.policies.impact import records as impact_records
+from priorauth.policies.impact.admin import ImpactPreviewMixin
 
 
 class ProviderOrganizationAdminForm(forms.ModelForm):
@@ -48,7 +50,8 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.plan_changes)
     form = PlanAdminForm
     list_display = ("code", "name", "line_of_business", "state")
     search_fields = ("code", "name")

@@ -1,7 +1,8 @@
 """The admin for policy records, laid out for a policy administrator.
 
 Every page keeps its versions (the History button: who changed what, when), because a past
-routing decision must be explainable with the records as they were then.
+routing decision must be explainable with the records as they were then. Every change form has
+"Preview impact" beside Save (`priorauth.policies.impact`): what the draft would do to requests.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from priorauth.policies.forms import (
     RoutingEntryAdminForm,
     TimeframeRuleAdminForm,
 )
+from priorauth.policies.impact import records as impact_records
+from priorauth.policies.impact.admin import ImpactPreviewMixin
 from priorauth.policies.indications import Indication
 from priorauth.policies.models import (
     Criterion,
@@ -118,7 +121,8 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.policy_changes)
     form = PolicyAdminForm
     list_display = ("number", "title", "type", "effective", "archived", "in_effect_today")
     list_display_links = ("number", "title")
@@ -164,7 +168,8 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.product_changes)
     form = ProductAdminForm
     list_display = (
         "brand",
@@ -238,7 +243,8 @@ class RoutingEntryInline(admin.TabularInline):
 
 
 @admin.register(ReviewQueue)
-class ReviewQueueAdmin(SimpleHistoryAdmin):
+class ReviewQueueAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.queue_changes)
     list_display = ("code", "name", "routing_entries_count")
     search_fields = ("code", "name")
     inlines = [RoutingEntryInline]
@@ -252,7 +258,8 @@ class ReviewQueueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoutingEntry)
-class RoutingEntryAdmin(SimpleHistoryAdmin):
+class RoutingEntryAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.routing_changes)
     form = RoutingEntryAdminForm
     list_display = ("key", "category_or_default", "queue")
     list_display_links = ("key", "category_or_default")
@@ -266,7 +273,8 @@ class RoutingEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TimeframeRule)
-class TimeframeRuleAdmin(SimpleHistoryAdmin):
+class TimeframeRuleAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.timeframe_changes)
     form = TimeframeRuleAdminForm
     list_display = (
         "urgency",
@@ -285,7 +293,8 @@ class TimeframeRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
+    impact_changes = staticmethod(impact_records.holiday_changes)
     list_display = ("date", "name")
     search_fields = ("name",)
     date_hierarchy = "date"

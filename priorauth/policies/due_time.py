@@ -31,6 +31,39 @@ def _describe(rule: TimeframeRecord) -> str:
     return f"{rule.amount} {unit} from {start} ({where} {rule.urgency} rule)"
 
 
+def matching_rules(urgency: str, state: str, snapshot: Snapshot) -> list[TimeframeRecord]:
+    """Return the timeframe rules for an urgency in a state: its own and the federal `*` ones.
+
+    Raises UndecidableRequest when there are none.
+    """
+    rules = [
+        rule for rule in snapshot.timeframes if rule.urgency == urgency and rule.state in (state, ANY_STATE)
+    ]
+    if not rules:
+        raise UndecidableRequest(f"no timeframe rule for {urgency} requests in {state}")
+    return rules
+
+
+def due_at(facts: RequestFacts, plan: PlanRecord, snapshot: Snapshot) -> datetime.datetime:
+    """Return the due time `due_time` gives, without its trace: for re-deciding many requests.
+
+    Raises UndecidableRequest as `due_time` does.
+    """
+    rules = matching_rules(facts.urgency, plan.state, snapshot)
+    try:
+        due, _ = timeframes.earliest_due(
+            rules, facts.received_at, (), snapshot.holidays, zone=state_time_zone(plan.state)
+        )
+    except OverflowError as error:
+        raise UndecidableRequest(_out_of_range(rules, facts.received_at)) from error
+    except ValueError as error:
+        raise UndecidableRequest(
+            f"a timeframe rule for {facts.urgency} requests is invalid: {error}"
+        ) from error
+    assert due is not None  # no pend at submission, so no clock is stopped
+    return due
+
+
 def due_time(
     facts: RequestFacts, plan: PlanRecord, snapshot: Snapshot
 ) -> tuple[datetime.datetime, TimeframeRecord, TraceStep]:
@@ -39,13 +72,7 @@ def due_time(
     Business units are judged on the calendar of the plan's state, in its time zone. Raises
     UndecidableRequest when no rule matches, a rule is invalid, or the time is out of range.
     """
-    rules = [
-        rule
-        for rule in snapshot.timeframes
-        if rule.urgency == facts.urgency and rule.state in (plan.state, ANY_STATE)
-    ]
-    if not rules:
-        raise UndecidableRequest(f"no timeframe rule for {facts.urgency} requests in {plan.state}")
+    rules = matching_rules(facts.urgency, plan.state, snapshot)
     holidays, zone = snapshot.holidays, state_time_zone(plan.state)
     try:
         due_at, winner = timeframes.earliest_due(rules, facts.received_at, (), holidays, zone=zone)

@@ -19,30 +19,63 @@ def policy_snapshot() -> deferral.Snapshot:
     """
     return deferral.Snapshot(
         policies=_policies(),
-        products={p.hcpcs: _product(p) for p in Product.objects.all()},
+        products={p.hcpcs: product_record(p) for p in Product.objects.all()},
         plans=_plans(),
         routing=tuple(
-            deferral.RoutingRecord(key=r.key, category=r.category or None, queue=r.queue.code)
+            routing_record(r, queue=r.queue.code)
             for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
         ),
-        timeframes=tuple(
-            deferral.TimeframeRecord(
-                urgency=t.urgency,
-                state=t.state,
-                unit=t.unit,
-                amount=t.amount,
-                clock=t.clock,
-                pauses_when_pended=t.pauses_when_pended,
-                missed=t.missed,
-                source=t.source,
-            )
-            for t in TimeframeRule.objects.order_by("urgency", "state")
-        ),
+        timeframes=tuple(timeframe_record(t) for t in TimeframeRule.objects.order_by("urgency", "state")),
         holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
     )
 
 
-def _product(product: Product) -> deferral.ProductRecord:
+# One record from one row (unsaved rows too: the impact preview builds a draft's records with these).
+def routing_record(entry: RoutingEntry, *, queue: str) -> deferral.RoutingRecord:
+    return deferral.RoutingRecord(key=entry.key, category=entry.category or None, queue=queue)
+
+
+def timeframe_record(rule: TimeframeRule) -> deferral.TimeframeRecord:
+    return deferral.TimeframeRecord(
+        urgency=rule.urgency,
+        state=rule.state,
+        unit=rule.unit,
+        amount=rule.amount,
+        clock=rule.clock,
+        pauses_when_pended=rule.pauses_when_pended,
+        missed=rule.missed,
+        source=rule.source,
+    )
+
+
+def policy_record(policy: Policy, *, products: Iterable[str]) -> deferral.PolicyRecord:
+    return deferral.PolicyRecord(
+        number=policy.number,
+        title=policy.title,
+        type=policy.type,
+        lines_of_business=frozenset(policy.lines_of_business),
+        states=frozenset(policy.states),
+        effective=policy.effective,
+        archived=policy.archived,
+        products=frozenset(products),
+        categories=frozenset(policy.categories),
+    )
+
+
+def plan_record(
+    plan: Plan, *, excluded_products: Iterable[str], no_auth_products: Iterable[str]
+) -> deferral.PlanRecord:
+    return deferral.PlanRecord(
+        code=plan.code,
+        line_of_business=plan.line_of_business,
+        state=plan.state,
+        excluded_products=frozenset(excluded_products),
+        excluded_categories=frozenset(plan.excluded_categories),
+        no_auth_products=frozenset(no_auth_products),
+    )
+
+
+def product_record(product: Product) -> deferral.ProductRecord:
     return deferral.ProductRecord(
         hcpcs=product.hcpcs,
         brand=product.brand,
@@ -57,18 +90,7 @@ def _product(product: Product) -> deferral.ProductRecord:
 def _policies() -> tuple[deferral.PolicyRecord, ...]:
     products = _related_codes(Policy.products.through.objects.values_list("policy_id", "product__hcpcs"))
     return tuple(
-        deferral.PolicyRecord(
-            number=p.number,
-            title=p.title,
-            type=p.type,
-            lines_of_business=frozenset(p.lines_of_business),
-            states=frozenset(p.states),
-            effective=p.effective,
-            archived=p.archived,
-            products=frozenset(products[p.pk]),
-            categories=frozenset(p.categories),
-        )
-        for p in Policy.objects.order_by("number", "effective")
+        policy_record(p, products=products[p.pk]) for p in Policy.objects.order_by("number", "effective")
     )
 
 
@@ -76,14 +98,7 @@ def _plans() -> dict[str, deferral.PlanRecord]:
     excluded = _related_codes(Plan.excluded_products.through.objects.values_list("plan_id", "product__hcpcs"))
     no_auth = _related_codes(Plan.no_auth_products.through.objects.values_list("plan_id", "product__hcpcs"))
     return {
-        p.code: deferral.PlanRecord(
-            code=p.code,
-            line_of_business=p.line_of_business,
-            state=p.state,
-            excluded_products=frozenset(excluded[p.pk]),
-            excluded_categories=frozenset(p.excluded_categories),
-            no_auth_products=frozenset(no_auth[p.pk]),
-        )
+        p.code: plan_record(p, excluded_products=excluded[p.pk], no_auth_products=no_auth[p.pk])
         for p in Plan.objects.all()
     }
 

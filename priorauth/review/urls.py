@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from priorauth.review import views
+from priorauth.review.reroute import views as reroute_views
 
 review_patterns = [
     path("", views.my_queues, name="queues"),
@@ -14,6 +15,7 @@ review_patterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/requests/<int:pk>/reassign/", views.supervisor_reassign, name="supervisor_reassign"),
+    path("supervisor/reroute/", reroute_views.reroute, name="reroute"),
     path("assignments/", views.assignments, name="assignments"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
 ]

@@ -53,6 +53,7 @@ EXPECTED: dict[str, Row] = {
     "review:document":                           (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
     "review:supervisor":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     "review:supervisor_reassign":                (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
+    "review:reroute":                            (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     "review:assignments":                        (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     "review:assignment_remove":                  (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
     # The privacy officer's pages: the PHI access log and accountings of disclosures.
