@@ -70,5 +70,13 @@ def text_problems(values: dict[str, tuple[str | None, int]]) -> list[str]:
     ]
 
 
+def documents_help() -> str:
+    """Return the forms' note on documents: the accepted types, and the limits per file and per request."""
+    return (
+        f"PDF, PNG or JPEG, up to {DOCUMENT_BYTES // 1048576} MB each; a request holds at most "
+        f"{DOCUMENTS_PER_REQUEST} documents and {REQUEST_DOCUMENT_BYTES // 1048576} MB in all."
+    )
+
+
 def megabytes(size: int) -> str:
     return f"{size / 1048576:.1f} MB"

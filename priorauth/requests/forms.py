@@ -125,8 +125,7 @@ class IntakeForm(forms.Form):
     prior_gene_therapy = YesNoField(label="Prior gene therapy?")
     attachments = MultipleFileField(
         label="Clinical documents",
-        help_text="PDF, PNG or JPEG, up to 20 MB each. You can choose several files; a request holds at most "
-        f"{limits.DOCUMENTS_PER_REQUEST} documents and {limits.REQUEST_DOCUMENT_BYTES // 1048576} MB in all.",
+        help_text="You can choose several files. " + limits.documents_help(),
     )
     confirm_eligibility_review = forms.BooleanField(
         required=False,
@@ -346,8 +345,7 @@ class AnswerForm(forms.Form):
     )
     attachments = MultipleFileField(
         label="Documents",
-        help_text=f"PDF, PNG or JPEG, up to 20 MB each; at most {limits.DOCUMENTS_PER_REQUEST} documents and "
-        f"{limits.REQUEST_DOCUMENT_BYTES // 1048576} MB per request.",
+        help_text=limits.documents_help(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
