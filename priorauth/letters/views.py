@@ -35,11 +35,17 @@ def get_request_for_letter(user: User, pk: int, kind: str = Kind.LETTER) -> Prio
     raise Http404("No such letter.")
 
 
-def _letter(user: User, pk: int, kind: str) -> Letter:
-    pa = get_request_for_letter(user, pk, kind)
+def _determination_of(pa: PriorAuthRequest) -> Determination:
+    """Return the request's determination, or raise Http404: no letter before the decision."""
     determination = Determination.objects.select_related("decided_by").filter(request=pa).first()
     if determination is None:
         raise Http404("No decision has been made on this request yet.")
+    return determination
+
+
+def _letter(user: User, pk: int, kind: str) -> Letter:
+    pa = get_request_for_letter(user, pk, kind)
+    determination = _determination_of(pa)
     pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)
     return build_letter(pa, determination)
 
@@ -56,9 +62,7 @@ def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
     pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
-    determination = Determination.objects.filter(request=pa).only("pk").first()
-    if determination is None:
-        raise Http404("No decision has been made on this request yet.")
+    determination = _determination_of(pa)
     response = HttpResponse(
         letter_pdf_stored(determination_id=determination.pk), content_type="application/pdf"
     )
