@@ -280,6 +280,18 @@ class EventKind(models.TextChoices):
     NOTE_ADDED = "note_added", "Internal note added"
     DETERMINED = "determined", "Determination made"
     DEEMED_APPROVED = "deemed_approved", "Approved by operation of law"
+    # After the decision (issue 13). The metrics read these events: an EXTENDED event means the
+    # request was decided under an extended timeframe; an APPEAL_DECIDED event whose to_status is
+    # approved means approved after appeal.
+    EXTENDED = "extended", "Timeframe extended"
+    PEER_TO_PEER_REQUESTED = "peer_to_peer_requested", "Peer-to-peer requested"
+    PEER_TO_PEER_SCHEDULED = "peer_to_peer_scheduled", "Peer-to-peer scheduled"
+    PEER_TO_PEER_HELD = "peer_to_peer_held", "Peer-to-peer held"
+    REDETERMINED = "redetermined", "Decision changed"
+    APPEAL_FILED = "appeal_filed", "Appeal filed"
+    APPEAL_DECIDED = "appeal_decided", "Appeal decided"
+    # The electronic front door (issue 10): a PAS update or cancel from the EHR.
+    UPDATED_BY_EHR = "updated_by_ehr", "Updated by the EHR (PAS)"
 
 
 class RequestEvent(models.Model):
