@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "oauth2_provider",
     "priorauth.accounts",
     "priorauth.policies",
     "priorauth.members",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "priorauth.notifications",
     "priorauth.audit",
     "priorauth.lookup",
+    "priorauth.pas",
     # No models: an app so that its rendering task registers at start (apps.py).
     "priorauth.letters",
 ]
@@ -163,6 +165,17 @@ OTP_TOTP_ISSUER = "Prior authorization"
 SESSION_IDLE_SECONDS = 15 * 60
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 SESSION_IDLE_WARNING_SECONDS = 2 * 60
+
+# The Da Vinci PAS API (priorauth.pas): OAuth 2.0 client credentials, one client per EHR of a
+# provider organization; tokens live an hour, and only their hashes of client secrets are kept.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),
+    "SCOPES": {"system/*.*": "Submit and inquire prior-authorization requests"},
+    "DEFAULT_SCOPES": ["system/*.*"],
+    "ALLOWED_GRANT_TYPES": ["client_credentials"],
+}
+# Named so that our migrations can depend on the (swappable) application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("priorauth.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("oauth/", include("priorauth.pas.urls")),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),
     path("notifications/", include("priorauth.notifications.urls")),

@@ -73,6 +73,8 @@ EXPECTED: dict[str, Row] = {
     "accounts:security":                         (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "accounts:session":                          (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "accounts:lockouts":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 200),
+    # The PAS API's OAuth token endpoint: POST only, for API clients (no session involved).
+    "oauth:token":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     # The admin site's own pages.
     "admin:index":                               (*NOT_STAFF,                   200, 200, 302, 200),
     "admin:login":                               (200, 200, 200, 200, 200, 200, 302, 302, 200, 302),
