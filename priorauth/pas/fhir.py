@@ -36,6 +36,10 @@ class BadInput(Exception):
         super().__init__(problem.diagnostics)
         self.problem = problem
 
+    @classmethod
+    def over_limit(cls, limit: int) -> BadInput:
+        return cls(Problem("Bundle", f"the body is larger than {limit // 1048576} MB, the most accepted"))
+
 
 def loads(body: bytes) -> object:
     """Return the JSON in the body, or raise BadInput."""
