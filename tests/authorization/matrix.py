@@ -75,6 +75,12 @@ EXPECTED: dict[str, Row] = {
     "accounts:lockouts":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 200),
     # The PAS API's OAuth token endpoint: POST only, for API clients (no session involved).
     "oauth:token":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # The FHIR API (Da Vinci PAS): metadata for anyone; the operations take a POST with a bearer token.
+    "fhir:metadata":                             (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "fhir:submit":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "fhir:inquire":                              (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # API clients are revoked, never deleted.
+    "admin:pas_apiclient_delete":                (*NOT_STAFF,                   403, 403, 302, 403),
     # The admin site's own pages.
     "admin:index":                               (*NOT_STAFF,                   200, 200, 302, 200),
     "admin:login":                               (200, 200, 200, 200, 200, 200, 302, 302, 200, 302),
@@ -122,6 +128,7 @@ ADMIN_MODELS: dict[str, Row] = {
     "policies.holiday":                          (*NOT_STAFF,                   200, 403, 302, 200),
     "members.plan":                              (*NOT_STAFF,                   200, 403, 302, 200),
     "review.queueassignment":                    (*NOT_STAFF,                   200, 403, 302, 200),
+    "pas.apiclient":                             (*NOT_STAFF,                   200, 403, 302, 200),
     "members.member":                            (*NOT_STAFF,                   403, 200, 302, 200),
     "members.user":                              (*NOT_STAFF,                   403, 403, 302, 200),
     "members.providerorganization":              (*NOT_STAFF,                   403, 403, 302, 200),

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.notifications.models import Notification
+from priorauth.pas.services import api_client_create
 from priorauth.policies.services import bundle_import
 from priorauth.requests import services
 from priorauth.requests.models import Attachment, PriorAuthRequest
@@ -122,6 +123,7 @@ def build() -> World:
     determination_record(user=users["physician"], request_id=decided.pk, **denial())
     QueueAssignment.objects.get_or_create(reviewer=users["supervisor"], queue_id=decided.queue_id)
     _failed_sign_in()
+    api_client_create(organization_npi=staff.organization.npi, name="EHR of organization A")
     return World(
         users=users,
         draft=draft,
