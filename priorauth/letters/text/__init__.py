@@ -29,6 +29,12 @@ def language_or_english(code: object) -> str:
     return cleaned if cleaned in LANGUAGES else ENGLISH
 
 
+def letter_language(asked: str | None, preferred: str) -> str:
+    """Return the language to write a letter in: the one asked for (the page's switch), else the
+    member's preferred language, else English. An unknown code means English, never an error."""
+    return language_or_english(asked if asked is not None else preferred)
+
+
 @dataclass(frozen=True)
 class Words:
     """One language's words: `words("key", name=...)` returns the string with its values filled in."""
