@@ -39,6 +39,7 @@ from priorauth import limits
 from priorauth.letters import fonts
 from priorauth.letters.assistance import LanguageAssistance
 from priorauth.letters.content import Fact, Letter, Section
+from priorauth.letters.text import words
 from priorauth.letters.text.taglines import Tagline
 
 INK = colors.HexColor("#1f2933")
@@ -101,12 +102,14 @@ def render_pdf(letter: Letter) -> bytes:
         author=letter.sender,
     )
 
+    w = words(letter.language)
+
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(MUTED)
-        canvas.drawString(doc.leftMargin, 0.5 * inch, f"Request {letter.request_number}")
-        canvas.drawRightString(LETTER[0] - doc.rightMargin, 0.5 * inch, f"Page {doc.page}")
+        canvas.drawString(doc.leftMargin, 0.5 * inch, w("footer.request", number=letter.request_number))
+        canvas.drawRightString(LETTER[0] - doc.rightMargin, 0.5 * inch, w("footer.page", page=doc.page))
         canvas.restoreState()
 
     document.build(_story(letter, _styles()), onFirstPage=footer, onLaterPages=footer)
@@ -140,7 +143,7 @@ def _story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         Spacer(1, 10),
         _p(letter.title, styles["title"]),
         Spacer(1, 6),
-        _p("To:", styles["label"]),
+        _p(letter.to_label, styles["label"]),
         *[_p(recipient, styles["body"]) for recipient in letter.recipients],
         Spacer(1, 8),
         _facts(letter.about, styles),

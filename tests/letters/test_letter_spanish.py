@@ -140,6 +140,7 @@ def test_it_downloads_the_spanish_pdf_on_request(client, provider_staff, denied)
     text = pdf_text(response.content)
     assert "Su solicitud está denegada." in text and "Por qué tomamos esta decisión" in text
     assert "Why we made this decision" not in text
+    assert "Para:" in text and f"Solicitud {denied.number}" in text and "Página 1" in text
     # The English letter stays the one stored for a member who asked for no other language.
     english = client.get(reverse("letters:pdf", args=[denied.pk]))
     assert "Your request is denied." in pdf_text(english.content)

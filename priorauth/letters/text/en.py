@@ -36,6 +36,8 @@ TEXT: dict[str, str] = {
     # The letter's head
     "title": "Notice of prior authorization decision",
     "to": "To:",
+    "footer.request": "Request {number}",
+    "footer.page": "Page {page}",
     "recipient.member": "{name}, member",
     "recipient.provider": "{name}{npi}, treating provider, {organization}",
     "recipient.provider_unnamed": "Treating provider",

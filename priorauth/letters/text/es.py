@@ -29,6 +29,8 @@ TEXT: dict[str, str] = {
     "moment": "{date} a las {time} (hora del Este)",
     "title": "Aviso de decisión sobre la autorización previa",
     "to": "Para:",
+    "footer.request": "Solicitud {number}",
+    "footer.page": "Página {page}",
     "recipient.member": "{name}, miembro",
     "recipient.provider": "{name}{npi}, proveedor que le atiende, {organization}",
     "recipient.provider_unnamed": "Proveedor que le atiende",
