@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -69,12 +69,16 @@ DPI = 200
 BREAK_ANYWHERE = frozenset({"Hant", "Jpan"})
 
 
+# The taglines are fixed text: each picture is drawn once per process (about 40 ms each), not
+# once per letter.
+@lru_cache(maxsize=256)
 def tagline_picture(
-    text: str, *, script: str, lang: str, rtl: bool, width_pt: float, size_pt: float, ink: str
+    text: str, *, script: str, lang: str, rtl: bool, width_pt: float, size_pt: float, ink: int
 ) -> tuple[bytes, float, float]:
-    """Return a tagline drawn as a PNG (shaped by libraqm), with its width and height in points.
+    """Return a tagline drawn as a grayscale PNG (shaped by libraqm), its width and height in points.
 
-    The lines fill `width_pt`; right-to-left text is set right-aligned, as it is read.
+    The lines fill `width_pt`; right-to-left text is set right-aligned, as it is read; `ink` is the
+    gray level of the letters (0 black).
     """
     scale = DPI / 72
     size = round(size_pt * scale)
@@ -84,7 +88,8 @@ def tagline_picture(
     lines = _wrap(text, script, lambda line: font.getlength(line, direction=direction, language=lang), width)
     ascent, descent = font.getmetrics()
     line_height = ascent + descent
-    image = Image.new("RGB", (width, line_height * len(lines) + descent), "white")
+    # Grayscale: the ink is one dark colour, and a third of RGB's bytes go into the PDF.
+    image = Image.new("L", (width, line_height * len(lines) + descent), "white")
     draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
         x, anchor = (width - 1, "ra") if rtl else (0, "la")

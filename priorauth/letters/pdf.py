@@ -13,6 +13,7 @@ import io
 import re
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
@@ -41,6 +42,10 @@ from priorauth.letters.assistance import LanguageAssistance
 from priorauth.letters.content import Fact, Letter, Section
 from priorauth.letters.text import words
 from priorauth.letters.text.taglines import Tagline
+
+# Streams are written as binary (zlib only), not also ASCII85-encoded: that 7-bit transport
+# encoding, done in pure Python, took most of a letter's time once the tagline pictures came.
+rl_config.useA85 = 0
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -202,7 +207,7 @@ class TaglinePicture(Flowable):
             rtl=self.tagline.rtl,
             width_pt=availWidth,
             size_pt=TAGLINE_SIZE,
-            ink=INK.hexval().replace("0x", "#"),
+            ink=round(255 * (0.299 * INK.red + 0.587 * INK.green + 0.114 * INK.blue)),
         )
         self._image = Image(io.BytesIO(png), width=width, height=height)
         self.width, self.height = width, height

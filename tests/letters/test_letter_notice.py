@@ -138,7 +138,7 @@ def test_it_draws_a_picture_tagline_with_ink_on_every_line(lang):
         rtl=tagline.rtl,
         width_pt=470,
         size_pt=9,
-        ink="#000000",
+        ink=0,
     )
     assert width == 470 and 9 < height < 80
     assert png.startswith(b"\x89PNG")
