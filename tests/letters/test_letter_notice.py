@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from PIL import features
 from pypdf import PdfReader
 
 from priorauth.letters import fonts
@@ -120,6 +121,11 @@ def test_it_prints_the_states_taglines_and_the_nondiscrimination_notice_in_the_p
 def test_it_has_a_glyph_for_every_character_of_every_tagline(lang):
     tagline = TAGLINES[lang]
     assert fonts.missing_glyphs(tagline.script, tagline.text) == ""
+
+
+def test_it_shapes_the_pictures_with_libraqm_and_fribidi():
+    # Without them Pillow draws Arabic letters unjoined and left to right (the Dockerfile installs FriBiDi).
+    assert features.check("raqm") and features.check("fribidi")
 
 
 def test_it_finds_a_character_a_font_cannot_draw():
