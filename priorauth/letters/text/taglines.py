@@ -10,7 +10,10 @@ Two rules ask for them on a determination notice:
 - 45 CFR 147.136(e) (individual-market claims and appeals notices; regulatory.md 1.9): notices
   must be culturally and linguistically appropriate: where 10% or more of a county's population
   is literate only in the same non-English language, a tagline in that language and oral
-  language services (interpretation) on request. Its threshold languages are in `threshold.py`.
+  language services (interpretation) on request. regulatory.md holds no county figures (CMS
+  publishes them yearly), so no county is marked: every member may have the letter in Spanish on
+  request (the letter page's language switch) or by their preferred language
+  (`Member.preferred_language`).
 
 Which 15 languages: regulatory.md names the rule but gives no per-state list, and no copy of
 HHS OCR's "Top 15 languages spoken by individuals with LEP" table (OCR, 2016, from American
