@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pillow's wheel shapes text with its bundled libraqm, which loads FriBiDi from the system: without
+# it the letters' Arabic, Urdu and Farsi taglines would be drawn unjoined (priorauth/letters/fonts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libfribidi0 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -8,6 +8,11 @@ meaning, the peer-to-peer offer, appeal and external review rights with timefram
 get free help. The content is a tree of frozen dataclasses with every value already written out
 as text, so the HTML page and the PDF render the same words and cannot drift apart.
 
+The words come from the content tree (`letters/text/`: one module per language, English the
+source of its structure); `build_letter(..., language="es")` writes the same letter in Spanish.
+Every letter ends with the language-assistance taglines and the non-discrimination notice
+(`Letter.assistance`, drawn by the template and the PDF for any Letter).
+
 Nothing here queries: the caller passes a request loaded with its member, plan, product and
 organization, and its determination with `decided_by`.
 """
@@ -20,52 +25,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from priorauth.letters import rights
-from priorauth.policies import vocab
+from priorauth.letters.assistance import LanguageAssistance, assistance_for
+from priorauth.letters.parts import Fact, Section
+from priorauth.letters.text import ENGLISH, Words, words
 from priorauth.requests.models import EASTERN, X12_REVIEW_ACTION, PriorAuthRequest
 from priorauth.review.checklist_rules import not_met
 from priorauth.review.determinations import years_after
-from priorauth.review.models import DenialCode, Determination, Outcome
+from priorauth.review.models import Determination, Outcome
 
-# HCR01 meanings in the words a member reads (regulatory.md 6.2).
-X12_MEANING = {
-    "A1": "certified in total",
-    "A2": "certified in part",
-    "A3": "not certified",
-    "A6": "certified with changes",
-}
+__all__ = ["X12_MEANING", "Fact", "Letter", "Section", "build_letter", "day", "moment"]
 
-HEADLINE = {
-    Outcome.APPROVED: "Your request is approved.",
-    Outcome.PARTIALLY_APPROVED: "Part of your request is approved and part is denied.",
-    Outcome.MODIFIED: "Your request is approved with changes.",
-    Outcome.DENIED: "Your request is denied.",
-}
-DEEMED_HEADLINE = "Your request is approved because we did not decide it in time."
-
-CLOCK_START = {
-    "receipt": "after we received the request",
-    "complete": "after we had all the information we needed",
-}
-
-
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of the letter: heading, paragraphs, facts, numbered steps, closing paragraphs, note."""
-
-    slug: str
-    heading: str
-    paragraphs: tuple[str, ...] = ()
-    facts: tuple[Fact, ...] = ()
-    steps: tuple[Fact, ...] = ()
-    note: str = ""
-    important: bool = False
-    closing: tuple[str, ...] = ()  # paragraphs after the facts and steps, before the note
+# HCR01 meanings in the words a member reads (regulatory.md 6.2), in English.
+X12_MEANING = {code: words(ENGLISH)(f"x12.{code}") for code in ("A1", "A2", "A3", "A6")}
 
 
 @dataclass(frozen=True)
@@ -81,10 +52,20 @@ class Letter:
     outcome: str
     is_adverse: bool
     sections: tuple[Section, ...]
+    # The plan's state picks the taglines ("" for every plan state's); the language is the
+    # letter's own (a BCP 47 code: the HTML page's `lang`).
+    state: str = ""
+    language: str = ENGLISH
+    to_label: str = "To:"
 
     def section(self, slug: str) -> Section | None:
         """Return the section with this slug, or None when the letter has none."""
         return next((s for s in self.sections if s.slug == slug), None)
+
+    @property
+    def assistance(self) -> LanguageAssistance:
+        """Return the taglines and the non-discrimination notice every notice ends with."""
+        return assistance_for(state=self.state, language=self.language)
 
     def text(self) -> str:
         """Return the whole letter as plain text, in reading order (what the PDF must also say)."""
@@ -97,20 +78,26 @@ class Letter:
             lines += [f"{step.label}: {step.value}" for step in section.steps]
             lines += section.closing
             lines += [section.note] if section.note else []
+        help_ = self.assistance
+        lines += [help_.heading, help_.offer, help_.taglines_intro, *(t.text for t in help_.taglines)]
+        lines += [help_.nondiscrimination_heading, *help_.nondiscrimination, help_.ocr_intro]
+        lines += [f"{fact.label}: {fact.value}" for fact in help_.ocr]
         return "\n".join(lines)
 
 
-def day(value: datetime.date | None) -> str:
+def day(value: datetime.date | None, language: str = ENGLISH) -> str:
     """Return a date as a member reads it ("January 5, 2027"); an empty string for None."""
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
+    return words(language).day(value)
 
 
-def moment(value: datetime.datetime | None) -> str:
+def moment(value: datetime.datetime | None, language: str = ENGLISH) -> str:
     """Return an instant in Eastern time ("January 5, 2027 at 3:07 PM ET"); empty for None."""
     if value is None:
         return ""
     local = value.astimezone(EASTERN)
-    return f"{day(local.date())} at {local:%I:%M %p}".replace(" 0", " ") + " ET"
+    w = words(language)
+    time = f"{local:%I:%M %p}".removeprefix("0")
+    return w("moment", date=w.day(local.date()), time=time)
 
 
 def one_year_after(value: datetime.date) -> datetime.date:
@@ -118,95 +105,110 @@ def one_year_after(value: datetime.date) -> datetime.date:
     return years_after(value, rights.INDIANA_APPROVAL_YEARS)
 
 
-def person(user: Any) -> str:
+def person(user: Any, w: Words | None = None) -> str:
     """Return a decider's name with their role, as colleagues and members see it."""
+    w = w or words(ENGLISH)
     if user is None:
-        return "the plan"
+        return w("decision.the_plan")
     name = user.get_full_name() or user.username
-    return f"{name}, {user.get_role_display().lower()}" if user.role else name
+    return w("decision.person", name=name, role=w(f"role.{user.role}")) if user.role else name
 
 
-def build_letter(pa: PriorAuthRequest, determination: Determination) -> Letter:
+def build_letter(pa: PriorAuthRequest, determination: Determination, language: str = ENGLISH) -> Letter:
     """Return the letter for a request's determination: every part DOMAIN.md lists for a notice.
 
     Adverse determinations (denied, partly approved, modified) carry the reason, criteria, denial
     code, peer-to-peer offer and appeal rights; approvals carry what is approved; an approval by
-    operation of law says the deadline was missed and cites the rule.
+    operation of law says the deadline was missed and cites the rule. `language` is one of
+    `text.LANGUAGES` (anything else gives English).
     """
+    w = words(language)
     state = rights.rights_for(pa.member.plan.state)
     sections = [
-        _requested(pa),
-        _decision(pa, determination, state),
-        *_adverse_sections(pa, determination, state),
-        _help(pa, state),
+        _requested(pa, w),
+        _decision(pa, determination, state, w),
+        *_adverse_sections(pa, determination, state, w),
+        _help(pa, state, w),
     ]
     member = pa.member
-    state_name = state.state_name if state else member.plan.state
+    plan = member.plan
+    state_name = w(f"state.{plan.state}") if state else plan.state
+    headline = "deemed" if determination.by_operation_of_law else determination.outcome
     return Letter(
         request_number=pa.number or "",
         filename=f"{pa.number}.pdf",
-        title="Notice of prior authorization decision",
-        sender=pa.member.plan.name or pa.member.plan.code,
-        letter_date=day(determination.decided_at.astimezone(EASTERN).date()),
+        title=w("title"),
+        sender=plan.name or plan.code,
+        letter_date=w.day(determination.decided_at.astimezone(EASTERN).date()),
         recipients=(
-            f"{member.first_name} {member.last_name}, member",
-            _provider_line(pa),
+            w("recipient.member", name=f"{member.first_name} {member.last_name}"),
+            _provider_line(pa, w),
         ),
         about=(
-            Fact("Request number", pa.number or ""),
-            Fact("Member", f"{member.first_name} {member.last_name}"),
-            Fact("Member ID", member.member_id),
-            Fact("Date of birth", day(member.date_of_birth)),
-            Fact("Plan", f"{member.plan.name or member.plan.code} ({state_name})"),
+            Fact(w("about.request_number"), pa.number or ""),
+            Fact(w("about.member"), f"{member.first_name} {member.last_name}"),
+            Fact(w("about.member_id"), member.member_id),
+            Fact(w("about.date_of_birth"), w.day(member.date_of_birth)),
+            Fact(w("about.plan"), f"{plan.name or plan.code} ({state_name})"),
         ),
-        headline=DEEMED_HEADLINE if determination.by_operation_of_law else HEADLINE[determination.outcome],
+        headline=w(f"headline.{headline}"),
         outcome=determination.outcome,
         is_adverse=determination.is_adverse,
         sections=tuple(section for section in sections if section is not None),
+        state=plan.state,
+        language=w.language,
+        to_label=w("to"),
     )
 
 
-def _provider_line(pa: PriorAuthRequest) -> str:
-    name = pa.ordering_name or "Treating provider"
-    npi = f" (NPI {pa.ordering_npi})" if pa.ordering_npi else ""
-    return f"{name}{npi}, treating provider, {pa.organization.name}"
+def _npi(npi: str, w: Words) -> str:
+    return w("npi", npi=npi) if npi else ""
 
 
-def _requested(pa: PriorAuthRequest) -> Section:
+def _provider_line(pa: PriorAuthRequest, w: Words) -> str:
+    name = pa.ordering_name or w("recipient.provider_unnamed")
+    return w("recipient.provider", name=name, npi=_npi(pa.ordering_npi, w), organization=pa.organization.name)
+
+
+def _requested(pa: PriorAuthRequest, w: Words) -> Section:
     facts = [
-        Fact("Service", pa.therapy_label),
-        Fact("Billing code (HCPCS)", pa.product.hcpcs if pa.product else "None (no product code)"),
-        Fact("Date of service", day(pa.date_of_service)),
-        Fact("Review type", vocab.URGENCIES.get(pa.urgency, pa.urgency)),
-        Fact("Received", moment(pa.received_at)),
+        Fact(w("request.service"), pa.therapy_label),
+        Fact(w("request.hcpcs"), pa.product.hcpcs if pa.product else w("request.no_hcpcs")),
+        Fact(w("request.date_of_service"), w.day(pa.date_of_service)),
+        Fact(w("request.review_type"), w.get(f"urgency.{pa.urgency}", pa.urgency)),
+        Fact(w("request.received"), moment(pa.received_at, w.language)),
     ]
     if pa.facility_name:
-        npi = f" (NPI {pa.facility_npi})" if pa.facility_npi else ""
-        facts.append(Fact("Treating facility", f"{pa.facility_name}{npi}"))
-    return Section(slug="request", heading="What was requested", facts=tuple(facts))
+        facts.append(Fact(w("request.facility"), f"{pa.facility_name}{_npi(pa.facility_npi, w)}"))
+    return Section(slug="request", heading=w("request.heading"), facts=tuple(facts))
 
 
 def _decision(
-    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None
+    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None, w: Words
 ) -> Section:
     code = X12_REVIEW_ACTION[determination.outcome]
-    paragraphs = [_decision_sentence(pa, determination, state)]
+    paragraphs = [_decision_sentence(pa, determination, state, w)]
     closing: tuple[str, ...] = ()
     if determination.outcome != Outcome.DENIED:
-        paragraphs += _indiana_validity(pa, determination)
+        paragraphs += _indiana_validity(pa, determination, w)
         # After what is approved, so that "as shown below" leads straight to it.
-        closing = (vocab.NOT_A_GUARANTEE,)
+        closing = (w("not_a_guarantee"),)
     # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
     if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
-        paragraphs.append(f"Reviewer's note: {determination.reason}")
-    facts = [Fact("Decision", Outcome(determination.outcome).label)]
-    facts.append(Fact("Decision code (X12 278)", f"{code} - {X12_MEANING[code]}"))
-    facts += _approved_facts(pa, determination)
-    decider = "operation of law" if determination.by_operation_of_law else person(determination.decided_by)
-    facts.append(Fact("Decided", f"{moment(determination.decided_at)} by {decider}"))
+        paragraphs.append(w("decision.reviewer_note", note=determination.reason))
+    facts = [Fact(w("decision.decision"), w(f"outcome.{determination.outcome}"))]
+    facts.append(Fact(w("decision.code"), f"{code} - {w(f'x12.{code}')}"))
+    facts += _approved_facts(pa, determination, w)
+    decider = (
+        w("decision.operation_of_law")
+        if determination.by_operation_of_law
+        else person(determination.decided_by, w)
+    )
+    decided = w("decision.decided_by", moment=moment(determination.decided_at, w.language), decider=decider)
+    facts.append(Fact(w("decision.decided"), decided))
     return Section(
         slug="decision",
-        heading="Our decision",
+        heading=w("decision.heading"),
         paragraphs=tuple(paragraphs),
         facts=tuple(facts),
         closing=closing,
@@ -214,183 +216,162 @@ def _decision(
 
 
 def _decision_sentence(
-    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None
+    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None, w: Words
 ) -> str:
     if determination.by_operation_of_law:
-        return _deemed_statement(pa, state)
-    return {
-        Outcome.APPROVED: f"We approved the request for {pa.therapy_label} as shown below.",
-        Outcome.PARTIALLY_APPROVED: f"We approved part of the request for {pa.therapy_label}. "
-        "What is approved is shown below; the rest is denied for the reason that follows.",
-        Outcome.MODIFIED: f"We approved {pa.therapy_label}, but not exactly as requested. "
-        "What is approved is shown below; the reason for the change follows.",
-        Outcome.DENIED: f"We did not approve the request for {pa.therapy_label}. "
-        "The reason, and what you can do next, follow.",
-    }[determination.outcome]
+        return _deemed_statement(pa, state, w)
+    return w(f"decision.{determination.outcome}", service=pa.therapy_label)
 
 
-def _deemed_statement(pa: PriorAuthRequest, state: rights.StateRights | None) -> str:
-    state_name = state.state_name if state else pa.member.plan.state
+def _deemed_statement(pa: PriorAuthRequest, state: rights.StateRights | None, w: Words) -> str:
+    state_name = w(f"state.{pa.member.plan.state}") if state else pa.member.plan.state
     rule = pa.due_rule or {}
-    statement = (
-        f"{state_name} law sets a deadline for deciding a prior authorization request. We did not "
-        "decide this request by that deadline, so it is approved by operation of law."
-    )
+    statement = w("decision.deemed", state=state_name)
     if pa.due_at:
-        statement += f" The decision was due by {moment(pa.due_at)}."
+        statement += w("decision.deemed_due", due=moment(pa.due_at, w.language))
     if rule:
-        statement += f" The deadline: {_rule_words(rule)}."
+        statement += w("decision.deemed_rule", rule=_rule_words(rule, w))
     return statement
 
 
-def _rule_words(rule: dict[str, Any]) -> str:
-    unit = vocab.TIMEFRAME_UNITS.get(rule.get("unit", ""), rule.get("unit", "")).lower()
-    words = f"{rule.get('amount', '')} {unit} {CLOCK_START.get(rule.get('clock', 'receipt'), '')}".strip()
+def _rule_words(rule: dict[str, Any], w: Words) -> str:
+    unit = w.get(f"unit.{rule.get('unit', '')}", rule.get("unit", ""))
+    clock = w.get(f"decision.clock.{rule.get('clock', 'receipt')}", "")
+    words_ = f"{rule.get('amount', '')} {unit} {clock}".strip()
     source = rule.get("source")
-    return f"{words} ({source})" if source else words
+    return f"{words_} ({source})" if source else words_
 
 
-def _approved_facts(pa: PriorAuthRequest, determination: Determination) -> list[Fact]:
+def _approved_facts(pa: PriorAuthRequest, determination: Determination, w: Words) -> list[Fact]:
     if determination.outcome == Outcome.DENIED:
         return []
     start = determination.approved_start or pa.date_of_service
     end = determination.approved_end or start
     units = determination.approved_units
+    service = determination.approved_service or w("decision.as_requested_service", service=pa.therapy_label)
     return [
-        Fact("Approved service", determination.approved_service or f"{pa.therapy_label}, as requested"),
-        Fact("Units approved", str(units) if units is not None else "As requested"),
-        Fact("Approved from", day(start)),
-        Fact("Approved through", day(end)),
+        Fact(w("decision.approved_service"), service),
+        Fact(w("decision.units"), str(units) if units is not None else w("decision.as_requested")),
+        Fact(w("decision.from"), w.day(start)),
+        Fact(w("decision.through"), w.day(end)),
     ]
 
 
-def _indiana_validity(pa: PriorAuthRequest, determination: Determination) -> list[str]:
+def _indiana_validity(pa: PriorAuthRequest, determination: Determination, w: Words) -> list[str]:
     if pa.member.plan.state != "IN":
         return []
     approved = determination.decided_at.astimezone(EASTERN).date()
     until = max(one_year_after(approved), determination.approved_end or approved)
-    return [
-        "Indiana law says an approval stays valid for at least one year "
-        f"({rights.INDIANA_SOURCE}). You can use this approval until at least {day(until)}, "
-        "even if the dates below end sooner."
-    ]
+    return [w("decision.indiana_validity", source=rights.INDIANA_SOURCE, until=w.day(until))]
 
 
 def _adverse_sections(
-    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None
+    pa: PriorAuthRequest, determination: Determination, state: rights.StateRights | None, w: Words
 ) -> Iterable[Section | None]:
     if not determination.is_adverse:
         return []
     return [
-        _reason(determination),
-        _criteria_not_met(determination),
-        _alternatives(pa, determination),
-        _peer_to_peer(determination),
-        _appeal(pa, state),
+        _reason(determination, w),
+        _criteria_not_met(determination, w),
+        _alternatives(pa, determination, w),
+        _peer_to_peer(determination, w),
+        _appeal(pa, state, w),
     ]
 
 
-def _reason(determination: Determination) -> Section:
+def _reason(determination: Determination, w: Words) -> Section:
     facts = []
     if determination.criteria_policy:
-        section = f", section {determination.criteria_section}" if determination.criteria_section else ""
-        facts.append(Fact("Criteria applied", f"{determination.criteria_policy}{section}"))
+        section = (
+            w("reason.criteria_section", section=determination.criteria_section)
+            if determination.criteria_section
+            else ""
+        )
+        facts.append(Fact(w("reason.criteria"), f"{determination.criteria_policy}{section}"))
     if determination.denial_code:
-        meaning = DenialCode(determination.denial_code).label
-        facts.append(Fact("Denial code", f"{determination.denial_code} - {meaning}"))
-    paragraphs = (
-        determination.reason or "No reason was recorded. Please call us: you have a right to know it.",
-        "You or your doctor can ask us for a free copy of the criteria we used, the clinical reasons "
-        "for this decision, and the diagnosis and treatment codes on this request with their meanings. "
-        "There is no charge.",
-    )
-    return Section(
-        slug="reason", heading="Why we made this decision", paragraphs=paragraphs, facts=tuple(facts)
-    )
+        meaning = w(f"denial_code.{determination.denial_code}")
+        facts.append(Fact(w("reason.denial_code"), f"{determination.denial_code} - {meaning}"))
+    paragraphs = (determination.reason or w("reason.none"), w("reason.free_copy"))
+    return Section(slug="reason", heading=w("reason.heading"), paragraphs=paragraphs, facts=tuple(facts))
 
 
-def _criteria_not_met(determination: Determination) -> Section | None:
+def _criteria_not_met(determination: Determination, w: Words) -> Section | None:
     """Return each criterion the reviewer found not met, with what would change the decision."""
     unmet = not_met(determination.criteria_checklist)
     if not unmet:
         return None
     steps = tuple(
-        Fact(f"{item.text.rstrip('.')} ({item.section})", f"What would change the decision: {item.evidence}")
+        Fact(
+            f"{item.text.rstrip('.')} ({item.section})",
+            w("criteria_not_met.would_change", evidence=item.evidence),
+        )
         for item in unmet
     )
-    paragraphs = (
-        "The reviewer found that the request does not meet these criteria. For each one, this is "
-        "what your doctor can send us to show that it is met:",
+    return Section(
+        slug="criteria-not-met",
+        heading=w("criteria_not_met.heading"),
+        paragraphs=(w("criteria_not_met.intro"),),
+        steps=steps,
     )
-    return Section(slug="criteria-not-met", heading="Criteria not met", paragraphs=paragraphs, steps=steps)
 
 
-def _alternatives(pa: PriorAuthRequest, determination: Determination) -> Section | None:
+def _alternatives(pa: PriorAuthRequest, determination: Determination, w: Words) -> Section | None:
     indiana = pa.member.plan.state == "IN"
     if not determination.alternatives and not indiana:
         return None
-    paragraphs = [determination.alternatives or "The reviewer did not suggest an alternative."]
+    paragraphs = [determination.alternatives or w("alternatives.none")]
     if indiana:
-        paragraphs.append(
-            f"Indiana law ({rights.INDIANA_SOURCE}) asks us to suggest alternatives. If your "
-            "doctor accepts an alternative, or corrects a clerical error, within 48 hours, we will "
-            "decide again within 48 hours."
-        )
-    return Section(slug="alternatives", heading="Other options to consider", paragraphs=tuple(paragraphs))
+        paragraphs.append(w("alternatives.indiana", source=rights.INDIANA_SOURCE))
+    return Section(slug="alternatives", heading=w("alternatives.heading"), paragraphs=tuple(paragraphs))
 
 
-def _peer_to_peer(determination: Determination) -> Section:
-    reviewer = person(determination.decided_by)
-    how = determination.peer_to_peer_instructions or (
-        f"Your doctor can call {rights.PROVIDER_CONTACT} and ask for a peer-to-peer discussion."
-    )
+def _peer_to_peer(determination: Determination, w: Words) -> Section:
+    how = determination.peer_to_peer_instructions or w("p2p.default", contact=w("provider_contact"))
     paragraphs = (
-        f"The reviewer who made this decision, {reviewer}, is available to discuss it with your "
-        "doctor. This is called a peer-to-peer discussion.",
-        f"How to ask: {how}",
+        w("p2p.available", reviewer=person(determination.decided_by, w)),
+        w("p2p.how", how=how),
     )
-    return Section(
-        slug="peer-to-peer", heading="Your doctor can talk with the reviewer", paragraphs=paragraphs
-    )
+    return Section(slug="peer-to-peer", heading=w("p2p.heading"), paragraphs=paragraphs)
 
 
-def _appeal(pa: PriorAuthRequest, state: rights.StateRights | None) -> Section:
+def _appeal(pa: PriorAuthRequest, state: rights.StateRights | None, w: Words) -> Section:
     window = state.external_review_window if state else rights.EXTERNAL_REVIEW_WINDOW
-    regulator = f"the {state.contact.name}" if state else "your state's department of insurance"
+    regulator = w("appeal.regulator", name=state.contact.name) if state else w("appeal.regulator_unknown")
     urgent = pa.urgency == "expedited"
     steps = (
         Fact(
-            "Internal appeal",
-            "You, or your doctor for you, can ask us to review this decision again. Ask "
-            f"within {rights.INTERNAL_APPEAL_DAYS} days of getting this letter by calling "
-            f"{rights.PLAN_APPEALS_CONTACT}, or in writing. We decide an appeal within "
-            f"{rights.APPEAL_DECISION_DAYS} days. A reviewer who took no part in this decision "
-            "decides it.",
+            w("appeal.internal"),
+            w(
+                "appeal.internal_text",
+                days=rights.INTERNAL_APPEAL_DAYS,
+                contact=w("plan_contact"),
+                decision_days=rights.APPEAL_DECISION_DAYS,
+            ),
         ),
+        Fact(w("appeal.expedited"), w("appeal.expedited_text", hours=rights.EXPEDITED_APPEAL_HOURS)),
         Fact(
-            "Expedited (fast) appeal",
-            "If waiting could seriously harm your life, health or ability to "
-            f"regain maximum function, ask for an expedited appeal. We decide it within "
-            f"{rights.EXPEDITED_APPEAL_HOURS} hours. You can ask for an expedited external review "
-            "at the same time.",
-        ),
-        Fact(
-            "External review",
-            "If we uphold our decision after your appeal, you can ask for an independent "
-            f"review by doctors who do not work for us. Ask {regulator} within {window} of our final "
-            "decision. "
-            f"A standard review is decided within {rights.EXTERNAL_REVIEW_DECISION_DAYS} days, "
-            f"an expedited one within {rights.EXPEDITED_EXTERNAL_REVIEW_HOURS} hours. It is free.",
+            w("appeal.external"),
+            w(
+                "appeal.external_text",
+                regulator=regulator,
+                window=w.get(f"appeal.window.{window}", window),
+                days=rights.EXTERNAL_REVIEW_DECISION_DAYS,
+                hours=rights.EXPEDITED_EXTERNAL_REVIEW_HOURS,
+            ),
         ),
     )
-    paragraphs = ["You have the right to disagree with this decision. The steps, and how long you have:"]
+    paragraphs = [w("appeal.intro")]
     if urgent:
-        paragraphs.insert(0, "This request was reviewed as urgent, so you can ask for an expedited appeal.")
-    sources = f"These rights come from federal law ({rights.FEDERAL_SOURCE})"
-    sources += f" and {state.state_name} law ({state.external_review_source})." if state else "."
+        paragraphs.insert(0, w("appeal.urgent"))
+    sources = w("appeal.sources", federal=rights.FEDERAL_SOURCE)
+    if state:
+        state_name = w(f"state.{state.state}")
+        sources += w("appeal.sources_state", state=state_name, source=state.external_review_source)
+    else:
+        sources += "."
     return Section(
         slug="appeal",
-        heading="Your right to appeal",
+        heading=w("appeal.heading"),
         paragraphs=tuple(paragraphs),
         steps=steps,
         note=sources,
@@ -398,22 +379,16 @@ def _appeal(pa: PriorAuthRequest, state: rights.StateRights | None) -> Section:
     )
 
 
-def _help(pa: PriorAuthRequest, state: rights.StateRights | None) -> Section:
-    paragraphs = [
-        f"Questions about this letter: call {rights.PLAN_APPEALS_CONTACT}, and have the "
-        f"request number {pa.number} ready."
-    ]
+def _help(pa: PriorAuthRequest, state: rights.StateRights | None, w: Words) -> Section:
+    paragraphs = [w("help.questions", contact=w("plan_contact"), number=pa.number)]
     facts: tuple[Fact, ...] = ()
     if state:
-        paragraphs.append(
-            f"For free help with your rights, an appeal or an external review in {state.state_name}, "
-            f"contact the {state.contact.name}:"
-        )
+        paragraphs.append(w("help.state", state=w(f"state.{state.state}"), name=state.contact.name))
         facts = (
-            Fact("Phone", state.contact.phone),
-            Fact("Website", state.contact.website),
-            Fact("Mail", state.contact.mail),
+            Fact(w("help.phone"), state.contact.phone),
+            Fact(w("help.website"), state.contact.website),
+            Fact(w("help.mail"), state.contact.mail),
         )
     else:
-        paragraphs.append("For free help with your rights, contact your state's department of insurance.")
-    return Section(slug="help", heading="Getting help", paragraphs=tuple(paragraphs), facts=facts)
+        paragraphs.append(w("help.unknown_state"))
+    return Section(slug="help", heading=w("help.heading"), paragraphs=tuple(paragraphs), facts=facts)

@@ -1,8 +1,10 @@
 """The determination letter as a PDF, drawn from the same `Letter` the HTML page shows.
 
-reportlab's built-in Helvetica needs no font files or system libraries. Every string goes
-through `escape` because reportlab paragraphs read a small XML markup: a reason that says
-"ECOG < 2" must print as written, not break the page.
+reportlab's built-in Helvetica needs no font files or system libraries and draws English and
+Spanish. The taglines at the end need other fonts: see `letters/fonts.py` (Latin and Cyrillic
+as text in Noto Sans, other scripts as shaped pictures). Every string goes through `escape`
+because reportlab paragraphs read a small XML markup: a reason that says "ECOG < 2" must print
+as written, not break the page.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import io
 import re
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    Image,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -31,7 +37,15 @@ from reportlab.platypus import (
 )
 
 from priorauth import limits
+from priorauth.letters import fonts
+from priorauth.letters.assistance import LanguageAssistance
 from priorauth.letters.content import Fact, Letter, Section
+from priorauth.letters.text import words
+from priorauth.letters.text.taglines import Tagline
+
+# Streams are written as binary (zlib only), not also ASCII85-encoded: that 7-bit transport
+# encoding, done in pure Python, took most of a letter's time once the tagline pictures came.
+rl_config.useA85 = 0
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -40,6 +54,9 @@ ADVERSE = colors.HexColor("#fdecea")
 FAVOURABLE = colors.HexColor("#e6f4ea")
 IMPORTANT = colors.HexColor("#fff4e5")
 SECTION_BREAK = 1.5 * inch
+TAGLINE_FONT = "NotoSansTagline"
+TAGLINE_SIZE = 9
+PAGE_MARGIN = 0.9 * inch
 LONG_WORD = re.compile(rf"\S{{{limits.LETTER_WORD + 1},}}")
 
 
@@ -50,6 +67,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     )
     return {
         "body": body,
+        "tagline": ParagraphStyle(
+            "tagline", parent=body, fontName=_tagline_font(), fontSize=TAGLINE_SIZE, leading=12, spaceAfter=3
+        ),
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "label": ParagraphStyle(
             "label", parent=body, fontName="Helvetica-Bold", fontSize=9.5, textColor=MUTED
@@ -78,8 +98,8 @@ def render_pdf(letter: Letter) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
-        leftMargin=0.9 * inch,
-        rightMargin=0.9 * inch,
+        leftMargin=PAGE_MARGIN,
+        rightMargin=PAGE_MARGIN,
         topMargin=0.8 * inch,
         bottomMargin=0.8 * inch,
         # The document's metadata is readable without opening it: the request number only, no PHI.
@@ -87,12 +107,14 @@ def render_pdf(letter: Letter) -> bytes:
         author=letter.sender,
     )
 
+    w = words(letter.language)
+
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(MUTED)
-        canvas.drawString(doc.leftMargin, 0.5 * inch, f"Request {letter.request_number}")
-        canvas.drawRightString(LETTER[0] - doc.rightMargin, 0.5 * inch, f"Page {doc.page}")
+        canvas.drawString(doc.leftMargin, 0.5 * inch, w("footer.request", number=letter.request_number))
+        canvas.drawRightString(LETTER[0] - doc.rightMargin, 0.5 * inch, w("footer.page", page=doc.page))
         canvas.restoreState()
 
     document.build(_story(letter, _styles()), onFirstPage=footer, onLaterPages=footer)
@@ -126,7 +148,7 @@ def _story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         Spacer(1, 10),
         _p(letter.title, styles["title"]),
         Spacer(1, 6),
-        _p("To:", styles["label"]),
+        _p(letter.to_label, styles["label"]),
         *[_p(recipient, styles["body"]) for recipient in letter.recipients],
         Spacer(1, 8),
         _facts(letter.about, styles),
@@ -135,7 +157,65 @@ def _story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
     for section in letter.sections:
         story += _section(section, styles)
-    return story
+    return story + _assistance(letter.assistance, styles)
+
+
+def _tagline_font() -> str:
+    """Return the name of the font for Latin and Cyrillic taglines, registering it once."""
+    if TAGLINE_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(TAGLINE_FONT, str(fonts.font_path("Latn"))))
+    return TAGLINE_FONT
+
+
+def _assistance(assistance: LanguageAssistance, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Return the closing part every notice has: language help with its taglines, then non-discrimination."""
+    language = Section(
+        slug="language-assistance",
+        heading=assistance.heading,
+        paragraphs=(assistance.offer, assistance.taglines_intro),
+    )
+    nondiscrimination = Section(
+        slug="nondiscrimination",
+        heading=assistance.nondiscrimination_heading,
+        paragraphs=(*assistance.nondiscrimination, assistance.ocr_intro),
+        facts=assistance.ocr,
+    )
+    taglines = [_tagline(tagline, styles["tagline"]) for tagline in assistance.taglines]
+    return [*_section(language, styles), Spacer(1, 4), *taglines, *_section(nondiscrimination, styles)]
+
+
+def _tagline(tagline: Tagline, style: ParagraphStyle) -> Flowable:
+    if tagline.script in fonts.TEXT_SCRIPTS:
+        return Paragraph(escape(tagline.text), style)
+    return TaglinePicture(tagline)
+
+
+class TaglinePicture(Flowable):
+    """A tagline in a script reportlab cannot shape, drawn as a picture as wide as the column."""
+
+    def __init__(self, tagline: Tagline) -> None:
+        super().__init__()
+        self.tagline = tagline
+        self.spaceAfter = 3
+        self._image: Image | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        png, width, height = fonts.tagline_picture(
+            self.tagline.text,
+            script=self.tagline.script,
+            lang=self.tagline.lang,
+            rtl=self.tagline.rtl,
+            width_pt=availWidth,
+            size_pt=TAGLINE_SIZE,
+            ink=round(255 * (0.299 * INK.red + 0.587 * INK.green + 0.114 * INK.blue)),
+        )
+        self._image = Image(io.BytesIO(png), width=width, height=height)
+        self.width, self.height = width, height
+        return width, height
+
+    def draw(self) -> None:
+        assert self._image is not None  # reportlab always wraps before it draws
+        self._image.drawOn(self.canv, 0, 0)
 
 
 def _facts(facts: tuple[Fact, ...], styles: dict[str, ParagraphStyle]) -> Table:

@@ -4,6 +4,11 @@ Both answer 404 to anyone who may not see the request (another organization's st
 reviewer outside the request's queues, a policy administrator) and when the request has no
 determination yet. The letter carries member health information, so neither is ever cached,
 and the PDF's file name is the request number, never the member's name.
+
+`?lang=es` asks for the letter in Spanish (45 CFR 147.136(e)); without it the letter is in the
+member's preferred language. A code we have no letter text for gives English, never an error.
+The PDF in the member's own language is the one stored when the decision was recorded (what
+was sent); another language is rendered on request and not stored.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from django.views.decorators.cache import never_cache
 
 from priorauth.audit.models import Kind
 from priorauth.letters.content import Letter, build_letter
-from priorauth.letters.services import letter_pdf as letter_pdf_stored
+from priorauth.letters.services import letter_pdf_in
+from priorauth.letters.text import ENGLISH, LANGUAGES, letter_language
 from priorauth.members.models import User
 from priorauth.requests.access import get_request_for_user, is_provider_staff
 from priorauth.requests.models import PriorAuthRequest
@@ -43,18 +49,20 @@ def _determination_of(pa: PriorAuthRequest) -> Determination:
     return determination
 
 
-def _letter(user: User, pk: int, kind: str) -> Letter:
-    pa = get_request_for_letter(user, pk, kind)
+def _letter(request: HttpRequest, pk: int, kind: str) -> Letter:
+    pa = get_request_for_letter(request.user, pk, kind)
     determination = _determination_of(pa)
     pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)
-    return build_letter(pa, determination)
+    language = letter_language(request.GET.get("lang"), pa.member.preferred_language)
+    return build_letter(pa, determination, language)
 
 
 @never_cache
 @login_required
 def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request.user, pk, Kind.LETTER)
-    return render(request, "letters/letter.html", {"letter": letter, "pk": pk})
+    letter = _letter(request, pk, Kind.LETTER)
+    context = {"letter": letter, "pk": pk, "languages": LANGUAGES.items()}
+    return render(request, "letters/letter.html", context)
 
 
 @never_cache
@@ -63,9 +71,10 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
     pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
     determination = _determination_of(pa)
-    response = HttpResponse(
-        letter_pdf_stored(determination_id=determination.pk), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{pa.number}.pdf"'
+    language = letter_language(request.GET.get("lang"), pa.member.preferred_language)
+    pdf = letter_pdf_in(determination_id=determination.pk, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "" if language == ENGLISH else f"-{language}"
+    response["Content-Disposition"] = f'attachment; filename="{pa.number}{suffix}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -119,6 +119,16 @@ class Member(models.Model):
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="members")
+    # 45 CFR 147.136(e): a member may ask for notices in their language. Letters are written in
+    # English and Spanish (letters/text/); a member who prefers another language gets English
+    # with the taglines, and an interpreter on the phone.
+    preferred_language = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        help_text="The language the member asked to get notices in, as a code such as es (Spanish). "
+        "Blank: English.",
+    )
     history = HistoricalRecords()
 
     class Meta:
