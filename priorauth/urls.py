@@ -19,6 +19,7 @@ urlpatterns = [
     path("oauth/", include("priorauth.pas.urls")),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),
+    path("", include("priorauth.appeals.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
     path("", include("priorauth.privacy.urls")),
