@@ -156,6 +156,7 @@ class TimeframeRuleAdminForm(forms.ModelForm):
         error_messages = {
             NON_FIELD_ERRORS: {
                 "unique_together": "There is already a rule for this urgency and state (for requests, "
-                "or for appeals): edit that rule instead. Where a federal and a state rule both match, the earlier due time applies.",
+                "or for appeals): edit that rule instead. Where a federal and a state rule both "
+                "match, the earlier due time applies.",
             },
         }
