@@ -86,6 +86,13 @@ def appeal_window_problem(pa: PriorAuthRequest, determination: Determination, no
             f"Request {pa} is {pa.get_status_display().lower()}: only a denial, a partial approval or "
             "an approval with changes can be appealed."
         )
+    # The individual market allows one level of internal appeal (45 CFR 147.136(b)(3)(ii)):
+    # after it, the member's next step is an external review.
+    if pa.appeals.filter(determination=determination, status=AppealStatus.DECIDED).exists():
+        return (
+            f"The decision on request {pa} has already been appealed and the appeal decided: the "
+            "member's next step is an external review (see the appeal decision letter)."
+        )
     zone = vocab.state_time_zone(pa.plan_state or pa.member.plan.state)
     return rules.filing_window_problem(determination.decided_at, now, zone=zone)
 
