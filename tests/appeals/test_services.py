@@ -235,7 +235,7 @@ def test_a_nurse_or_a_physician_outside_the_queue_cannot_decide(provider_staff, 
 def test_indiana_warns_before_a_specialty_mismatch(provider_staff, physician, appeal_physician):
     pa = decided(provider_staff, physician, "IN")
     appeal = filed(provider_staff, pa, ordering_specialty="neurology")
-    with pytest.raises(PeerMismatch, match="IC 27-1-37.5"):
+    with pytest.raises(PeerMismatch, match=r"IC 27-1-37\.5"):
         appeal_decide(user=appeal_physician, appeal_id=appeal.pk, **overturn())
     pa.refresh_from_db()
     assert pa.status == Status.DENIED
