@@ -160,13 +160,15 @@ def _decided(request: HttpRequest, pk: int, kind: str) -> Appeal:
 @login_required
 def appeal_letter(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _decided(request, pk, Kind.LETTER)
+    staff = request.user.role == "provider_staff"
     context = {
         "letter": build_appeal_letter(appeal),
         "pk": appeal.request_id,
         "pdf_url": reverse("appeals:letter_pdf", args=[appeal.pk]),
         "back_url": reverse("requests:detail", args=[appeal.request_id])
-        if request.user.role == "provider_staff"
+        if staff
         else reverse("appeals:review", args=[appeal.pk]),
+        "back_label": "Back to the request" if staff else "Back to the appeal",
     }
     return render(request, "letters/letter.html", context)
 
