@@ -283,7 +283,11 @@ _IDENTITIES: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
     "plans": ("code", lambda p: (p.code,)),
     "queues": ("code", lambda q: (q.code,)),
     "routing": ("", lambda r: (r.key, r.category or None)),
-    "timeframes": ("", lambda t: (t.applies_to, t.urgency, t.state)),
+    # A request rule reads as before appeals existed ("standard OH"); an appeal rule says so.
+    "timeframes": (
+        "",
+        lambda t: (t.urgency, t.state) + (() if t.applies_to == "request" else (t.applies_to,)),
+    ),
     "holidays": ("", lambda h: (h.date,)),
 }
 
