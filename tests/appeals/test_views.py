@@ -86,3 +86,24 @@ def test_the_original_decider_is_told_why_they_cannot_decide(client, provider_st
     client.force_login(works_appeals(physician))
     page = client.get(reverse("appeals:review", args=[appeal.pk]))
     assert b"made the original decision" in page.content and b"decide-form" not in page.content
+
+
+def test_the_notifications_link_each_side_to_its_appeal_page(provider_staff, physician, appeal_physician):
+    from priorauth.notifications.messages import in_app_items
+    from priorauth.notifications.models import Notification
+
+    appeal = filed(provider_staff, decided(provider_staff, physician, "OH"))
+    for user, link in (
+        (provider_staff, reverse("requests:detail", args=[appeal.request_id])),
+        (appeal_physician, reverse("appeals:review", args=[appeal.pk])),
+    ):
+        rows = Notification.objects.filter(recipient=user, event="appeal_filed", channel="in_app")
+        assert [item.link for item in in_app_items(user, rows)] == [link]
+
+
+def test_the_physicians_queues_page_lists_open_appeals(client, provider_staff, physician, appeal_physician):
+    appeal = filed(provider_staff, decided(provider_staff, physician, "OH"))
+    client.force_login(appeal_physician)
+    page = client.get(reverse("review:queues"))
+    assert reverse("appeals:review", args=[appeal.pk]).encode() in page.content
+    assert b'data-queue="appeals"' not in page.content
