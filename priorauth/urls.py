@@ -20,6 +20,7 @@ urlpatterns = [
     path("fhir/", include("priorauth.pas.fhir_urls")),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),
+    path("", include("priorauth.appeals.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
     path("", include("priorauth.privacy.urls")),

@@ -84,7 +84,7 @@ class PriorAuthUserAdmin(UserAdmin):
     list_select_related = ("organization",)
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Role", {"fields": ("role", "organization")}),
+        ("Role", {"fields": ("role", "organization", "specialty", "reports_to")}),
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,

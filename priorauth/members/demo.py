@@ -40,6 +40,7 @@ class DemoLogin:
     last_name: str
     role: Role | None  # None: the superuser, who has no working role
     organization: str = ""  # a DemoOrganization key, for provider office staff only
+    specialty: str = ""  # a physician's Specialty value
 
     @property
     def role_label(self) -> str:
@@ -93,7 +94,24 @@ LOGINS = [
     DemoLogin("staff_buckeye", "orchid-lantern-47-ridge", "Olivia", "Marsh", Role.PROVIDER_STAFF, "buckeye"),
     DemoLogin("staff_peach", "copper-meadow-83-sail", "Theo", "Vance", Role.PROVIDER_STAFF, "peach"),
     DemoLogin("nurse", "quiet-harbor-29-fern", "Nina", "Okafor", Role.CLINICAL_REVIEWER),
-    DemoLogin("physician", "amber-summit-61-wren", "Raj", "Patel", Role.PHYSICIAN_REVIEWER),
+    DemoLogin(
+        "physician",
+        "amber-summit-61-wren",
+        "Raj",
+        "Patel",
+        Role.PHYSICIAN_REVIEWER,
+        specialty="hematology_oncology",
+    ),
+    # A second medical director, so that an appeal of the first one's decision has someone
+    # independent to decide it (priorauth.appeals).
+    DemoLogin(
+        "physician2",
+        "cobalt-ember-58-heron",
+        "Maya",
+        "Lindqvist",
+        Role.PHYSICIAN_REVIEWER,
+        specialty="medical_oncology",
+    ),
     DemoLogin("supervisor", "velvet-canyon-15-pine", "Sam", "Delgado", Role.SUPERVISOR),
     DemoLogin("policy_admin", "silver-orchard-38-tide", "Paula", "Brennan", Role.POLICY_ADMIN),
     DemoLogin("enrollment", "linen-prairie-54-brook", "Eli", "Navarro", Role.ENROLLMENT_ADMIN),
@@ -192,6 +210,7 @@ def _login_upsert(login: DemoLogin, organizations: dict[str, ProviderOrganizatio
     user.last_name = login.last_name
     user.email = f"{login.username}@demo.example.org"
     user.organization = organizations[login.organization] if login.organization else None
+    user.specialty = login.specialty
     validate_password(login.password, user)
     user.set_password(login.password)
     if login.role is None:
@@ -228,11 +247,20 @@ def _demo_device_replace(user: User) -> None:
     )
 
 
+# The bundle's queue of internal appeals: only physicians decide appeals, so nurses do not work it.
+APPEALS_QUEUE = "appeals"
+
+
 def _reviewers_assign(reviewers: list[User]) -> int:
-    """Return how many queues there are, after assigning each reviewer to every one not yet theirs."""
+    """Return how many queues there are, after assigning each reviewer to every one not yet theirs.
+
+    The appeals queue goes to the physicians only.
+    """
     queues = list(ReviewQueue.objects.all())
     for reviewer in reviewers:
         for queue in queues:
+            if queue.code == APPEALS_QUEUE and reviewer.role != Role.PHYSICIAN_REVIEWER:
+                continue
             QueueAssignment.objects.get_or_create(reviewer=reviewer, queue=queue)
     return len(queues)
 

@@ -25,6 +25,29 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
 
 
+class Specialty(models.TextChoices):
+    """A physician's specialty, from the boards that certify the doctors who order and review
+    these therapies (a clinical peer is judged by it: `priorauth.appeals.peers`)."""
+
+    HEMATOLOGY_ONCOLOGY = "hematology_oncology", "Hematology and oncology"
+    MEDICAL_ONCOLOGY = "medical_oncology", "Medical oncology"
+    HEMATOLOGY = "hematology", "Hematology"
+    PEDIATRIC_HEMATOLOGY_ONCOLOGY = "pediatric_hematology_oncology", "Pediatric hematology-oncology"
+    TRANSPLANT_CELLULAR_THERAPY = "transplant_cellular_therapy", "Transplant and cellular therapy"
+    NEUROLOGY = "neurology", "Neurology"
+    CHILD_NEUROLOGY = "child_neurology", "Child neurology"
+    OPHTHALMOLOGY = "ophthalmology", "Ophthalmology"
+    MEDICAL_GENETICS = "medical_genetics", "Medical genetics and genomics"
+    UROLOGY = "urology", "Urology"
+    DERMATOLOGY = "dermatology", "Dermatology"
+    GASTROENTEROLOGY = "gastroenterology", "Gastroenterology"
+    ENDOCRINOLOGY = "endocrinology", "Endocrinology"
+    INTERNAL_MEDICINE = "internal_medicine", "Internal medicine"
+    PEDIATRICS = "pediatrics", "Pediatrics"
+    FAMILY_MEDICINE = "family_medicine", "Family medicine"
+    OTHER = "other", "Other"
+
+
 TIN_FORMAT = "A TIN is the 9-digit employer identification number of the organization, written 12-3456789."
 
 
@@ -80,6 +103,21 @@ class User(AbstractUser):
         related_name="staff",
         help_text="Provider office staff belong to exactly one organization.",
     )
+    specialty = models.CharField(
+        max_length=40,
+        choices=Specialty.choices,
+        blank=True,
+        help_text="A physician reviewer's specialty: states ask appeals to go to a clinical peer.",
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The reviewer's supervisor or lead physician: an appeal is never decided by "
+        "someone who reports to the physician who made the first decision.",
+    )
 
     def clean(self) -> None:
         super().clean()
@@ -87,6 +125,8 @@ class User(AbstractUser):
             raise ValidationError({"organization": "Provider office staff must belong to an organization."})
         if self.role != Role.PROVIDER_STAFF and self.organization_id is not None:
             raise ValidationError({"organization": "Only provider office staff belong to an organization."})
+        if self.reports_to_id is not None and self.reports_to_id == self.pk:
+            raise ValidationError({"reports_to": "A person cannot report to themselves."})
 
 
 class Plan(models.Model):

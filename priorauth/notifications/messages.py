@@ -42,6 +42,23 @@ def letter_path(request_id: int) -> str:
     return _path_or("letters:letter", [request_id], f"/letters/{request_id}/")
 
 
+def appeal_paths(user: User, n: Notification) -> tuple[str, str]:
+    """Return an appeal notification's links: where to act on it, and its letter once decided.
+
+    The office reads the appeal on the request's page; a physician works it on its review page.
+    """
+    appeal_id = n.context.get("appeal_id")
+    if not appeal_id or n.request_id is None:
+        return "", ""
+    if user.role == Role.PROVIDER_STAFF:
+        link = request_path(user, n.request_id)
+    else:
+        link = _path_or("appeals:review", [appeal_id], f"/appeals/{appeal_id}/review/")
+    decided = n.event == Event.APPEAL_DECIDED
+    letter = _path_or("appeals:letter", [appeal_id], f"/appeals/{appeal_id}/letter/") if decided else ""
+    return link, letter
+
+
 def _path_or(name: str, args: list[Any], fallback: str) -> str:
     # The review side names its URLs in its own module; the paths themselves are the contract.
     try:
@@ -68,6 +85,10 @@ def email_context(notification: Notification) -> dict[str, Any]:
         )
     if notification.event == Event.DETERMINED and pa is not None:
         context["letter_link"] = absolute(letter_path(pa.pk))
+    if notification.event in (Event.APPEAL_FILED, Event.APPEAL_DECIDED) and pa is not None:
+        link, letter = appeal_paths(notification.recipient, notification)
+        context["link"] = absolute(link) if link else context["link"]
+        context["letter_link"] = absolute(letter) if letter else ""
     if notification.event == Event.PENDED:
         context["asked"] = _information_request(notification)
     if notification.event == Event.DIGEST:
@@ -126,10 +147,14 @@ def _item(
     if n.event == Event.REASSIGNED:
         reassigned = "to_you" if to is None or to.pk == user.pk else ""
         reassigned = "from_you" if taken_from is not None and taken_from.pk == user.pk else reassigned
+    link = request_path(user, n.request_id) if n.request_id else ""
+    letter = letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else ""
+    if n.event in (Event.APPEAL_FILED, Event.APPEAL_DECIDED):
+        link, letter = appeal_paths(user, n)
     return InAppItem(
         notification=n,
-        link=request_path(user, n.request_id) if n.request_id else "",
-        letter=letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else "",
+        link=link,
+        letter=letter,
         due_at=_moment(n.context.get("due_at")),
         asked=question if question is not None and question.request_id == n.request_id else None,
         to=to,

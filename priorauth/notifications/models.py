@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     DIGEST = "digest", "Daily review digest"
     LOOKUP_BURST = "lookup_burst", "Member lookups paused"
+    APPEAL_FILED = "appeal_filed", "Appeal received"
+    APPEAL_DECIDED = "appeal_decided", "Appeal decided"
 
 
 class Channel(models.TextChoices):
@@ -54,6 +56,8 @@ SUBJECTS: dict[str, str] = {
     Event.OVERDUE: "Request {number}: overdue",
     Event.DIGEST: "Your review queues on {day}",
     Event.LOOKUP_BURST: "Member lookups paused for {who}",
+    Event.APPEAL_FILED: "Request {number}: appeal received",
+    Event.APPEAL_DECIDED: "Request {number}: appeal decided",
 }
 # A reassignment tells the new reviewer, the one it was taken from, and the queue's other reviewers.
 REASSIGNED_TO_YOU = "Request {number}: assigned to you"

@@ -47,7 +47,12 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     Event.DIGEST: (Channel.EMAIL,),
     # A burst of member lookups by one user: the supervisors see it in the app (priorauth.lookup).
     Event.LOOKUP_BURST: (Channel.IN_APP,),
+    # An appeal (priorauth.appeals): the office that filed it and the appeals queue's physicians
+    # hear of its filing, the office of its decision. `extra` names the appeal and its queue.
+    Event.APPEAL_FILED: (Channel.EMAIL, Channel.IN_APP),
+    Event.APPEAL_DECIDED: (Channel.EMAIL, Channel.IN_APP),
 }
+APPEAL_EVENTS = frozenset({Event.APPEAL_FILED, Event.APPEAL_DECIDED})
 # Events that can happen more than once on a request: each occurrence is its timeline line.
 TIMELINE_KINDS: dict[str, tuple[str, ...]] = {
     Event.ROUTED: (EventKind.ROUTED, EventKind.MOVED),
@@ -74,7 +79,8 @@ def notify_request_event(
     extra = dict(extra or {})
     occurrence = str(extra.pop("occurrence", "") or _occurrence(request, event))
     people = _recipients(request, event, extra)
-    if actor is not None and event != Event.SUBMITTED:
+    # The office that files an appeal gets its acknowledgement, as it does for a submission.
+    if actor is not None and event not in (Event.SUBMITTED, Event.APPEAL_FILED):
         people = [person for person in people if person.pk != actor.pk]
     return notifications_write(
         event=event,
@@ -218,6 +224,10 @@ def _context(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) ->
             context["information_request_id"] = asked.pk
     if event == Event.REASSIGNED:
         context["reviewer_id"], context["previous_reviewer_id"] = _reassigned_between(request, extra)
+    if event in APPEAL_EVENTS:
+        context["appeal_id"] = extra.get("appeal_id")
+        if extra.get("appeal_due_at"):
+            context["due_at"] = str(extra["appeal_due_at"])
     return context
 
 
@@ -247,6 +257,11 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
         return queue_reviewers(request.queue_id)
     if event in (Event.AT_RISK, Event.OVERDUE):
         return queue_supervisors(request.queue_id)
+    if event == Event.APPEAL_FILED:
+        filer = User.objects.filter(pk=extra.get("filed_by_id"))
+        return [request.submitted_by, *filer, *queue_reviewers(extra.get("queue_id"))]
+    if event == Event.APPEAL_DECIDED:
+        return [request.submitted_by, *User.objects.filter(pk=extra.get("filed_by_id"))]
     raise ValueError(f"not a request event: {event}")
 
 

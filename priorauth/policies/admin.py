@@ -279,6 +279,7 @@ class TimeframeRuleAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
     list_display = (
         "urgency",
         "state",
+        "applies_to",
         "unit",
         "amount",
         "clock",
@@ -287,7 +288,7 @@ class TimeframeRuleAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
         "source",
     )
     list_display_links = ("urgency", "state")
-    list_filter = ("urgency", "state", "unit", "clock", "pauses_when_pended", "missed")
+    list_filter = ("applies_to", "urgency", "state", "unit", "clock", "pauses_when_pended", "missed")
     search_fields = ("source",)
     fields = (("urgency", "state"), ("amount", "unit"), "clock", "pauses_when_pended", "missed", "source")
 

@@ -93,6 +93,7 @@ class TimeframeData:
     pauses_when_pended: bool
     missed: str
     source: str
+    applies_to: str = "request"
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,9 @@ def _timeframe(item: FieldReader, context: _Context) -> TimeframeData:
         pauses_when_pended=item.flag("pauses_when_pended", default=False),
         missed=item.choice("missed", vocab.MISSED, "missed-deadline meaning", default="breach"),
         source=item.text("source", required=False),
+        applies_to=item.choice(
+            "applies_to", vocab.TIMEFRAME_APPLIES_TO, "what it applies to", default="request"
+        ),
     )
 
 
@@ -279,7 +283,11 @@ _IDENTITIES: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
     "plans": ("code", lambda p: (p.code,)),
     "queues": ("code", lambda q: (q.code,)),
     "routing": ("", lambda r: (r.key, r.category or None)),
-    "timeframes": ("", lambda t: (t.urgency, t.state)),
+    # A request rule reads as before appeals existed ("standard OH"); an appeal rule says so.
+    "timeframes": (
+        "",
+        lambda t: (t.urgency, t.state) + (() if t.applies_to == "request" else (t.applies_to,)),
+    ),
     "holidays": ("", lambda h: (h.date,)),
 }
 

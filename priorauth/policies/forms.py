@@ -155,7 +155,8 @@ class TimeframeRuleAdminForm(forms.ModelForm):
         widgets = {"source": forms.TextInput(attrs={"size": 60})}
         error_messages = {
             NON_FIELD_ERRORS: {
-                "unique_together": "There is already a rule for this urgency and state: edit that rule "
-                "instead. Where a federal and a state rule both match, the earlier due time applies.",
+                "unique_together": "There is already a rule for this urgency and state (for requests, "
+                "or for appeals): edit that rule instead. Where a federal and a state rule both "
+                "match, the earlier due time applies.",
             },
         }

@@ -216,6 +216,12 @@ class RoutingEntry(models.Model):
 
 
 class TimeframeRule(models.Model):
+    applies_to = models.CharField(
+        max_length=20,
+        choices=vocab.choices(vocab.TIMEFRAME_APPLIES_TO),
+        default="request",
+        help_text="Requests are routed and timed by request rules; internal appeals by appeal rules.",
+    )
     urgency = models.CharField(max_length=20, choices=vocab.choices(vocab.URGENCIES))
     state = models.CharField(
         max_length=2,
@@ -230,13 +236,16 @@ class TimeframeRule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["urgency", "state"]
+        ordering = ["applies_to", "urgency", "state"]
         constraints = [
-            models.UniqueConstraint(fields=["urgency", "state"], name="timeframe_urgency_state_unique"),
+            models.UniqueConstraint(
+                fields=["applies_to", "urgency", "state"], name="timeframe_for_urgency_state_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.urgency} {self.state}: {self.amount} {self.get_unit_display().lower()}"
+        appeal = "appeal " if self.applies_to == "appeal" else ""
+        return f"{appeal}{self.urgency} {self.state}: {self.amount} {self.get_unit_display().lower()}"
 
     def clean(self) -> None:
         if self.state != vocab.ANY_STATE and self.state not in vocab.US_STATES:

@@ -25,7 +25,11 @@ def policy_snapshot() -> deferral.Snapshot:
             routing_record(r, queue=r.queue.code)
             for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
         ),
-        timeframes=tuple(timeframe_record(t) for t in TimeframeRule.objects.order_by("urgency", "state")),
+        # Appeal rules time appeals (priorauth.appeals), never a request's routing.
+        timeframes=tuple(
+            timeframe_record(t)
+            for t in TimeframeRule.objects.filter(applies_to="request").order_by("urgency", "state")
+        ),
         holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
     )
 

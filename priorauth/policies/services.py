@@ -154,7 +154,7 @@ def _import_records(parsed: bundle_data.Bundle, result: ImportResult) -> None:
         saved = _upsert(RoutingEntry, lookup, {"queue": queues[entry.queue]})
         result.add("routing", *saved, label=replacing.label("routing", entry))
     for rule in parsed.timeframes:
-        lookup = {"urgency": rule.urgency, "state": rule.state}
+        lookup = {"applies_to": rule.applies_to, "urgency": rule.urgency, "state": rule.state}
         saved = _upsert(TimeframeRule, lookup, _fields(rule, exclude=set(lookup)))
         result.add("timeframes", *saved, label=replacing.label("timeframes", rule))
     for holiday in parsed.holidays:
@@ -275,7 +275,9 @@ def bundle_export() -> dict[str, Any]:
             {"key": r.key, "category": r.category or None, "queue": r.queue.code}
             for r in RoutingEntry.objects.select_related("queue").order_by("key", "category")
         ],
-        "timeframes": [_export_timeframe(t) for t in TimeframeRule.objects.order_by("urgency", "state")],
+        "timeframes": [
+            _export_timeframe(t) for t in TimeframeRule.objects.order_by("applies_to", "urgency", "state")
+        ],
         "holidays": [h.date.isoformat() for h in holidays],
         "holiday_names": {h.date.isoformat(): h.name for h in holidays if h.name},
     }
@@ -330,7 +332,10 @@ def _export_plan(plan: Plan) -> dict[str, Any]:
 
 
 def _export_timeframe(rule: TimeframeRule) -> dict[str, Any]:
+    # A request rule is written as before appeals existed, so older exports still compare equal.
+    applies_to = {"applies_to": rule.applies_to} if rule.applies_to != "request" else {}
     return {
+        **applies_to,
         "urgency": rule.urgency,
         "state": rule.state,
         rule.unit: rule.amount,

@@ -139,6 +139,9 @@ TIMEFRAME_MAXIMUMS: dict[str, int] = {
 }
 CLOCKS: dict[str, str] = {"receipt": "From receipt", "complete": "From a complete request"}
 MISSED: dict[str, str] = {"breach": "Breach", "deemed_approved": "Deemed approved"}
+# What a timeframe rule times: a prior-authorization request (the default, and every rule a
+# bundle wrote before appeals existed) or an internal appeal of an adverse determination.
+TIMEFRAME_APPLIES_TO: dict[str, str] = {"request": "Requests", "appeal": "Internal appeals"}
 
 # MP-AD-1623's preamble: an administrative policy statement "does not ensure an authorization or
 # payment of services", and where it and the plan contract conflict, the EOC controls. Said in

@@ -359,6 +359,7 @@ class InformationRequest(models.Model):
 class AttachmentPurpose(models.TextChoices):
     INITIAL = "initial", "With the request"
     PEND_ANSWER = "pend_answer", "Answer to an information request"
+    APPEAL = "appeal", "With an appeal"
 
 
 # The extension a document downloads with, by the content type detected at upload.

@@ -139,6 +139,21 @@ def _attach(
     return added
 
 
+def documents_attach(
+    pa: PriorAuthRequest, *, user: User, uploads: Iterable[Upload], purpose: str
+) -> list[Attachment]:
+    """Return the request's documents for these uploads, storing those it does not hold yet.
+
+    For a service that adds documents to a request it has locked (an appeal's, say), inside its
+    transaction: the same limits as the intake's, and a document already on the request (same
+    digest) is the one returned, not a second copy. Refused (IntakeError) past the limits.
+    """
+    uploads = list(uploads)
+    _attach(pa, user=user, uploads=uploads, purpose=purpose)
+    digests = {upload.sha256 for upload in uploads}
+    return list(pa.attachments.filter(sha256__in=digests))
+
+
 def _locked(request_id: int) -> PriorAuthRequest:
     return (
         PriorAuthRequest.objects.select_for_update(of=("self",))

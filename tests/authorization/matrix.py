@@ -42,6 +42,14 @@ EXPECTED: dict[str, Row] = {
     # The letter: its organization's staff and the review side.
     "letters:letter":                            (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
     "letters:pdf":                               (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
+    # Appeals: the office files from its request; the Appeals queue's physicians (and the
+    # supervisors) decide; the letter goes to the office and the review side that works appeals.
+    "appeals:file":                              (302, 200, 404, 403, 403, 403, 403, 403, 403, 403),
+    "appeals:queue":                             (302, 404, 404, 200, 200, 200, 404, 404, 404, 404),
+    "appeals:review":                            (302, 404, 404, 404, 200, 200, 404, 404, 404, 404),
+    "appeals:document":                          (302, 404, 404, 404, 200, 200, 404, 404, 404, 404),
+    "appeals:letter":                            (302, 200, 404, 404, 200, 200, 404, 404, 404, 404),
+    "appeals:letter_pdf":                        (302, 200, 404, 404, 200, 200, 404, 404, 404, 404),
     "notifications:list":                        (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "notifications:read":                        (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "notifications:read_all":                    (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),

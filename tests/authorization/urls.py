@@ -75,6 +75,10 @@ PK_OBJECTS = {
     "review:assignment_remove": "assignment",
     "privacy:disclosures": "member",
     "privacy:disclosures_export": "member",
+    "appeals:review": "appeal",
+    "appeals:document": "appeal",
+    "appeals:letter": "appeal",
+    "appeals:letter_pdf": "appeal",
 }
 
 
@@ -115,6 +119,8 @@ def _value(pattern: Pattern, kwarg: str, world: World) -> object:
         return world.users["staff_a"].pk
     if kwarg == "pk":
         return _object(world, PK_OBJECTS.get(pattern.name, "decided")).pk
+    if kwarg == "document_pk":
+        return world.attachment.pk
     if kwarg == "information_pk":
         return world.pended.information_requests.first().pk
     if kwarg == "code":

@@ -22,9 +22,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
 
+from priorauth.appeals import services as appeal_services
+from priorauth.appeals.models import Appeal
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.notifications.models import Notification
 from priorauth.pas.services import api_client_create
+from priorauth.policies.models import ReviewQueue
 from priorauth.policies.services import bundle_import
 from priorauth.requests import services
 from priorauth.requests.models import Attachment, PriorAuthRequest
@@ -60,6 +63,7 @@ class World:
     attachment: Attachment
     notification: Notification
     assignment: QueueAssignment
+    appeal: Appeal
 
 
 def _organizations() -> dict[str, ProviderOrganization]:
@@ -124,6 +128,7 @@ def build() -> World:
     QueueAssignment.objects.get_or_create(reviewer=users["supervisor"], queue_id=decided.queue_id)
     _failed_sign_in()
     api_client_create(organization_npi=staff.organization.npi, name="EHR of organization A")
+    appeal = _appealed(staff, decided, users["physician"])
     return World(
         users=users,
         draft=draft,
@@ -132,4 +137,27 @@ def build() -> World:
         attachment=Attachment.objects.get(request=decided),
         notification=Notification.objects.filter(recipient=staff).first() or Notification.objects.first(),
         assignment=QueueAssignment.objects.get(reviewer=users["nurse"], queue_id=decided.queue_id),
+        appeal=appeal,
+    )
+
+
+def _appealed(staff: User, decided: PriorAuthRequest, physician: User) -> Appeal:
+    """Return an appeal of the decided request, upheld by an appeals physician (not a column).
+
+    The matrix's physician, who made the first decision, works the Appeals queue too: they may
+    read the appeal, never decide it.
+    """
+    appeal = appeal_services.appeal_file(
+        user=staff, request_id=decided.pk, member_consents=True, reason="New ECOG assessment."
+    )
+    queue = ReviewQueue.objects.get(code="appeals")
+    QueueAssignment.objects.get_or_create(reviewer=physician, queue=queue)
+    appeals_doc = make_user("appeals_doc", Role.PHYSICIAN_REVIEWER)
+    QueueAssignment.objects.get_or_create(reviewer=appeals_doc, queue=queue)
+    return appeal_services.appeal_decide(
+        user=appeals_doc,
+        appeal_id=appeal.pk,
+        outcome="upheld",
+        rationale="The criteria are still not met.",
+        mismatch_confirmed=True,
     )

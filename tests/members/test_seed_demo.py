@@ -228,8 +228,17 @@ def test_it_assigns_the_demo_nurse_and_physician_to_every_queue_once(plans, queu
     seed()
     seed()
     assigned = set(QueueAssignment.objects.values_list("reviewer__username", "queue__code"))
-    assert assigned == {(user, q.code) for user in ("nurse", "physician") for q in queues}
-    assert QueueAssignment.objects.count() == 4
+    assert assigned == {(user, q.code) for user in ("nurse", "physician", "physician2") for q in queues}
+    assert QueueAssignment.objects.count() == 6
+
+
+def test_only_the_demo_physicians_work_the_appeals_queue(plans, queues):
+    ReviewQueue.objects.create(code="appeals", name="Appeals")
+    seed()
+    working = QueueAssignment.objects.filter(queue__code="appeals").values_list(
+        "reviewer__username", flat=True
+    )
+    assert set(working) == {"physician", "physician2"}
 
 
 def test_it_says_how_many_queues_the_reviewers_work(plans, queues):

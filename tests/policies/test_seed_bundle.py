@@ -114,7 +114,17 @@ def test_its_products_match_the_catalog(bundle):
 def test_its_timeframe_rules_are_the_documented_defaults(bundle):
     text = _shared("timeframes.md").read_text()
     defaults = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
-    assert bundle["timeframes"] == defaults
+    requests = [rule for rule in bundle["timeframes"] if rule.get("applies_to", "request") == "request"]
+    assert requests == defaults
+
+
+def test_its_appeal_rules_are_the_federal_floor(bundle):
+    appeals = {rule["urgency"]: rule for rule in bundle["timeframes"] if rule.get("applies_to") == "appeal"}
+    assert appeals["expedited"]["hours"] == 72 and "2560.503-1(i)(2)(i)" in appeals["expedited"]["source"]
+    assert (
+        appeals["standard"]["calendar_days"] == 30 and "2560.503-1(i)(2)(ii)" in appeals["standard"]["source"]
+    )
+    assert {"code": "appeals", "name": "Appeals"} in bundle["queues"]
 
 
 def test_its_plans_queues_and_routing_hang_together(bundle):

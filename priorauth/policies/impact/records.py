@@ -65,6 +65,9 @@ def routing_changes(form: BaseModelForm, formsets: Formsets) -> list[Change]:
 
 def timeframe_changes(form: BaseModelForm, formsets: Formsets) -> list[Change]:
     saved: TimeframeRule | None = _saved(form)
+    # An appeal rule times no request: it changes no routing decision to preview.
+    if form.instance.applies_to != "request" or (saved is not None and saved.applies_to != "request"):
+        return []
     return [(saved and selectors.timeframe_record(saved), selectors.timeframe_record(form.instance))]
 
 
