@@ -352,6 +352,23 @@ def _routed(
     return Decision("routed", routing_key, queue, governing, criteria, due_at, rule, tuple(trace))
 
 
+def _unhandled(facts: RequestFacts, snapshot: Snapshot) -> Decision:
+    """Return triage for a service no product record or therapy category names (section A).
+
+    An electronic request may name any code; a person must then decide what it is, with the
+    same due time as any request of its urgency.
+    """
+    case = _case(replace(facts, hcpcs=None, category=STEM_CELL_TRANSPLANT), snapshot)
+    case = replace(case, category="")
+    step = TraceStep(
+        "service",
+        f"The service {facts.unhandled_service} is not a product or therapy these records handle; "
+        "sent to triage",
+        "MP-AD-1623 A (applies to)",
+    )
+    return _routed(case, "triage", None, None, [step])
+
+
 def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
     """Return the routing decision for a request, with one trace entry per step taken.
 
@@ -359,6 +376,8 @@ def decide(facts: RequestFacts, snapshot: Snapshot) -> Decision:
     service, a routing key with no routing table entry, or no timeframe rule. Diagnoses are
     never read: the decision is the same for any diagnosis (MHPAEA parity).
     """
+    if facts.unhandled_service:
+        return _unhandled(facts, snapshot)
     case = _case(facts, snapshot)
     governing, step = _governing_policy(case)
     trace = [step]

@@ -32,6 +32,8 @@ class RequestFacts:
     urgency: str
     date_of_service: datetime.date
     received_at: datetime.datetime
+    # A service code the records do not handle (an EHR's unknown code): triage, saying which.
+    unhandled_service: str = ""
 
 
 @dataclass(frozen=True)

@@ -208,9 +208,11 @@ def request_save_draft(
     return pa
 
 
-def _facts(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.RequestFacts:
+def _facts(
+    pa: PriorAuthRequest, received_at: datetime.datetime, unhandled_service: str = ""
+) -> deferral.RequestFacts:
     member = pa.member
-    if pa.date_of_service is None or (pa.product is None and not pa.category):
+    if pa.date_of_service is None or (pa.product is None and not pa.category and not unhandled_service):
         raise IntakeError(
             "The date of service and the therapy are needed before the request can be submitted."
         )
@@ -224,6 +226,7 @@ def _facts(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Req
         urgency=pa.urgency,
         date_of_service=pa.date_of_service,
         received_at=received_at,
+        unhandled_service=unhandled_service,
     )
 
 
@@ -259,10 +262,12 @@ def _store_decision(
         pa.criteria_policy_effective = decision.criteria.effective
 
 
-def _route(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Decision:
+def _route(
+    pa: PriorAuthRequest, received_at: datetime.datetime, unhandled_service: str = ""
+) -> deferral.Decision:
     try:
         snapshot = policy_snapshot()
-        decision = deferral.decide(_facts(pa, received_at), snapshot)
+        decision = deferral.decide(_facts(pa, received_at, unhandled_service), snapshot)
         _store_decision(pa, decision, snapshot, received_at)
     except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
         raise IntakeError(
@@ -274,8 +279,12 @@ def _route(pa: PriorAuthRequest, received_at: datetime.datetime) -> deferral.Dec
 
 @retry_when_connection_lost
 @transaction.atomic
-def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthRequest:
+def request_submit(
+    *, user: User, request_id: int, attested: bool, unhandled_service: str = ""
+) -> PriorAuthRequest:
     """Return the submitted request, routed at once; a request already submitted is returned unchanged.
+
+    `unhandled_service` names a service code no record handles (sent by an EHR): triage.
 
     The draft row is locked, so two submits of the same draft (double click, resent form)
     route it once: the second finds it no longer a draft and returns it as it is. Raises
@@ -287,7 +296,7 @@ def request_submit(*, user: User, request_id: int, attested: bool) -> PriorAuthR
     if not attested:
         raise IntakeError("Please confirm that the information is accurate before submitting.")
     now = timezone.now()
-    decision = _route(pa, now)
+    decision = _route(pa, now, unhandled_service)
     pa.number = pa.number_for(now)
     pa.received_at = pa.submitted_at = pa.routed_at = now
     pa.attested_by, pa.attested_at = user, now
