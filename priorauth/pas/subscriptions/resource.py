@@ -98,11 +98,11 @@ def _filter(criteria: Any) -> str:
 def _payload_content(payload: Any) -> None:
     extensions = payload.get("extension") if isinstance(payload, dict) else None
     for ext in extensions or []:
-        if isinstance(ext, dict) and ext.get("url") == PAYLOAD_CONTENT:
-            if ext.get("valueCode") != "full-resource":
-                raise SubscriptionInvalid(
-                    "Subscription.channel._payload.extension", "only full-resource notifications are sent"
-                )
+        wanted = ext.get("valueCode") if isinstance(ext, dict) and ext.get("url") == PAYLOAD_CONTENT else None
+        if wanted not in (None, "full-resource"):
+            raise SubscriptionInvalid(
+                "Subscription.channel._payload.extension", "only full-resource notifications are sent"
+            )
 
 
 def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
