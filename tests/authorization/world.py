@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.notifications.models import Notification
+from priorauth.pas.services import api_client_create
+from priorauth.pas.subscriptions.models import Subscription
 from priorauth.policies.services import bundle_import
 from priorauth.requests import services
 from priorauth.requests.models import Attachment, PriorAuthRequest
@@ -59,6 +61,7 @@ class World:
     attachment: Attachment
     notification: Notification
     assignment: QueueAssignment
+    subscription: Subscription
 
 
 def _organizations() -> dict[str, ProviderOrganization]:
@@ -122,6 +125,10 @@ def build() -> World:
     determination_record(user=users["physician"], request_id=decided.pk, **denial())
     QueueAssignment.objects.get_or_create(reviewer=users["supervisor"], queue_id=decided.queue_id)
     _failed_sign_in()
+    ehr = api_client_create(organization_npi=staff.organization.npi, name="EHR of organization A").client
+    subscription = Subscription.objects.create(
+        api_client=ehr, status="active", endpoint="https://ehr.example.org/notify", org_identifier="-"
+    )
     return World(
         users=users,
         draft=draft,
@@ -130,4 +137,5 @@ def build() -> World:
         attachment=Attachment.objects.get(request=decided),
         notification=Notification.objects.filter(recipient=staff).first() or Notification.objects.first(),
         assignment=QueueAssignment.objects.get(reviewer=users["nurse"], queue_id=decided.queue_id),
+        subscription=subscription,
     )
