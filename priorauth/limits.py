@@ -35,6 +35,8 @@ MEMBER_ID = 30
 DOCUMENT_BYTES = 20 * 1024 * 1024
 DOCUMENTS_PER_REQUEST = 25
 REQUEST_DOCUMENT_BYTES = 100 * 1024 * 1024
+# A PAS Bundle posted to the FHIR API, its base64 documents included (a third larger than the files).
+PAS_BUNDLE_BYTES = 40 * 1024 * 1024
 # What opening a document may cost: a PDF's pages and its streams once decompressed; an image's pixels.
 PDF_PAGES = 2_000
 PDF_OBJECTS = 200_000

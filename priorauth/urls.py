@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("priorauth.accounts.urls")),
     path("admin/", admin.site.urls),
     path("oauth/", include("priorauth.pas.urls")),
+    path("fhir/", include("priorauth.pas.fhir_urls")),
     path("fhir/", include("priorauth.pas.subscriptions.urls")),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),

@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     ADMIN_REQUEST = "admin_request", "Admin: request"
     ACCESS_LOG = "access_log", "PHI access log"
     DISCLOSURES = "disclosures", "Accounting of disclosures"
+    # An answer of the PAS API (issue 10) carrying the request and its member, read by an EHR.
+    PAS_ANSWER = "pas_answer", "API answer (Da Vinci PAS)"
 
 
 class Action(models.TextChoices):

@@ -11,12 +11,15 @@ JSON it was parsed from (`claim`), which keeps those readers pure and easy to te
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from fhirclient.models.bundle import Bundle
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 
 FHIR_JSON = "application/fhir+json"
+MISSING = re.compile(r'Non-optional property "(\w+)"')
+REPR = re.compile(r" on <[^>]*>|<class '[^']*'>")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class BadInput(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.diagnostics)
         self.problem = problem
+
+    @classmethod
+    def over_limit(cls, limit: int) -> BadInput:
+        return cls(Problem("Bundle", f"the body is larger than {limit // 1048576} MB, the most accepted"))
 
 
 def loads(body: bytes) -> object:
@@ -59,7 +66,11 @@ def _path(error: FHIRValidationError, prefix: str) -> tuple[str, str]:
         if not current.errors:
             return ".".join(parts), "not valid FHIR R4"
         current = current.errors[0]
-    return ".".join(parts), str(current).split("\n")[0][:300]
+    message = str(current).split("\n")[0]
+    if missing := MISSING.search(message):
+        return ".".join([*parts, missing.group(1)]), "is required and missing"
+    # fhirclient's messages name its Python classes and objects: keep the words, not the reprs.
+    return ".".join(parts), REPR.sub("", message)[:300]
 
 
 def parse_bundle(data: object) -> Bundle:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
-from priorauth.members.models import ProviderOrganization, User
+from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.pas.models import ApiClient
 
 
@@ -65,3 +65,30 @@ def api_client_revoke(*, client: ApiClient, user: User | None = None) -> ApiClie
         application.save(update_fields=["client_secret"])
         AccessToken.objects.filter(application=application).delete()
     return client
+
+
+def api_client_user(client: ApiClient) -> User:
+    """Return the client's service user (created the first time): who its requests are submitted by.
+
+    An account of the client's organization's staff that cannot sign in (inactive, no usable
+    password), named after the client, so pages, notices and the member lookup's limits treat
+    an API request as a web one.
+    """
+    if client.service_user_id is not None:
+        return client.service_user
+    with transaction.atomic():
+        client = ApiClient.objects.select_for_update().select_related("service_user").get(pk=client.pk)
+        if client.service_user is None:
+            user = User(
+                username=f"pas-client-{client.pk}",
+                first_name=client.name[:150],
+                last_name="(EHR, Da Vinci PAS)",
+                role=Role.PROVIDER_STAFF,
+                organization=client.organization,
+                is_active=False,
+            )
+            user.set_unusable_password()
+            user.save()
+            client.service_user = user
+            client.save(update_fields=["service_user"])
+    return client.service_user

@@ -416,3 +416,40 @@ def request_answer_information(
     )
     notify_request_event(request=pa, event=NotificationEvent.INFORMATION_RECEIVED, actor=user)
     return pa
+
+
+# What an EHR's update (Da Vinci PAS, Claim.related) may change on an open request: the facts
+# a reviewer reads, not those it was routed by (the reviewer moves it if the service changed).
+EHR_UPDATABLE_FIELDS = frozenset({"diagnoses", "clinical_summary", "expedited_statement"})
+
+
+@attachment_storage.atomic_removing_files_on_failure
+def request_update_by_ehr(
+    *, user: User, request_id: int, details: Mapping[str, Any], uploads: Iterable[Upload] = (), reason: str
+) -> PriorAuthRequest:
+    """Return the open request with the EHR's update applied and recorded (UPDATED_BY_EHR).
+
+    Only a request still waiting for a determination changes; its history stays: the event
+    says what changed. Raises IntakeError when it is decided, withdrawn or the details are refused.
+    """
+    pa = _locked(request_id)
+    if pa.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED):
+        raise IntakeError(f"Request {pa} is {pa.get_status_display().lower()} and can no longer be updated.")
+    unknown = set(details) - EHR_UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not fields an EHR updates: {', '.join(sorted(unknown))}")
+    if problems := validation.details_problems(details):
+        raise IntakeError(" ".join(problems))
+    for name, value in details.items():
+        setattr(pa, name, value)
+    pa.save()
+    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    _event(
+        pa,
+        actor=user,
+        kind=EventKind.UPDATED_BY_EHR,
+        from_status=pa.status,
+        to_status=pa.status,
+        reason=reason,
+    )
+    return pa

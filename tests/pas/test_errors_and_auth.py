@@ -1,0 +1,155 @@
+"""Bad input, bad tokens, another organization: an OperationOutcome naming the path, nothing written."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from oauth2_provider.models import AccessToken
+
+from priorauth.pas.services import api_client_create, api_client_revoke
+from priorauth.requests.models import PriorAuthRequest
+from tests.pas.bundles import EMPTY_ENTRY_BUNDLE, submit_bundle
+from tests.pas.conftest import INQUIRE, SUBMIT, token_for
+
+
+def _diagnostics(answer) -> str:
+    body = answer.json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert answer["Content-Type"] == "application/fhir+json"
+    return body["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize("url", [SUBMIT, INQUIRE])
+def test_it_answers_the_empty_entry_bundle_with_a_400_operation_outcome(ehr, url):
+    answer = ehr.post(url, EMPTY_ENTRY_BUNDLE)
+    assert answer.status_code == 400
+    assert _diagnostics(answer).startswith("Bundle.entry")
+
+
+def _claim_without(field: str, member) -> dict:
+    bundle = submit_bundle(member_id=member.member_id)
+    del bundle["entry"][0]["resource"][field]
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (lambda m: None, "Bundle"),
+        (lambda m: {"resourceType": "Patient"}, "Bundle"),
+        (
+            lambda m: {
+                **submit_bundle(member_id=m.member_id),
+                "entry": submit_bundle(member_id=m.member_id)["entry"][1:],
+            },
+            "Bundle.entry[0]",
+        ),
+        (lambda m: _claim_without("patient", m), "Bundle.entry[0].resource.patient"),
+        (lambda m: _claim_without("provider", m), "Bundle.entry[0].resource.provider"),
+        (lambda m: _claim_without("insurer", m), "Claim.insurer"),
+        (lambda m: _claim_without("item", m), "Claim.item"),
+        (
+            lambda m: {
+                **submit_bundle(member_id=m.member_id),
+                "entry": submit_bundle(member_id=m.member_id)["entry"][:2],
+            },
+            "Claim.insurer",
+        ),
+        (lambda m: submit_bundle(member_id=m.member_id, diagnoses=("Z99.999",)), "Claim.diagnosis[0]"),
+    ],
+)
+def test_it_refuses_bad_bundles_naming_the_path_and_writes_nothing(ehr, member, mutate, path):
+    body = mutate(member)
+    answer = ehr.post(SUBMIT, body, raw=b"not json" if body is None else None)
+    assert answer.status_code == 400
+    assert _diagnostics(answer).startswith(path)
+    assert not PriorAuthRequest.objects.exists()
+
+
+def test_it_names_a_wrong_type_by_its_path(ehr, member):
+    bundle = submit_bundle(member_id=member.member_id)
+    bundle["entry"][0]["resource"]["item"][0]["sequence"] = "one"
+    assert _diagnostics(ehr.submit(bundle)).startswith("Bundle.entry[0].resource.item[0].sequence")
+
+
+def test_it_refuses_a_body_over_the_limit(ehr, settings, monkeypatch):
+    monkeypatch.setattr("priorauth.limits.PAS_BUNDLE_BYTES", 1000)
+    answer = ehr.post(SUBMIT, None, raw=b"{" + b" " * 2000 + b"}")
+    assert answer.status_code == 400 and "larger than" in _diagnostics(answer)
+
+
+def test_it_refuses_another_organizations_provider_with_403(ehr, member, other_organization):
+    answer = ehr.submit(submit_bundle(member_id=member.member_id, npi=other_organization.npi))
+    assert answer.status_code == 403
+    assert "Claim.provider" in _diagnostics(answer)
+    assert not PriorAuthRequest.objects.exists()
+
+
+@pytest.mark.parametrize("url", [SUBMIT, INQUIRE])
+def test_it_answers_401_without_a_token_or_with_a_bad_one(client, seed, url):
+    assert client.post(url, "{}", content_type="application/fhir+json").status_code == 401
+    bad = client.post(url, "{}", content_type="application/fhir+json", HTTP_AUTHORIZATION="Bearer nope")
+    assert bad.status_code == 401 and bad["WWW-Authenticate"] == "Bearer"
+    assert _diagnostics(bad)
+
+
+def test_it_answers_get_on_an_operation_with_405(ehr):
+    assert ehr.client.get(SUBMIT).status_code == 405
+
+
+def test_the_token_answer_has_the_contracted_shape(client, registered):
+    answer = client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "client_credentials",
+            "client_id": registered.client.client_id,
+            "client_secret": registered.client_secret,
+        },
+    )
+    body = answer.json()
+    assert body["token_type"] == "Bearer" and body["access_token"] and body["expires_in"] > 0
+
+
+def test_it_refuses_an_expired_token(ehr, member):
+    AccessToken.objects.filter(token=ehr.token).update(expires=timezone.now() - datetime.timedelta(seconds=1))
+    assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 401
+
+
+def test_a_revoked_client_is_refused_and_gets_no_new_token(ehr, member, client, registered):
+    api_client_revoke(client=registered.client)
+    assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 401
+    answer = client.post(
+        "/oauth/token/",
+        {
+            "grant_type": "client_credentials",
+            "client_id": registered.client.client_id,
+            "client_secret": registered.client_secret,
+        },
+    )
+    assert answer.status_code == 401
+
+
+def test_the_token_endpoint_takes_http_basic(client, organization):
+    import base64
+
+    made = api_client_create(organization_npi=organization.npi, name="Basic EHR")
+    credentials = base64.b64encode(f"{made.client.client_id}:{made.client_secret}".encode()).decode()
+    answer = client.post(
+        "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {credentials}"
+    )
+    assert answer.status_code == 200 and answer.json()["token_type"] == "Bearer"
+    assert token_for(client, made.client.client_id, made.client_secret)
+
+
+def test_the_metadata_names_the_operations_and_the_token_url(client):
+    answer = client.get("/fhir/metadata")
+    body = answer.json()
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/fhir+json"
+    rest = body["rest"][0]
+    claim = next(r for r in rest["resource"] if r["type"] == "Claim")
+    assert {o["name"] for o in claim["operation"]} == {"submit", "inquire"}
+    subscription = next(r for r in rest["resource"] if r["type"] == "Subscription")
+    assert {i["code"] for i in subscription["interaction"]} == {"create", "read", "delete"}
+    assert rest["security"]["extension"][0]["extension"][0]["valueUri"].endswith("/oauth/token/")
