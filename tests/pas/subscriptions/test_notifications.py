@@ -21,9 +21,10 @@ from priorauth.pas.subscriptions.models import Subscription
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.review import services as review
 from priorauth.review.determinations import determination_record
-from tests.pas.subscriptions.conftest import NOTIFY_TOKEN, subscribe, subscription_resource
+from tests.pas.bundles import submit_bundle
+from tests.pas.subscriptions.conftest import NOTIFY_TOKEN, api, subscribe, subscription_resource
 from tests.pas.subscriptions.listener import focus_bundle, review_action_codes
-from tests.review.world import MONDAY, claimed, denial, seed, submitted  # noqa: F401 (fixture)
+from tests.review.world import MONDAY, claimed, denial, member_in, seed, submitted  # noqa: F401 (fixture)
 
 QUESTION = "Please send the latest PET-CT report."
 
@@ -197,3 +198,25 @@ def test_it_tells_a_deleted_subscription_nothing(
     # Written before the subscription was switched off: refused at send time, never retried.
     assert delivery.notification_deliver(notification_id=row.pk).state == "failed"
     assert listener.notifications() == []
+
+
+def test_it_runs_the_pended_workflow_from_submit_to_the_notification(
+    clock, ehr, organization, provider_staff, nurse, subscribed, listener, django_capture_on_commit_callbacks
+):
+    """Inferno's pended workflow: `$submit` answers A4, then the notification carries the pend."""
+    member_in("OH")
+    bundle = submit_bundle(member_id="OH2000001", npi=organization.npi, claim_id="PEND-1")
+    answer = api(ehr[1]).post("/fhir/Claim/$submit", bundle, content_type="application/fhir+json")
+    assert answer.status_code == 200, answer.content
+    assert review_action_codes(answer.json()) == ["A4"]
+    pa = claimed(nurse, PriorAuthRequest.objects.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        pend(nurse, pa)
+    (received,) = listener.wait_for(1)
+    response = focus_bundle(received.body)
+    assert review_action_codes(response) == ["A4"]
+    kinds = [entry["resource"]["resourceType"] for entry in response["entry"]]
+    assert kinds[0] == "ClaimResponse" and "CommunicationRequest" in kinds
+    # The answer echoes the request's own resources, with the fullUrls the EHR gave them.
+    patient_url = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient_url in [entry["fullUrl"] for entry in response["entry"]]
