@@ -22,6 +22,8 @@ _POLICY_RECORDS = [
     ("policies", "holiday"),
     ("members", "plan"),
     ("review", "queueassignment"),
+    # The EHRs' API clients (Da Vinci PAS): registered and revoked, never deleted.
+    ("pas", "apiclient"),
 ]
 
 # Members and their coverage are health information: the enrollment administrator keeps them,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
@@ -10,6 +14,9 @@ from oauth2_provider.models import (
     get_id_token_model,
     get_refresh_token_model,
 )
+
+from priorauth.pas.models import ApiClient
+from priorauth.pas.services import ApiClientError, api_client_create, api_client_revoke
 
 # django-oauth-toolkit's own pages would let a superuser make an application with no
 # organization, or read live tokens: API clients are managed as ApiClient records instead.
@@ -22,3 +29,67 @@ for model in (
 ):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+class ApiClientAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ["organization", "name"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Register an EHR (the secret is shown once, on the page after "Save") and revoke clients."""
+
+    list_display = ["name", "organization", "client_id", "created_at", "revoked_at"]
+    list_filter = ["organization"]
+    actions = ["revoke"]
+    readonly_fields = [
+        "name",
+        "organization",
+        "client_id",
+        "created_at",
+        "created_by",
+        "revoked_at",
+        "revoked_by",
+    ]
+
+    def get_form(
+        self, request: HttpRequest, obj: ApiClient | None = None, **kwargs: object
+    ) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = ApiClientAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[str]:
+        return self.readonly_fields if obj is not None else ["organization", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiClient | None = None) -> bool:
+        # An API client stays on record (its submissions name it): revoke it instead.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            return
+        try:
+            registered = api_client_create(
+                organization_npi=obj.organization.npi, name=obj.name, user=request.user
+            )
+        except ApiClientError as error:
+            raise ValidationError(error.message) from None
+        obj.pk, obj.application_id = registered.client.pk, registered.client.application_id
+        obj.created_at = registered.client.created_at
+        messages.warning(
+            request,
+            f"Give these to the EHR's administrators now; the secret is not shown again. "
+            f"client_id: {registered.client.client_id}  client_secret: {registered.client_secret}",
+        )
+
+    @admin.action(description="Revoke the selected API clients (their tokens stop working at once)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            api_client_revoke(client=client, user=request.user)
+        self.message_user(request, f"{queryset.count()} API client(s) revoked.")

@@ -78,6 +78,12 @@ EXPECTED: dict[str, Row] = {
     # The PAS subscriptions: a bearer token of an API client, never a session (401 for everyone).
     "fhir_subscriptions:create":                 (401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
     "fhir_subscriptions:detail":                 (401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
+    # The FHIR API (Da Vinci PAS): metadata for anyone; the operations take a POST with a bearer token.
+    "fhir:metadata":                             (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "fhir:submit":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    "fhir:inquire":                              (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # API clients are revoked, never deleted.
+    "admin:pas_apiclient_delete":                (*NOT_STAFF,                   403, 403, 302, 403),
     # The admin site's own pages.
     "admin:index":                               (*NOT_STAFF,                   200, 200, 302, 200),
     "admin:login":                               (200, 200, 200, 200, 200, 200, 302, 302, 200, 302),
@@ -128,6 +134,7 @@ ADMIN_MODELS: dict[str, Row] = {
     "policies.holiday":                          (*NOT_STAFF,                   200, 403, 302, 200),
     "members.plan":                              (*NOT_STAFF,                   200, 403, 302, 200),
     "review.queueassignment":                    (*NOT_STAFF,                   200, 403, 302, 200),
+    "pas.apiclient":                             (*NOT_STAFF,                   200, 403, 302, 200),
     "members.member":                            (*NOT_STAFF,                   403, 200, 302, 200),
     "members.user":                              (*NOT_STAFF,                   403, 403, 302, 200),
     "members.providerorganization":              (*NOT_STAFF,                   403, 403, 302, 200),

@@ -1,0 +1,168 @@
+"""After $submit: decisions in the answer ($inquire), resends, updates and cancels (the Inferno checks)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from priorauth.pas.answer import response_bundle
+from priorauth.pas.models import PasSubmission
+from priorauth.pas.profile_rules import response_problems, review_action_codes
+from priorauth.requests.models import EventKind, PriorAuthRequest, Status
+from priorauth.review import services as review
+from priorauth.review.determinations import determination_record
+from tests.pas.bundles import CPT, HCPCS, inquiry_bundle, submit_bundle
+from tests.review.world import approval, claimed, denial
+
+
+def _claim_response(bundle: dict) -> dict:
+    assert response_problems(bundle) == []
+    return bundle["entry"][0]["resource"]
+
+
+def _codes(bundle: dict) -> list[list[str]]:
+    return [review_action_codes(item) for item in _claim_response(bundle)["item"]]
+
+
+def test_a_resend_gets_the_same_answer_and_creates_nothing(ehr, member):
+    bundle = submit_bundle(member_id=member.member_id)
+    first = ehr.submit(bundle).json()
+    again = ehr.submit(bundle).json()
+    assert PriorAuthRequest.objects.count() == 1 and PasSubmission.objects.count() == 1
+    assert _claim_response(again)["preAuthRef"] == _claim_response(first)["preAuthRef"]
+    assert _codes(again) == _codes(first) == [["A4"]]
+
+
+def test_the_same_identifier_for_a_different_claim_is_refused(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    answer = ehr.submit(submit_bundle(member_id=member.member_id, diagnoses=("C83.31",)))
+    assert answer.status_code == 400 and "Claim.identifier" in answer.json()["issue"][0]["diagnostics"]
+
+
+def test_an_approval_answers_a1_with_the_authorized_period(ehr, member, physician):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    pa = claimed(physician, PriorAuthRequest.objects.get())
+    determination_record(user=physician, request_id=pa.pk, **approval())
+    claim_response = _claim_response(response_bundle(PriorAuthRequest.objects.get()))
+    assert _codes(response_bundle(PriorAuthRequest.objects.get())) == [["A1"]]
+    assert claim_response["preAuthPeriod"] == {"start": "2027-01-15", "end": "2027-02-14"}
+
+
+def test_a_denial_answers_a3_with_the_reason_through_inquire(ehr, member, physician):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    pa = claimed(physician, PriorAuthRequest.objects.get())
+    determination_record(user=physician, request_id=pa.pk, **denial())
+    answer = ehr.inquire(inquiry_bundle(member_id=member.member_id))
+    assert answer.status_code == 200
+    parameters = answer.json()
+    assert parameters["resourceType"] == "Parameters"
+    (returned,) = [p["resource"] for p in parameters["parameter"] if p["name"] == "return"]
+    assert _codes(returned) == [["A3"]]
+    assert "ECOG" in _claim_response(returned)["processNote"][0]["text"]
+
+
+def test_a_modification_answers_a6_with_add_item(ehr, member, physician):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    pa = claimed(physician, PriorAuthRequest.objects.get())
+    determination_record(
+        user=physician,
+        request_id=pa.pk,
+        **denial(outcome="modified", **{k: v for k, v in approval().items() if k != "outcome"}),
+    )
+    claim_response = _claim_response(response_bundle(PriorAuthRequest.objects.get()))
+    assert [review_action_codes(i) for i in claim_response["item"]] == [["A6"]]
+    assert claim_response["addItem"][0]["itemSequence"] == [1]
+
+
+def test_a_pend_answers_a4_with_a_communication_request(ehr, member, nurse):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    pa = claimed(nurse, PriorAuthRequest.objects.get())
+    review.review_pend(
+        user=nurse,
+        request_id=pa.pk,
+        needed="The latest PET-CT report.",
+        respond_by=timezone.now() + datetime.timedelta(days=60),
+    )
+    bundle = response_bundle(PriorAuthRequest.objects.get())
+    claim_response = _claim_response(bundle)
+    assert _codes(bundle) == [["A4"]]
+    (reference,) = claim_response["communicationRequest"]
+    (entry,) = [e for e in bundle["entry"] if e["fullUrl"] == reference["reference"]]
+    assert entry["resource"]["payload"][0]["contentString"] == "The latest PET-CT report."
+
+
+def test_inquire_finds_nothing_of_another_member_or_birth_date(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    answer = ehr.inquire(inquiry_bundle(member_id=member.member_id, birth_date="1970-01-01"))
+    assert answer.status_code == 200 and answer.json() == {"resourceType": "Parameters", "parameter": []}
+
+
+def test_inquire_never_finds_another_organizations_request(ehr, member, other_organization):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    PriorAuthRequest.objects.update(organization=other_organization)
+    answer = ehr.inquire(inquiry_bundle(member_id=member.member_id))
+    assert answer.json()["parameter"] == []
+
+
+def test_an_update_adds_an_item_echoes_every_sequence_and_keeps_history(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    items = [(HCPCS, "Q2041"), (CPT, "0540T")]
+    update = submit_bundle(
+        member_id=member.member_id,
+        claim_id="CART-0002",
+        related_claim_id="CART-0001",
+        items=items,
+        diagnoses=("C83.30", "C83.31"),
+    )
+    answer = ehr.submit(update)
+    assert answer.status_code == 200
+    claim_response = _claim_response(answer.json())
+    assert [item["itemSequence"] for item in claim_response["item"]] == [1, 2]
+    pa = PriorAuthRequest.objects.get()
+    assert pa.diagnoses == ["C83.30", "C83.31"]
+    event = pa.events.get(kind=EventKind.UPDATED_BY_EHR)
+    assert "item 2 (0540T) added" in event.reason
+
+
+def test_an_item_cancel_answers_c_for_that_item(ehr, member):
+    items = [(HCPCS, "Q2041"), (CPT, "0540T")]
+    ehr.submit(submit_bundle(member_id=member.member_id, items=items))
+    update = submit_bundle(
+        member_id=member.member_id,
+        claim_id="CART-0002",
+        related_claim_id="CART-0001",
+        items=items,
+        cancel=(2,),
+    )
+    assert _codes(ehr.submit(update).json()) == [["A4"], ["C"]]
+    assert PriorAuthRequest.objects.get().status == Status.IN_REVIEW
+
+
+def test_a_whole_cancel_withdraws_the_request(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    cancel = submit_bundle(
+        member_id=member.member_id, claim_id="CART-0003", related_claim_id="CART-0001", cancel=(1,)
+    )
+    assert _codes(ehr.submit(cancel).json()) == [["C"]]
+    pa = PriorAuthRequest.objects.get()
+    assert pa.status == Status.WITHDRAWN
+    assert pa.events.filter(kind=EventKind.WITHDRAWN).exists()
+
+
+def test_an_update_of_a_decided_request_is_refused(ehr, member, physician):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    pa = claimed(physician, PriorAuthRequest.objects.get())
+    determination_record(user=physician, request_id=pa.pk, **denial())
+    update = submit_bundle(member_id=member.member_id, claim_id="CART-0002", related_claim_id="CART-0001")
+    answer = ehr.submit(update)
+    assert answer.status_code == 422
+    assert PasSubmission.objects.count() == 1
+
+
+def test_a_web_request_has_an_answer_too(provider_staff, member):
+    from tests.review.world import submitted
+
+    pa = submitted(provider_staff, "OH")
+    assert _codes(response_bundle(pa)) == [["A4"]]
+    assert datetime.date.fromisoformat(pa.date_of_service.isoformat())
