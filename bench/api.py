@@ -302,7 +302,7 @@ def phases(world: World) -> Phases:
                 reset_queries()
                 with CaptureQueriesContext(connection) as captured:
                     began = time.perf_counter()
-                    answer = client.post(SUBMIT, body, content_type="application/fhir+json")
+                    answer = client.post(SUBMIT, body, content_type="application/fhir+json", secure=True)
                     total += (time.perf_counter() - began) * 1000
                 assert answer.status_code == 200, answer.content[:300]
                 calls += 1
@@ -328,8 +328,10 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
     """Return the result lines: throughput beside the ceiling, latency, the targets, where the time goes."""
     share = submit.throughput / ceiling.throughput if ceiling.throughput else 0.0
     p99 = submit.percentile(99)
+    calls = len(submit.latencies_ms) + sum(submit.errors.values())
+    p99_ok = p99 < P99_TARGET_MS and bool(submit.latencies_ms)
     lines = [
-        f"gunicorn {workers} workers x {threads} threads (gthread), {len(submit.latencies_ms) + sum(submit.errors.values())} "
+        f"gunicorn {workers} workers x {threads} threads (gthread), {calls} "
         f"$submit calls from {CLIENTS} concurrent clients, 127.0.0.1",
         f"{'':34}{'calls/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  errors",
     ]
@@ -339,7 +341,7 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
             f"{max(run.latencies_ms, default=0):9.1f}  {run.errors or 'none'}"
         )
     lines += [
-        f"p99 under {P99_TARGET_MS:.0f} ms: {p99:.0f} ms {'ok' if p99 < P99_TARGET_MS and submit.latencies_ms else 'MISS'}",
+        f"p99 under {P99_TARGET_MS:.0f} ms: {p99:.0f} ms {'ok' if p99_ok else 'MISS'}",
         f"throughput at least {SHARE_OF_CEILING} of the ceiling: {share:.2f} "
         f"{'ok' if share >= SHARE_OF_CEILING else 'MISS'}",
         f"errors: {sum(submit.errors.values())} {'ok' if not submit.errors else 'MISS'}",
@@ -352,9 +354,8 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
         accounted += ms
         lines.append(f"  {phase:56}{ms:8.1f} ms {ms / spent.total_ms:6.0%}")
     rest = spent.total_ms - accounted
-    lines.append(
-        f"  {'the rest (middleware, PasSubmission row, JSON out)':56}{rest:8.1f} ms {rest / spent.total_ms:6.0%}"
-    )
+    rest_name = "the rest (middleware, PasSubmission row, JSON out)"
+    lines.append(f"  {rest_name:56}{rest:8.1f} ms {rest / spent.total_ms:6.0%}")
     return lines
 
 
