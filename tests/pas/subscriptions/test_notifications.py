@@ -20,7 +20,7 @@ from priorauth.pas.models import ApiClient, PasSubmission
 from priorauth.pas.subscriptions.models import Subscription
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.review import services as review
-from priorauth.review.determinations import determination_record
+from priorauth.review.determinations import deemed_approvals_record, determination_record
 from tests.pas.bundles import submit_bundle
 from tests.pas.subscriptions.conftest import NOTIFY_TOKEN, api, subscribe, subscription_resource
 from tests.pas.subscriptions.listener import focus_bundle, review_action_codes
@@ -35,9 +35,9 @@ def clock():
         yield traveller
 
 
-def submitted_by(client: ApiClient, staff) -> PriorAuthRequest:
+def submitted_by(client: ApiClient, staff, state: str = "OH") -> PriorAuthRequest:
     """Return a request submitted now and recorded as the API client's (as `$submit` records it)."""
-    pa = submitted(staff, "OH")
+    pa = submitted(staff, state)
     PasSubmission.objects.create(
         request=pa,
         api_client=client,
@@ -107,6 +107,18 @@ def test_it_notifies_a_denial_with_a3_and_the_reason(
     assert any(denial()["reason"] in note["text"] for note in notes)
     parameters = {p["name"]: p for p in received.body["entry"][0]["resource"]["parameter"]}
     assert parameters["events-since-subscription-start"]["valueString"] == "1"
+
+
+def test_it_notifies_an_approval_by_operation_of_law_with_a1(
+    clock, ehr, provider_staff, subscribed, listener, django_capture_on_commit_callbacks
+):
+    pa = submitted_by(ehr[0], provider_staff, "GA")  # Georgia: approved when its 7 days pass
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deemed_approvals_record(now=MONDAY + days(7)) == 1
+    (received,) = listener.wait_for(1)
+    assert review_action_codes(focus_bundle(received.body)) == ["A1"]
+    assert [row.event for row in hook_rows()] == [Event.DETERMINED]
+    assert hook_rows()[0].request_id == pa.pk
 
 
 def test_it_writes_the_row_in_the_decisions_transaction_and_nothing_when_it_rolls_back(
