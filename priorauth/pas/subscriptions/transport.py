@@ -17,7 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from priorauth.audit.models import Kind
+from priorauth.audit.services import phi_read
 from priorauth.notifications.channels import DeliveryError
+from priorauth.pas.answer import response_bundle
+from priorauth.pas.services import api_client_user
 from priorauth.pas.subscriptions import notices
 from priorauth.pas.subscriptions.models import Status, Subscription
 from priorauth.pas.subscriptions.resource import FHIR_JSON, header_pairs
@@ -60,17 +64,22 @@ def send_notification(notification: Any) -> None:
     """Send one rest-hook row: the event notification with the request's current response Bundle.
 
     A subscription deleted or switched off since the row was written refuses it (not retried).
+    Once the endpoint took it, the disclosure is in the PHI access log, as an API answer read by
+    the subscribing client's own account.
     """
-    from priorauth.pas.answer import response_bundle
-
-    subscription = Subscription.objects.filter(pk=notification.context.get("subscription_id")).first()
+    subscription = (
+        Subscription.objects.select_related("api_client__organization")
+        .filter(pk=notification.context.get("subscription_id"))
+        .first()
+    )
     if subscription is None or subscription.status != Status.ACTIVE or subscription.deleted_at:
         raise DeliveryError("Subscription off", transient=False)
+    pa = notification.request
     bundle = notices.event(
         subscription_url=f"Subscription/{subscription.public_id}",
         status=subscription.status,
         event_number=int(notification.context.get("event_number") or 0),
-        response=response_bundle(notification.request),
+        response=response_bundle(pa),
         now=timezone.now(),
     )
     post(
@@ -79,3 +88,5 @@ def send_notification(notification: Any) -> None:
         body=bundle,
         timeout=settings.PAS_SUBSCRIPTION_TIMEOUT,
     )
+    reader = api_client_user(subscription.api_client)
+    phi_read(user=reader, kind=Kind.PAS_ANSWER, object_id=pa.pk, member_id=pa.member_id, request_id=pa.pk)

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from priorauth.audit.models import Kind, PhiAccess
 from priorauth.notifications import delivery
 from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification
 from priorauth.notifications.services import notify_request_event
@@ -92,6 +93,9 @@ def test_it_notifies_a_pend_with_a4_and_the_communication_request(
     assert row.status == DeliveryStatus.SENT and row.event == Event.PENDED and row.recipient is None
     # The row holds ids, never health information: the Bundle is built when it is sent.
     assert set(row.context) == {"subscription_id", "event_number", "target"}
+    # The disclosure is logged, read by the subscribing client's own account.
+    (logged,) = PhiAccess.objects.filter(kind=Kind.PAS_ANSWER, request_id=pa.pk)
+    assert logged.username == f"pas-client-{ehr[0].pk}"
 
 
 def test_it_notifies_a_denial_with_a3_and_the_reason(
