@@ -32,9 +32,9 @@ pytestmark = [
 def test_it_delivers_a_pend_notification_through_the_broker(
     seed, ehr, organization, provider_staff, nurse, listener
 ):
-    assert subscribe(ehr[1], subscription_resource(listener.url, organization.npi)).status_code == 201
-    pa = claimed(nurse, submitted_by(ehr[0], provider_staff))
     with worker():
+        assert subscribe(ehr[1], subscription_resource(listener.url, organization.npi)).status_code == 201
+        pa = claimed(nurse, submitted_by(ehr[0], provider_staff))
         # Committed: the commit hook hands the row's id to Redis, the worker posts it.
         review.review_pend(
             user=nurse,
