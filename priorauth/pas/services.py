@@ -77,9 +77,7 @@ def api_client_user(client: ApiClient) -> User:
     if client.service_user_id is not None:
         return client.service_user
     with transaction.atomic():
-        client = (
-            ApiClient.objects.select_for_update(of=("self",)).select_related("service_user").get(pk=client.pk)
-        )
+        client = ApiClient.objects.select_for_update().get(pk=client.pk)
         if client.service_user is None:
             user = User(
                 username=f"pas-client-{client.pk}",
