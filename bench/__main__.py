@@ -1,11 +1,13 @@
-"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact]` (`make bench`: all).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api]` (`make bench`: all).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
 (BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
 memory. `queue` fills the database with 1,000 and then 100,000 open requests and times a nurse's
 queue page at each size. `letter` renders the worst-case letter PDF. `impact` previews three
-policy changes over 10,000 open requests and 9,000 decided in the last 90 days. It prints the results
+policy changes over 10,000 open requests and 9,000 decided in the last 90 days. `api` posts
+`Claim/$submit` from 32 concurrent clients to a gunicorn on 127.0.0.1, beside a bare view that
+inserts one row per call (bench/api.py). It prints the results
 against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
@@ -23,7 +25,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
-PARTS = ("enrollment", "queue", "letter", "impact")
+PARTS = ("enrollment", "queue", "letter", "impact", "api")
 
 
 def refusal(url: str) -> str | None:
@@ -83,6 +85,8 @@ def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> 
         run_letter(runs=max(runs // 10, 3))
     if "impact" in parts:
         run_impact(runs=max(runs // 24, 3))
+    if "api" in parts:
+        run_api()
 
 
 def run_enrollment(rows: int) -> None:
@@ -157,6 +161,15 @@ def run_impact(*, runs: int) -> None:
         flush=True,
     )
     print("\n".join(impact.report(impact.measure(runs=runs))), flush=True)
+
+
+def run_api() -> None:
+    from bench import api
+
+    workers = int(os.environ.get("BENCH_API_WORKERS", "4"))
+    threads = int(os.environ.get("BENCH_API_THREADS", "4"))
+    print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
+    print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

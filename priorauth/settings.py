@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "priorauth.audit",
     "priorauth.lookup",
     "priorauth.pas",
+    "priorauth.pas.subscriptions",
     # No models: an app so that its rendering task registers at start (apps.py).
     "priorauth.letters",
     "priorauth.appeals",
@@ -177,6 +178,12 @@ OAUTH2_PROVIDER = {
 }
 # Named so that our migrations can depend on the (swappable) application model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# PAS subscriptions (priorauth.pas.subscriptions): an endpoint must be https, except a loopback
+# one where this allows it (development and tests: a listener on this machine); the seconds
+# a handshake or a notification's POST may take.
+PAS_SUBSCRIPTION_ALLOW_LOOPBACK = env_bool("PAS_SUBSCRIPTION_ALLOW_LOOPBACK", default=DEBUG)
+PAS_SUBSCRIPTION_TIMEOUT = env_int("PAS_SUBSCRIPTION_TIMEOUT", 10)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("oauth/", include("priorauth.pas.urls")),
     path("fhir/", include("priorauth.pas.fhir_urls")),
+    path("fhir/", include("priorauth.pas.subscriptions.urls")),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),
     path("", include("priorauth.appeals.urls")),

@@ -138,3 +138,44 @@ def test_it_previews_three_policy_changes_over_open_and_decided_requests(db):
     assert len(timings) == 6 and {t.how for t in timings} == {"service", "admin page"}
     assert all(t.decided >= 20 and t.median_s > 0 for t in timings)
     assert all(line.endswith(("PASS", "MISS")) for line in impact.report(timings)[1:])
+
+
+def test_it_serves_the_bare_ceiling_view_only_under_the_benchmarks_urls(db, client, settings):
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+
+    from bench import api
+
+    with pytest.raises(Resolver404):
+        resolve("/bench/ceiling", urlconf="priorauth.urls")
+    settings.ROOT_URLCONF = "bench.urls"
+    api.ceiling_table_create()
+    assert client.post("/bench/ceiling", b"{}", content_type="application/json").json() == {"ok": True}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_ceiling")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_it_times_each_phase_of_a_submit(db, settings, tmp_path):
+    from bench import api
+
+    settings.MEDIA_ROOT = tmp_path
+    world = api.world_create(clients=1, calls=2, prefix="TESTAPI")
+    assert len(world.tokens) == 1 and len(world.bodies[0]) == 2
+    spent = api.phases(world)
+    assert spent.calls == 2 and spent.queries > 0
+    assert set(spent.spent_ms) == set(api.PHASES)
+    assert all(ms > 0 for ms in spent.spent_ms.values())
+    assert sum(spent.spent_ms.values()) < spent.total_ms
+
+
+def test_it_reports_the_api_targets():
+    from bench import api
+
+    slow = api.Run("Claim/$submit", [100.0] * 98 + [1500.0] * 2, {}, 10.0)
+    ceiling = api.Run("ceiling", [5.0] * 100, {}, 1.0)
+    spent = api.Phases(2, 200.0, 50, dict.fromkeys(api.PHASES, 10.0))
+    lines = api.report(slow, ceiling, spent, workers=4, threads=4)
+    assert any(line.startswith("p99 under 1000 ms: 1500 ms MISS") for line in lines)
+    assert any("of the ceiling: 0.10 MISS" in line for line in lines)
+    assert any(line.strip().startswith("the rest") and "140.0 ms" in line for line in lines)

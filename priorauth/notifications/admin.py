@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from priorauth.notifications.delivery import notifications_resend
-from priorauth.notifications.models import Channel, DeliveryStatus, Notification
+from priorauth.notifications.models import DELIVERED_CHANNELS, DeliveryStatus, Notification
 
 CONFIRM_TEMPLATE = "admin/notifications/notification/resend_confirmation.html"
 
@@ -42,7 +42,7 @@ class NotificationAdmin(admin.ModelAdmin):
     )
     def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> TemplateResponse | None:
         """Resend failed emails at once; ask first when some may have been sent (a second copy)."""
-        emails = queryset.filter(channel=Channel.EMAIL)
+        emails = queryset.filter(channel__in=DELIVERED_CHANNELS)
         uncertain = list(emails.filter(status=DeliveryStatus.UNCERTAIN))
         confirmed = request.POST.get("post") == "yes"
         if uncertain and not confirmed:
@@ -66,7 +66,7 @@ class NotificationAdmin(admin.ModelAdmin):
             "title": "Resend emails that may have been sent?",
             "opts": self.model._meta,
             "uncertain": uncertain,
-            "failed": list(queryset.filter(channel=Channel.EMAIL, status=DeliveryStatus.FAILED)),
+            "failed": list(queryset.filter(channel__in=DELIVERED_CHANNELS, status=DeliveryStatus.FAILED)),
             "selected": list(queryset.values_list("pk", flat=True)),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }

@@ -1,5 +1,8 @@
 """Deliver email rows: at least once, never silently twice.
 
+Rows of a registered channel (channels.py: a PAS subscription's rest-hook) go the same way,
+through their channel's sender; "the mail server" below is then the receiving endpoint.
+
 - A worker claims a row (pending -> sending) with a conditional update that names it
   (`claimed_by`) and gives it a lease (`lease_until`): the SMTP timeout and a margin. A row
   queued twice (by the commit hook and the relay) or a task run twice sends one email.
@@ -35,8 +38,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from priorauth.notifications.channels import DeliveryError, sender_for
 from priorauth.notifications.messages import email_context
-from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification
+from priorauth.notifications.models import DELIVERED_CHANNELS, DeliveryStatus, Event, Notification
 from priorauth.notifications.services import queue_delivery
 from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent
 
@@ -64,7 +68,12 @@ class Outcome:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Return whether sending again later may succeed: connection trouble or an SMTP 4xx reply."""
+    """Return whether sending again later may succeed: connection trouble or an SMTP 4xx reply.
+
+    A registered channel's sender says so itself (`DeliveryError.transient`).
+    """
+    if isinstance(error, DeliveryError):
+        return error.transient
     if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return True
     if isinstance(error, smtplib.SMTPResponseException):
@@ -76,6 +85,8 @@ def is_transient(error: BaseException) -> bool:
 
 def error_label(error: BaseException) -> str:
     """Return the error's class and SMTP code: never its message, which may quote the email."""
+    if isinstance(error, DeliveryError):
+        return error.label[:200]
     code = getattr(error, "smtp_code", None)
     return f"{type(error).__name__} {code}" if code else type(error).__name__
 
@@ -90,13 +101,15 @@ def send_timeout() -> float:
     return float(getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_SEND_TIMEOUT)
 
 
-def lease() -> datetime.timedelta:
-    """Return how long a claim lasts: a little over the send's timeout.
+def lease(channel: str = "email") -> datetime.timedelta:
+    """Return how long a claim lasts: a little over the send's timeout (the channel's sender's).
 
     The timeout bounds each SMTP step, so a server that stalls fails the send inside the lease.
     One slower than that yet still answering may see its row sent again (same Message-ID).
     """
-    return datetime.timedelta(seconds=send_timeout()) + LEASE_MARGIN
+    sender = sender_for(channel)
+    timeout = sender.timeout if sender else send_timeout()
+    return datetime.timedelta(seconds=timeout) + LEASE_MARGIN
 
 
 def claimant(task_id: str = "") -> str:
@@ -114,13 +127,15 @@ def notification_deliver(*, notification_id: int, task_id: str = "") -> Outcome:
     """
     now = timezone.now()
     worker = claimant(task_id)
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=DeliveryStatus.PENDING, channel=Channel.EMAIL
-    ).update(
+    row = Notification.objects.filter(
+        pk=notification_id, status=DeliveryStatus.PENDING, channel__in=DELIVERED_CHANNELS
+    )
+    channel = row.values_list("channel", flat=True).first()
+    claimed = channel is not None and row.update(
         status=DeliveryStatus.SENDING,
         claimed_at=now,
         claimed_by=worker,
-        lease_until=now + lease(),
+        lease_until=now + lease(channel),
         attempts=F("attempts") + 1,
     )
     if not claimed:
@@ -136,6 +151,10 @@ def notification_deliver(*, notification_id: int, task_id: str = "") -> Outcome:
 
 
 def _send(notification: Notification) -> None:
+    sender = sender_for(notification.channel)
+    if sender is not None:
+        sender.send(notification)
+        return
     context = email_context(notification)
     template = f"notifications/email/{notification.event}"
     message = EmailMultiAlternatives(
@@ -249,7 +268,7 @@ def notifications_relay(*, now: datetime.datetime) -> list[int]:
     waiting = Notification.objects.filter(
         Q(queued_at__lte=now - RELAY_AFTER) | Q(queued_at=None),
         status=DeliveryStatus.PENDING,
-        channel=Channel.EMAIL,
+        channel__in=DELIVERED_CHANNELS,
     )
     ids = list(waiting.order_by("queued_at", "pk").values_list("pk", flat=True)[:RELAY_BATCH])
     Notification.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(queued_at=now)
@@ -276,7 +295,9 @@ def notifications_resend(*, notification_ids: list[int], uncertain: bool = False
     `uncertain=True`, once an administrator was asked. A resent row keeps its Message-ID.
     """
     given_up = [DeliveryStatus.FAILED, DeliveryStatus.UNCERTAIN] if uncertain else [DeliveryStatus.FAILED]
-    rows = Notification.objects.filter(pk__in=notification_ids, status__in=given_up, channel=Channel.EMAIL)
+    rows = Notification.objects.filter(
+        pk__in=notification_ids, status__in=given_up, channel__in=DELIVERED_CHANNELS
+    )
     ids = list(rows.values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING,

@@ -31,6 +31,13 @@ class Event(models.TextChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     IN_APP = "in_app", "In-app"
+    # A PAS subscription's endpoint (priorauth.pas.subscriptions): no person receives it.
+    REST_HOOK = "rest_hook", "Subscription (rest-hook)"
+
+
+# The channels whose rows the outbox delivers (claims, leases, retries, the relay); in-app rows
+# are delivered by being written.
+DELIVERED_CHANNELS = (Channel.EMAIL, Channel.REST_HOOK)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -66,7 +73,12 @@ REASSIGNED_FROM_YOU = "Request {number}: reassigned from you"
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="Empty for a rest-hook row: its context names the subscription.",
     )
     event = models.CharField(max_length=30, choices=Event.choices)
     request = models.ForeignKey(
@@ -115,7 +127,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} to {self.recipient_id} by {self.channel}"
+        to = self.recipient_id or self.context.get("target", "-")
+        return f"{self.get_event_display()} to {to} by {self.channel}"
 
     @property
     def subject(self) -> str:
@@ -156,3 +169,8 @@ def dedupe_key(
 ) -> str:
     """Return the key that makes one event's notification to one person by one channel unique."""
     return f"{event}:{request_id or '-'}:{occurrence or '-'}:{recipient_id}:{channel}"
+
+
+def target_dedupe_key(*, event: str, request_id: int, occurrence: str, target: str, channel: str) -> str:
+    """Return the key that makes one event's notification to one target (not a person) unique."""
+    return f"{event}:{request_id}:{occurrence or '-'}:{target}:{channel}"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from priorauth.members.models import Role, User
 from priorauth.members.roles import DECIDING_ROLES
+from priorauth.notifications.channels import request_event
 from priorauth.notifications.models import (
     Channel,
     DeliveryStatus,
@@ -26,6 +27,7 @@ from priorauth.notifications.models import (
     Notification,
     dedupe_key,
     new_message_id,
+    target_dedupe_key,
 )
 from priorauth.requests.models import EventKind, PriorAuthRequest
 from priorauth.review.models import QueueAssignment
@@ -82,13 +84,16 @@ def notify_request_event(
     # The office that files an appeal gets its acknowledgement, as it does for a submission.
     if actor is not None and event not in (Event.SUBMITTED, Event.APPEAL_FILED):
         people = [person for person in people if person.pk != actor.pk]
-    return notifications_write(
+    written = notifications_write(
         event=event,
         request=request,
         occurrence=occurrence,
         recipients=people,
         context=_context(request, event, extra),
     )
+    # The channels of the packages above (channels.py) write their rows in this same transaction.
+    request_event.send(sender=PriorAuthRequest, request=request, event=event, occurrence=occurrence)
+    return written
 
 
 def digest_notify(*, user: User, day: str) -> list[Notification]:
@@ -118,6 +123,45 @@ def notifications_write(
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     written = list(Notification.objects.filter(dedupe_key__in=keys, status=DeliveryStatus.PENDING))
     queue_delivery([row.pk for row in written if row.channel == Channel.EMAIL])
+    return list(Notification.objects.filter(dedupe_key__in=keys))
+
+
+def notifications_write_for(
+    *,
+    event: str,
+    request: PriorAuthRequest,
+    occurrence: str,
+    channel: str,
+    targets: Mapping[str, Mapping[str, Any]],
+) -> list[Notification]:
+    """Return the rows of an event for targets that are not people (a subscription), once each.
+
+    `targets` maps each target's name (`subscription:12`) to the ids its message needs; the
+    context keeps the name as `target`. Written in the caller's transaction, handed to the
+    broker on commit, delivered like an email row (channels.py names the sender).
+    """
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=None,
+            event=event,
+            request=request,
+            channel=channel,
+            occurrence=occurrence,
+            dedupe_key=target_dedupe_key(
+                event=event, request_id=request.pk, occurrence=occurrence, target=target, channel=channel
+            ),
+            context={**context, "target": target},
+            queued_at=now,
+        )
+        for target, context in targets.items()
+    ]
+    if not rows:
+        return []
+    keys = [row.dedupe_key for row in rows]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    written = Notification.objects.filter(dedupe_key__in=keys, status=DeliveryStatus.PENDING)
+    queue_delivery(list(written.values_list("pk", flat=True)))
     return list(Notification.objects.filter(dedupe_key__in=keys))
 
 

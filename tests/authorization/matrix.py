@@ -83,6 +83,9 @@ EXPECTED: dict[str, Row] = {
     "accounts:lockouts":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 200),
     # The PAS API's OAuth token endpoint: POST only, for API clients (no session involved).
     "oauth:token":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # The PAS subscriptions: a bearer token of an API client, never a session (401 for everyone).
+    "fhir_subscriptions:create":                 (401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
+    "fhir_subscriptions:detail":                 (401, 401, 401, 401, 401, 401, 401, 401, 401, 401),
     # The FHIR API (Da Vinci PAS): metadata for anyone; the operations take a POST with a bearer token.
     "fhir:metadata":                             (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "fhir:submit":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
@@ -122,6 +125,9 @@ EXPECTED: dict[str, Row] = {
     # The access log is append-only: nobody adds or deletes a row, the superuser included.
     "admin:audit_phiaccess_add":                 (*NOT_STAFF,                   403, 403, 302, 403),
     "admin:audit_phiaccess_delete":              (*NOT_STAFF,                   403, 403, 302, 403),
+    # A subscription is made by its API client, and switched off rather than deleted.
+    "admin:pas_subscriptions_subscription_add":    (*NOT_STAFF,                 403, 403, 302, 403),
+    "admin:pas_subscriptions_subscription_delete": (*NOT_STAFF,                 403, 403, 302, 403),
 }
 
 # Policy records: the policy administrator's; members and coverage: the enrollment
@@ -144,6 +150,7 @@ ADMIN_MODELS: dict[str, Row] = {
     "requests.priorauthrequest":                 (*NOT_STAFF,                   403, 403, 302, 200),
     "requests.requestevent":                     (*NOT_STAFF,                   403, 403, 302, 200),
     "notifications.notification":                (*NOT_STAFF,                   403, 403, 302, 200),
+    "pas_subscriptions.subscription":            (*NOT_STAFF,                   403, 403, 302, 200),
     "audit.phiaccess":                           (*NOT_STAFF,                   403, 403, 302, 200),
     # Sign-in records (django-axes) and authenticators (django-otp): the superuser's.
     "axes.accessattempt":                        (*NOT_STAFF,                   403, 403, 302, 200),

@@ -129,6 +129,8 @@ def _value(pattern: Pattern, kwarg: str, world: World) -> object:
         return "claim"
     if kwarg == "token":  # an enrollment error file: one this session never uploaded is not found
         return "0123456789abcdef"
+    if kwarg == "subscription_id":  # the PAS API answers a session, whoever's, with 401
+        return str(world.subscription.public_id)
     if kwarg == "app_label":
         return "policies"
     if kwarg == "content_type_id":

@@ -27,6 +27,7 @@ from priorauth.appeals.models import Appeal
 from priorauth.members.models import ProviderOrganization, Role, User
 from priorauth.notifications.models import Notification
 from priorauth.pas.services import api_client_create
+from priorauth.pas.subscriptions.models import Subscription
 from priorauth.policies.models import ReviewQueue
 from priorauth.policies.services import bundle_import
 from priorauth.requests import services
@@ -64,6 +65,7 @@ class World:
     notification: Notification
     assignment: QueueAssignment
     appeal: Appeal
+    subscription: Subscription
 
 
 def _organizations() -> dict[str, ProviderOrganization]:
@@ -127,7 +129,10 @@ def build() -> World:
     determination_record(user=users["physician"], request_id=decided.pk, **denial())
     QueueAssignment.objects.get_or_create(reviewer=users["supervisor"], queue_id=decided.queue_id)
     _failed_sign_in()
-    api_client_create(organization_npi=staff.organization.npi, name="EHR of organization A")
+    ehr = api_client_create(organization_npi=staff.organization.npi, name="EHR of organization A").client
+    subscription = Subscription.objects.create(
+        api_client=ehr, status="active", endpoint="https://ehr.example.org/notify", org_identifier="-"
+    )
     appeal = _appealed(staff, decided, users["physician"])
     return World(
         users=users,
@@ -138,6 +143,7 @@ def build() -> World:
         notification=Notification.objects.filter(recipient=staff).first() or Notification.objects.first(),
         assignment=QueueAssignment.objects.get(reviewer=users["nurse"], queue_id=decided.queue_id),
         appeal=appeal,
+        subscription=subscription,
     )
 
 

@@ -1,0 +1,231 @@
+"""The Subscription resource: what a client posts, checked; what we answer. Pure: dicts in and out.
+
+R4 Subscription with the R5 backport (hl7.fhir.uv.subscriptions-backport): the topic in
+`criteria`, the filter in `_criteria.extension[backport-filter-criteria]`, the payload content in
+`channel._payload.extension[backport-payload-content]`. Only what the PAS topic needs is
+accepted: a rest-hook, full-resource JSON, one `org-identifier=` filter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+PAS_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic"
+BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition"
+BACKPORT_PROFILE = f"{BACKPORT}/backport-subscription"
+FILTER_CRITERIA = f"{BACKPORT}/backport-filter-criteria"
+PAYLOAD_CONTENT = f"{BACKPORT}/backport-payload-content"
+FHIR_JSON = "application/fhir+json"
+NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
+
+MAX_HEADERS = 10
+MAX_HEADER_LENGTH = 1000
+MAX_ENDPOINT_LENGTH = 500
+# RFC 9110 token characters for a header's name.
+HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+FILTER = re.compile(r"^org-identifier=(\S+)$")
+# Headers the client may not set: the transport's own.
+RESERVED_HEADERS = {"content-type", "content-length", "host", "transfer-encoding", "connection"}
+
+
+class SubscriptionInvalid(Exception):
+    """A Subscription we cannot accept; `path` names where (`Subscription.channel.endpoint`)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SubscriptionRequest:
+    endpoint: str
+    headers: tuple[str, ...]
+    org_identifier: str
+    reason: str
+    end: datetime.datetime | None
+
+
+def parse(data: Any, *, allow_loopback: bool) -> SubscriptionRequest:
+    """Return the subscription a posted resource asks for; SubscriptionInvalid names the first problem.
+
+    `allow_loopback`: a plain-http endpoint on this machine is accepted (development, tests);
+    otherwise the endpoint must be https and name no loopback, private or link-local address.
+    """
+    if not isinstance(data, dict) or data.get("resourceType") != "Subscription":
+        raise SubscriptionInvalid("Subscription", "the body is not a Subscription resource")
+    if data.get("criteria") != PAS_TOPIC:
+        raise SubscriptionInvalid("Subscription.criteria", f"must be the PAS subscription topic {PAS_TOPIC}")
+    org_identifier = _filter(data.get("_criteria"))
+    channel = data.get("channel")
+    if not isinstance(channel, dict):
+        raise SubscriptionInvalid("Subscription.channel", "is missing")
+    if channel.get("type") != "rest-hook":
+        raise SubscriptionInvalid("Subscription.channel.type", "only rest-hook is supported")
+    if channel.get("payload") != FHIR_JSON:
+        raise SubscriptionInvalid("Subscription.channel.payload", f"must be {FHIR_JSON}")
+    _payload_content(channel.get("_payload"))
+    return SubscriptionRequest(
+        endpoint=endpoint_checked(channel.get("endpoint"), allow_loopback=allow_loopback),
+        headers=_headers(channel.get("header")),
+        org_identifier=org_identifier,
+        reason=_text(data.get("reason"), "Subscription.reason"),
+        end=_end(data.get("end")),
+    )
+
+
+def _filter(criteria: Any) -> str:
+    path = "Subscription._criteria.extension"
+    extensions = criteria.get("extension") if isinstance(criteria, dict) else None
+    filters = [ext for ext in extensions or [] if isinstance(ext, dict) and ext.get("url") == FILTER_CRITERIA]
+    if len(filters) != 1:
+        raise SubscriptionInvalid(path, "give one backport-filter-criteria: org-identifier=<your NPI>")
+    match = FILTER.match(str(filters[0].get("valueString", "")))
+    if not match:
+        raise SubscriptionInvalid(path, "the filter must read org-identifier=<your NPI>")
+    # A token may name its system: http://hl7.org/fhir/sid/us-npi|1234567893.
+    system, _, value = match.group(1).rpartition("|")
+    if system and system != NPI_SYSTEM:
+        raise SubscriptionInvalid(path, f"org-identifier must be an NPI ({NPI_SYSTEM})")
+    return value
+
+
+def _payload_content(payload: Any) -> None:
+    extensions = payload.get("extension") if isinstance(payload, dict) else None
+    for ext in extensions or []:
+        wanted = ext.get("valueCode") if isinstance(ext, dict) and ext.get("url") == PAYLOAD_CONTENT else None
+        if wanted not in (None, "full-resource"):
+            raise SubscriptionInvalid(
+                "Subscription.channel._payload.extension", "only full-resource notifications are sent"
+            )
+
+
+def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
+    """Return the endpoint URL if we may post to it; SubscriptionInvalid says why not."""
+    path = "Subscription.channel.endpoint"
+    if not isinstance(value, str) or not value.strip():
+        raise SubscriptionInvalid(path, "is missing")
+    if len(value) > MAX_ENDPOINT_LENGTH:
+        raise SubscriptionInvalid(path, f"is longer than {MAX_ENDPOINT_LENGTH} characters")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise SubscriptionInvalid(path, "is not a URL") from None
+    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
+        raise SubscriptionInvalid(path, "must be an https URL with a host and no user name")
+    loopback = _is_loopback(host)
+    if loopback and allow_loopback:
+        return value
+    if parts.scheme != "https":
+        raise SubscriptionInvalid(path, "must be https")
+    if loopback or _is_internal(host):
+        raise SubscriptionInvalid(path, "must be a public address")
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_internal(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_link_local or address.is_reserved or address.is_unspecified
+
+
+def _headers(value: Any) -> tuple[str, ...]:
+    path = "Subscription.channel.header"
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_HEADERS:
+        raise SubscriptionInvalid(path, f"must be a list of at most {MAX_HEADERS} headers")
+    headers = []
+    for index, header in enumerate(value):
+        where = f"{path}[{index}]"
+        if not isinstance(header, str) or len(header) > MAX_HEADER_LENGTH:
+            raise SubscriptionInvalid(where, f"must be text of at most {MAX_HEADER_LENGTH} characters")
+        name, colon, content = header.partition(":")
+        if not colon or not HEADER_NAME.match(name.strip()) or any(c in header for c in "\r\n\0"):
+            raise SubscriptionInvalid(where, "must read 'Name: value' on one line")
+        if name.strip().lower() in RESERVED_HEADERS:
+            raise SubscriptionInvalid(where, f"{name.strip()} is set by the server")
+        headers.append(f"{name.strip()}: {content.strip()}")
+    return tuple(headers)
+
+
+def header_pairs(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Return the stored 'Name: value' headers as a mapping to send."""
+    pairs = (header.partition(":") for header in headers)
+    return {name.strip(): value.strip() for name, _, value in pairs}
+
+
+def _text(value: Any, path: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 1000 or "\0" in value:
+        raise SubscriptionInvalid(path, "must be text of at most 1000 characters")
+    return value.strip()
+
+
+def _end(value: Any) -> datetime.datetime | None:
+    if value is None:
+        return None
+    try:
+        end = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise SubscriptionInvalid("Subscription.end", "is not an instant") from None
+    if end.tzinfo is None:
+        raise SubscriptionInvalid("Subscription.end", "needs a time zone")
+    return end
+
+
+def as_resource(
+    *,
+    id: str,
+    status: str,
+    endpoint: str,
+    headers: list[str],
+    org_identifier: str,
+    reason: str,
+    end: datetime.datetime | None,
+    error: str,
+) -> dict[str, Any]:
+    """Return the Subscription resource as we hold it."""
+    resource: dict[str, Any] = {
+        "resourceType": "Subscription",
+        "id": id,
+        "meta": {"profile": [BACKPORT_PROFILE]},
+        "status": status,
+        "reason": reason or "PAS prior authorization updates",
+        "criteria": PAS_TOPIC,
+        "_criteria": {
+            "extension": [{"url": FILTER_CRITERIA, "valueString": f"org-identifier={org_identifier}"}]
+        },
+        "channel": {
+            "type": "rest-hook",
+            "endpoint": endpoint,
+            "payload": FHIR_JSON,
+            "_payload": {"extension": [{"url": PAYLOAD_CONTENT, "valueCode": "full-resource"}]},
+        },
+    }
+    if headers:
+        resource["channel"]["header"] = list(headers)
+    if end is not None:
+        resource["end"] = end.isoformat()
+    if error:
+        resource["error"] = error
+    return resource
