@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "priorauth.pas",
     # No models: an app so that its rendering task registers at start (apps.py).
     "priorauth.letters",
+    "priorauth.metrics",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,383 @@
+"""Reads for the figures: the requests' events grouped in SQL, handed to the pure modules as rows.
+
+A handful of aggregate queries whatever the number of requests: the initial decisions grouped by
+everything the figures split by, their durations (average, median and distribution), the pends,
+the weekly counts and the at-risk and overdue marks. No request row comes to Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncWeek
+
+from priorauth.members.models import Plan
+from priorauth.metrics import figures, series
+from priorauth.metrics.aggregates import Median
+from priorauth.metrics.periods import EASTERN, Period
+from priorauth.policies import vocab
+from priorauth.policies.models import DRUG_CODE_PREFIXES, Product, ReviewQueue
+from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent, Status
+
+DECISION_KINDS = (EventKind.DETERMINED, EventKind.DEEMED_APPROVED)
+APPEAL_APPROVED = (Status.APPROVED, Status.PARTIALLY_APPROVED)
+
+
+def _drug() -> Case:
+    """Return whether the product is a drug for the CMS figures (as Product.excluded_from_cms_metrics)."""
+    by_code = Q()
+    for prefix in DRUG_CODE_PREFIXES:
+        by_code |= Q(request__product__hcpcs__startswith=prefix) | Q(
+            request__product__hcpcs__startswith=prefix.lower()
+        )
+    return Case(
+        When(request__product__isnull=True, then=Value(False)),
+        When(
+            request__product__cms_counts_as_drug__isnull=False, then=F("request__product__cms_counts_as_drug")
+        ),
+        When(by_code, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _duration(start: str, end: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _decisions(period: Period) -> QuerySet[RequestEvent]:
+    """Return the initial decisions made in the period, one event per request, with what they split by."""
+    extended = RequestEvent.objects.filter(kind=EventKind.EXTENDED).values("request_id")
+    overturned = RequestEvent.objects.filter(kind=EventKind.APPEAL_DECIDED, to_status__in=APPEAL_APPROVED)
+    return (
+        RequestEvent.objects.filter(kind__in=DECISION_KINDS, at__gte=period.start, at__lt=period.end)
+        .annotate(
+            urgency=F("request__urgency"),
+            drug=_drug(),
+            duration=_duration("request__received_at", "at"),
+        )
+        .annotate(
+            # Uncorrelated subqueries: the database hashes them once, not once per decision.
+            extended=_flag(Q(request_id__in=extended)),
+            appealed=_flag(Q(request_id__in=overturned.values("request_id"))),
+        )
+    )
+
+
+def decision_groups(period: Period) -> list[figures.DecisionGroup]:
+    """Return the period's initial decisions grouped by everything the figures split by."""
+    rows = (
+        _decisions(period)
+        .annotate(
+            on_time=Case(
+                When(request__due_at__isnull=True, then=Value(None)),
+                When(at__lte=F("request__due_at"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(null=True),
+            ),
+            category=Coalesce(F("request__product__category"), F("request__category")),
+        )
+        .values_list(
+            "urgency",
+            "kind",
+            "to_status",
+            "drug",
+            "extended",
+            "appealed",
+            "on_time",
+            "request__queue__code",
+            "category",
+            "request__plan_state",
+        )
+        .annotate(count=Count("id"), total=Sum("duration"))
+        .order_by()
+    )
+    return [
+        figures.DecisionGroup(
+            urgency=urgency,
+            outcome=figures.OUTCOMES.get(
+                kind if kind == EventKind.DEEMED_APPROVED else to_status, figures.DENIED
+            ),
+            drug=drug,
+            deemed=kind == EventKind.DEEMED_APPROVED,
+            extended=extended,
+            approved_after_appeal=appealed,
+            on_time=on_time,
+            queue=queue or "",
+            category=category or "",
+            state=state or "",
+            count=count,
+            total_seconds=total.total_seconds() if total else 0.0,
+        )
+        for (
+            urgency,
+            kind,
+            to_status,
+            drug,
+            extended,
+            appealed,
+            on_time,
+            queue,
+            category,
+            state,
+            count,
+            total,
+        ) in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DecisionTimes:
+    """The CMS durations by urgency (drugs left out), and every decision's time by urgency and bucket."""
+
+    cms: dict[str, figures.Durations]
+    distribution: dict[str, dict[str, int]]
+
+
+def decision_times(period: Period) -> DecisionTimes:
+    """Return the durations from receipt to decision: average, median and the buckets' counts."""
+    buckets = {}
+    lower = datetime.timedelta(0)
+    for index, (_, upper_hours) in enumerate(series.BUCKETS):
+        condition = Q(duration__gte=lower)
+        if upper_hours != float("inf"):
+            lower = datetime.timedelta(hours=upper_hours)
+            condition &= Q(duration__lt=lower)
+        buckets[f"bucket{index}"] = Count("id", filter=condition)
+    rows = (
+        _decisions(period)
+        .values("urgency", "drug")
+        .annotate(count=Count("id"), mean=Avg("duration"), median=Median("duration"), **buckets)
+        .order_by()
+    )
+    cms: dict[str, figures.Durations] = {}
+    distribution: dict[str, dict[str, int]] = {
+        u: dict.fromkeys(_bucket_labels(), 0) for u in figures.URGENCIES
+    }
+    for row in rows:
+        if not row["drug"] and row["urgency"] in figures.URGENCIES:
+            cms[row["urgency"]] = figures.Durations(
+                row["count"], _seconds(row["mean"]), _seconds(row["median"])
+            )
+        for index, label in enumerate(_bucket_labels()):
+            distribution.setdefault(row["urgency"], dict.fromkeys(_bucket_labels(), 0))[label] += row[
+                f"bucket{index}"
+            ]
+    return DecisionTimes(cms, distribution)
+
+
+def _bucket_labels() -> list[str]:
+    return [label for label, _ in series.BUCKETS]
+
+
+def _seconds(value: datetime.timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()
+
+
+def pends(period: Period) -> figures.Pends:
+    """Return the requests for information made in the period, and the time to their answers."""
+    answered_at = (
+        RequestEvent.objects.filter(
+            request=OuterRef("request"), kind=EventKind.INFORMATION_RECEIVED, at__gte=OuterRef("at")
+        )
+        .order_by("at")
+        .values("at")[:1]
+    )
+    found = (
+        RequestEvent.objects.filter(kind=EventKind.PENDED, at__gte=period.start, at__lt=period.end)
+        .annotate(answered_at=Subquery(answered_at, output_field=DateTimeField()))
+        .annotate(turnaround=_duration("at", "answered_at"))
+        .aggregate(
+            count=Count("id"),
+            answered=Count("answered_at"),
+            mean=Avg("turnaround"),
+            median=Median("turnaround"),
+        )
+    )
+    durations = figures.Durations(found["answered"], _seconds(found["mean"]), _seconds(found["median"]))
+    return figures.Pends(
+        found["count"], found["answered"], durations if found["answered"] else figures.Durations()
+    )
+
+
+def _week(expression: object) -> TruncWeek:
+    return TruncWeek(expression, output_field=DateTimeField(), tzinfo=EASTERN)
+
+
+def _day(value: datetime.datetime | None) -> datetime.date | None:
+    return None if value is None else value.astimezone(EASTERN).date()
+
+
+def weekly_volume(period: Period) -> list[series.WeekVolume]:
+    """Return the period's weeks with the requests received and the initial decisions made in each."""
+    received = (
+        PriorAuthRequest.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+        .annotate(week=_week("received_at"))
+        .values_list("week")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    decided = (
+        RequestEvent.objects.filter(kind__in=DECISION_KINDS, at__gte=period.start, at__lt=period.end)
+        .annotate(week=_week("at"))
+        .values_list("week")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return series.weekly_volume(
+        _weeks(period),
+        {_day(week): count for week, count in received},
+        {_day(week): count for week, count in decided},
+    )
+
+
+def _weeks(period: Period) -> list[datetime.date]:
+    return series.weeks_of(
+        _day(period.start), _day(period.end - datetime.timedelta(microseconds=1)) + datetime.timedelta(days=1)
+    )
+
+
+def at_risk_and_overdue(period: Period) -> list[series.OpenAtWeekEnd]:
+    """Return the open requests at risk and overdue at the end of each week of the period.
+
+    Read from the requests' at-risk and due times (as they stand, extensions included) and
+    when they were closed (decided or withdrawn); see `series.at_risk_and_overdue`.
+    """
+    closed = Coalesce(F("decided_at"), F("withdrawn_at"))
+
+    def later_of(mark: str) -> Case:
+        return Case(
+            When(Q(decided_at__isnull=True, withdrawn_at__isnull=True), then=Value(None)),
+            default=Greatest(F(mark), closed),
+            output_field=DateTimeField(),
+        )
+
+    rows = (
+        PriorAuthRequest.objects.filter(received_at__lt=period.end, due_at__isnull=False)
+        .filter(
+            Q(decided_at__isnull=True, withdrawn_at__isnull=True)
+            | Q(decided_at__gte=period.start)
+            | Q(withdrawn_at__gte=period.start)
+        )
+        .annotate(
+            risk_week=_week("at_risk_at"),
+            risk_closed_week=_week(later_of("at_risk_at")),
+            due_week=_week("due_at"),
+            due_closed_week=_week(later_of("due_at")),
+        )
+        .values_list("risk_week", "risk_closed_week", "due_week", "due_closed_week")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    marks = [series.Marks(_day(a), _day(b), _day(c), _day(d), count) for a, b, c, d, count in rows]
+    return series.at_risk_and_overdue(_weeks(period), marks)
+
+
+@dataclass(frozen=True)
+class Service:
+    """An item or service that requires prior authorization, and the states whose plans require it."""
+
+    code: str
+    name: str
+    category: str
+    drug: bool
+    states: tuple[str, ...]
+
+
+# A service with no product record: the intake names it by category (DOMAIN.md, "Scope").
+TRANSPLANT = "Stem cell transplant (with or without genetic manipulation of the donor cells)"
+
+
+def services_requiring_prior_auth() -> list[Service]:
+    """Return the products that require prior authorization, each with the states whose plans ask for it.
+
+    A product requires it where its record says so and a plan does not list it among its
+    products that need no authorization. The stem cell transplant, a service with no product
+    record, always does.
+    """
+    plans = list(Plan.objects.prefetch_related("no_auth_products"))
+    all_states = tuple(sorted({plan.state for plan in plans}))
+    waived: dict[int, set[str]] = defaultdict(set)
+    for plan in plans:
+        for product in plan.no_auth_products.all():
+            waived[product.pk].add(plan.code)
+    services = []
+    for product in Product.objects.filter(requires_prior_auth=True).order_by("brand"):
+        states = tuple(sorted({plan.state for plan in plans if plan.code not in waived[product.pk]}))
+        if states:
+            name = f"{product.brand} ({product.generic})"
+            services.append(
+                Service(
+                    product.hcpcs,
+                    name,
+                    vocab.CATEGORIES.get(product.category, product.category),
+                    product.excluded_from_cms_metrics,
+                    states,
+                )
+            )
+    transplant = Service("", TRANSPLANT, vocab.CATEGORIES["stem_cell_transplant"], False, all_states)
+    return [*services, transplant]
+
+
+@dataclass(frozen=True)
+class CmsReport:
+    period: Period
+    figures: dict[str, figures.CmsFigures]
+
+
+def cms_report(period: Period) -> CmsReport:
+    """Return the period's CMS-0057-F figures by urgency, drugs left out."""
+    times = decision_times(period)
+    return CmsReport(period, figures.cms_figures(decision_groups(period), times.cms))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the supervisor's dashboard shows for a period."""
+
+    period: Period
+    cms: dict[str, figures.CmsFigures]
+    ours: figures.OurFigures
+    pends: figures.Pends
+    distribution: dict[str, dict[str, int]]
+    weekly: list[series.WeekVolume]
+    open_marks: list[series.OpenAtWeekEnd]
+    queue_names: dict[str, str]
+
+
+def dashboard(period: Period) -> Dashboard:
+    groups = decision_groups(period)
+    times = decision_times(period)
+    return Dashboard(
+        period=period,
+        cms=figures.cms_figures(groups, times.cms),
+        ours=figures.our_figures(groups),
+        pends=pends(period),
+        distribution=times.distribution,
+        weekly=weekly_volume(period),
+        open_marks=at_risk_and_overdue(period),
+        queue_names=dict(ReviewQueue.objects.values_list("code", "name")),
+    )

@@ -1,0 +1,141 @@
+"""The figures of a year whose answers were worked out by hand; runs on SQLite and PostgreSQL alike.
+
+(CI runs the suite on both: with DATABASE_URL set to PostgreSQL, these same tests read the
+median through percentile_cont, on SQLite through the registered aggregate.)
+
+Standard requests that count (no drug), 30, decided after 10, 20, ... 290 hours and one after
+1,000 hours: 21 approved (one by operation of law, 12 after an extension), 6 denied (3 of them
+approved after appeal, one upheld), 3 approved in part or with changes. Mean 5,350 / 30 =
+178.3 hours, median (150 + 160) / 2 = 155 hours. Expedited ones, 25, decided after 1 ... 24
+hours and one after 100: 13 approved, 12 denied; mean 400 / 25 = 16 hours, median 13 hours.
+Beside them 7 drug decisions, and one decision in 2027.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from priorauth.metrics import publish, selectors
+from priorauth.metrics.periods import period_for
+from priorauth.requests.models import EventKind, PriorAuthRequest
+from tests.metrics import dataset
+
+NOW = datetime.datetime(2027, 1, 15, 12, 0, tzinfo=datetime.UTC)
+
+
+def _standard(world: dataset.World) -> list[PriorAuthRequest]:
+    made = []
+    for i in range(1, 31):
+        hours = 1000 if i == 30 else 10 * i
+        outcome = (
+            EventKind.DEEMED_APPROVED
+            if i == 30
+            else "approved"
+            if i <= 20
+            else "denied"
+            if i <= 26
+            else "partially_approved"
+            if i <= 28
+            else "modified"
+        )
+        appeal = {21: "approved", 22: "partially_approved", 23: "approved", 24: "denied"}.get(i, "")
+        made.append(
+            dataset.decided(
+                world,
+                urgency="standard",
+                hours=hours,
+                outcome=outcome,
+                product=world.overridden_service if i == 29 else None,
+                state="IN" if i % 2 else "OH",
+                queue="cart" if i <= 15 else "genes",
+                extended=i <= 12 or i == 21,
+                appeal=appeal,
+            )
+        )
+    return made
+
+
+@pytest.fixture
+def world(db) -> dataset.World:
+    world = dataset.world_create()
+    standard = _standard(world)
+    for i in range(1, 26):
+        outcome = "approved" if i <= 13 else "denied"
+        dataset.decided(world, urgency="expedited", hours=100 if i == 25 else i, outcome=outcome)
+    for _ in range(5):
+        dataset.decided(world, urgency="standard", hours=5, outcome="approved", product=world.drug)
+    for _ in range(2):
+        dataset.decided(world, urgency="expedited", hours=2, outcome="denied", product=world.drug)
+    later = datetime.datetime(2027, 1, 5, 14, 0, tzinfo=datetime.UTC)
+    dataset.decided(world, urgency="standard", hours=3, outcome="denied", first_receipt=later)
+    for pa, after in zip(standard, (2, 4, 12, None), strict=False):
+        dataset.pended(pa, at=pa.received_at + dataset.HOUR / 4, answered_after=after)
+    return world
+
+
+@pytest.fixture
+def year():
+    return period_for(2026, NOW)
+
+
+def test_it_counts_the_standard_requests_cms_figures_drugs_left_out(world, year):
+    standard = selectors.cms_report(year).figures["standard"]
+    assert (standard.requests, standard.approved, standard.denied, standard.partly) == (30, 21, 6, 3)
+    assert (standard.approved_after_appeal, standard.approved_after_extension) == (3, 12)
+    assert [standard.percent(n) for n in ("approved", "denied", "partly")] == [70.0, 20.0, 10.0]
+    assert standard.percent("approved_after_appeal") == 10.0
+    assert standard.percent("approved_after_extension") == 40.0
+    assert standard.durations.count == 30
+    assert standard.durations.mean_hours == pytest.approx(5350 / 30)
+    assert standard.durations.median_hours == pytest.approx(155)
+
+
+def test_it_counts_the_expedited_requests_cms_figures(world, year):
+    expedited = selectors.cms_report(year).figures["expedited"]
+    assert (expedited.requests, expedited.approved, expedited.denied, expedited.partly) == (25, 13, 12, 0)
+    assert expedited.percent("approved") == 52.0 and expedited.percent("denied") == 48.0
+    assert expedited.durations.mean_hours == pytest.approx(16)
+    assert expedited.durations.median_hours == pytest.approx(13)
+
+
+def test_it_suppresses_small_counts_and_their_complements_in_the_public_figures(world, year):
+    figures = selectors.cms_report(year).figures
+    standard = publish.published(figures["standard"])
+    # Denied (6), in part (3) and after appeal (3) are under 11; approved (21) would give the
+    # first two away by subtraction from the 30 requests, so it goes too.
+    assert standard["requests"] == 30
+    for name in ("approved", "denied", "partly", "approved_after_appeal"):
+        assert standard[name] is None and standard[f"{name}_percent"] is None
+    assert standard["approved_after_extension"] == 12 and standard["approved_after_extension_percent"] == 40.0
+    assert (standard["mean_hours"], standard["median_hours"]) == (178.3, 155.0)
+    expedited = publish.published(figures["expedited"])
+    assert (expedited["approved"], expedited["denied"], expedited["partly"]) == (13, 12, 0)
+
+
+def test_it_counts_ours_with_the_drugs(world, year):
+    board = selectors.dashboard(year)
+    ours = board.ours
+    assert ours.decisions == 62 and ours.deemed_approvals == 1
+    assert (ours.compliance.decided, ours.compliance.on_time, ours.compliance.percent) == (62, 60, 96.8)
+    assert ours.by_urgency == {"expedited": 27, "standard": 35}
+    assert ours.by_state == {"IN": 15, "OH": 47}
+    assert ours.by_category == {"car_t": 7, "gene_therapy": 1, "til": 54}
+    assert ours.by_queue == {"cart": 47, "genes": 15}
+    assert ours.compliance_by_queue["genes"].on_time == 14
+    assert (board.pends.count, board.pends.answered) == (4, 3)
+    assert board.pends.turnaround.mean_hours == pytest.approx(6)
+    assert board.pends.turnaround.median_hours == pytest.approx(4)
+
+
+def test_it_spreads_the_decisions_over_weeks_and_time_buckets(world, year):
+    board = selectors.dashboard(year)
+    assert sum(w.decided for w in board.weekly) == 62
+    assert board.weekly[0].week == datetime.date(2025, 12, 29)
+    february = next(w for w in board.weekly if w.week == datetime.date(2026, 2, 2))
+    assert february.received == 62
+    assert board.distribution["expedited"]["Under 24 hours"] == 23 + 2
+    assert board.distribution["expedited"]["3 to 7 days"] == 1
+    assert sum(board.distribution["standard"].values()) == 35
+    assert board.distribution["standard"]["15 days or more"] == 1
