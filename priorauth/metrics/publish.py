@@ -51,14 +51,17 @@ def hidden_counts(figures: CmsFigures) -> set[str]:
         hidden.add(min(shown, key=lambda name: getattr(figures, name)))
 
 
-def published(figures: CmsFigures) -> dict[str, Any]:
-    """Return one urgency's figures for the public: counts and percents, None where suppressed."""
-    hidden = hidden_counts(figures)
+def published(figures: CmsFigures, *, suppress: bool = True) -> dict[str, Any]:
+    """Return one urgency's figures for the public: counts and percents, None where suppressed.
+
+    `suppress=False` gives every figure, for the plan's own reporting (never the public's).
+    """
+    hidden = hidden_counts(figures) if suppress else set()
     row: dict[str, Any] = {"requests": None if "requests" in hidden else figures.requests}
     for name in COUNTS:
         row[name] = None if name in hidden else getattr(figures, name)
         row[f"{name}_percent"] = None if name in hidden else figures.percent(name)
-    timed = figures.durations.count >= SMALLEST_SHOWN and "requests" not in hidden
+    timed = (figures.durations.count >= SMALLEST_SHOWN or not suppress) and "requests" not in hidden
     row["mean_hours"] = _hours(figures.durations.mean_hours) if timed else None
     row["median_hours"] = _hours(figures.durations.median_hours) if timed else None
     return row
@@ -68,14 +71,27 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def document(year_label: str, covers: str, figures: Mapping[str, CmsFigures]) -> dict[str, Any]:
+COVERS = (
+    "Prior-authorization requests for Marketplace members in Georgia, Indiana, Ohio and West Virginia "
+    "decided in the period (initial determinations), split standard and expedited, for items and "
+    "services other than drugs: CMS-0057-F leaves drugs out, physician-administered ones included "
+    "(45 CFR 156.223(a)(2)), and most cell and gene therapy products are biologics billed as drugs "
+    "(J- and Q-codes), so their requests are not counted here; transplants and other services are. "
+    "Approved includes approvals by operation of law; approved in part or with changes is neither "
+    "approved nor denied. Times run from receipt to the initial determination."
+)
+SUPPRESSION = " ".join(__doc__.split("\n\n", 1)[1].split())
+
+
+def document(
+    period_label: str, figures: Mapping[str, CmsFigures], *, suppress: bool = True
+) -> dict[str, Any]:
     """Return the JSON document: the period, what it covers, a `standard` and an `expedited` object."""
     return {
-        "period": year_label,
-        "covers": covers,
-        "suppressed": "null: a count from 1 to 10, or a figure computed from one (see `suppression`)",
-        "suppression": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
-        **{urgency: published(figures[urgency]) for urgency in URGENCIES},
+        "period": period_label,
+        "covers": COVERS,
+        "suppression": SUPPRESSION if suppress else "none: every count as computed (not for publication)",
+        **{urgency: published(figures[urgency], suppress=suppress) for urgency in URGENCIES},
     }
 
 
@@ -87,16 +103,18 @@ FIELDS = [
 ]
 
 
-def csv_text(year_label: str, figures: Mapping[str, CmsFigures]) -> str:
+def csv_text(period_label: str, figures: Mapping[str, CmsFigures], *, suppress: bool = True) -> str:
     """Return the CSV: one line per figure and urgency, the suppressed ones saying so."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["period", "urgency", "figure", "value"])
     for urgency in URGENCIES:
-        row = published(figures[urgency])
+        row = published(figures[urgency], suppress=suppress)
         for name in FIELDS:
             value = row[name]
-            writer.writerow([year_label, urgency, figure_label(name), SUPPRESSED if value is None else value])
+            writer.writerow(
+                [period_label, urgency, figure_label(name), SUPPRESSED if value is None else value]
+            )
     return out.getvalue()
 
 
