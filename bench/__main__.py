@@ -1,11 +1,13 @@
-"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact]` (`make bench`: all).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [metrics]` (`make bench`: all).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
 (BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
 memory. `queue` fills the database with 1,000 and then 100,000 open requests and times a nurse's
 queue page at each size. `letter` renders the worst-case letter PDF. `impact` previews three
-policy changes over 10,000 open requests and 9,000 decided in the last 90 days. It prints the results
+policy changes over 10,000 open requests and 9,000 decided in the last 90 days. `metrics` fills
+1,000 and then 100,000 requests decided this year, with their events, and times the supervisor's
+metrics dashboard at each size. It prints the results
 against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
@@ -23,7 +25,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
-PARTS = ("enrollment", "queue", "letter", "impact")
+PARTS = ("enrollment", "queue", "letter", "impact", "metrics")
 
 
 def refusal(url: str) -> str | None:
@@ -83,6 +85,8 @@ def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> 
         run_letter(runs=max(runs // 10, 3))
     if "impact" in parts:
         run_impact(runs=max(runs // 24, 3))
+    if "metrics" in parts:
+        run_metrics(runs=max(runs // 4, 10), warmup=max(warmup // 2, 3))
 
 
 def run_enrollment(rows: int) -> None:
@@ -157,6 +161,41 @@ def run_impact(*, runs: int) -> None:
         flush=True,
     )
     print("\n".join(impact.report(impact.measure(runs=runs))), flush=True)
+
+
+def _empty_requests() -> None:
+    """Empty the request, member and people tables: each part that fills requests starts from none."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE requests_priorauthrequest, members_member, members_user, "
+            "members_providerorganization CASCADE"
+        )
+
+
+def run_metrics(*, runs: int, warmup: int) -> None:
+    from django.db import connections
+    from django.utils import timezone
+
+    from bench import metrics, queue_page
+
+    _empty_requests()
+    world = queue_page.world_create()
+    timings = []
+    for size in metrics.SIZES:
+        started = time.perf_counter()
+        metrics.decided_add(world, size - world.added, now=timezone.now())
+        queue_page.analyze()
+        print(
+            f"\nFilled {size:,} decided requests with their events in {time.perf_counter() - started:.1f} s; "
+            f"measuring {runs} loads of the metrics dashboard...",
+            flush=True,
+        )
+        timings.append(metrics.measure(world, runs=runs, warmup=warmup))
+    connections.close_all()
+    print("\nMetrics dashboard /review/supervisor/metrics/ (this year to date) as a supervisor")
+    print("\n".join(metrics.report(timings)), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from bench.__main__ import refusal
 from priorauth.members.enrollment.rows import COLUMNS
 from priorauth.members.models import Member
 from priorauth.policies.services import bundle_import
-from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent, Status
 from priorauth.review.selectors import OPEN_STATUSES
 
 
@@ -138,3 +138,19 @@ def test_it_previews_three_policy_changes_over_open_and_decided_requests(db):
     assert len(timings) == 6 and {t.how for t in timings} == {"service", "admin page"}
     assert all(t.decided >= 20 and t.median_s > 0 for t in timings)
     assert all(line.endswith(("PASS", "MISS")) for line in impact.report(timings)[1:])
+
+
+def test_it_fills_decided_requests_with_their_events_and_times_the_dashboard(db):
+    from bench import metrics
+
+    world = queue_page.world_create()
+    now = timezone.now()
+    metrics.decided_add(world, 40, now=now)
+    decided = PriorAuthRequest.objects.filter(decided_at__isnull=False)
+    assert decided.count() == 40 and all(pa.decided_at <= now for pa in decided)
+    decisions = RequestEvent.objects.filter(kind__in=[EventKind.DETERMINED, EventKind.DEEMED_APPROVED])
+    assert decisions.count() == 40
+    timing = metrics.measure(world, runs=2, warmup=1)
+    assert timing.size == 40 and timing.queries > 0 and 0 < timing.median_ms <= timing.p95_ms
+    lines = metrics.report([timing, metrics.Timing(100_000, 310.0, 320.0, 12, 200.0)])
+    assert lines[-1].endswith("target < 300 ms: MISS") and "100,000" in lines[-1]
