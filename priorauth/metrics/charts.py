@@ -61,11 +61,12 @@ class Chart:
 
 
 def nice_top(value: float) -> float:
-    """Return a round number at least `value` for the axis' top (1, 2, 2.5 or 5 times a power of ten)."""
-    if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+    """Return the axis' top for values up to `value`: four whole, round steps."""
+    needed = max(value, 1) / 4
+    power = 10 ** math.floor(math.log10(needed))
+    steps = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)  # whole numbers only
+    step = next(s * power for s in steps if s * power >= needed)
+    return 4 * max(step, 1)
 
 
 def _y_ticks(top: float, suffix: str) -> list[Tick]:

@@ -1,12 +1,7 @@
 """The CMS figures as the public sees them: small counts suppressed, then written as rows, CSV or JSON.
 
-Pure: no Django. A count from 1 to 10 is suppressed, as CMS's cell-size suppression policy
-does for published data (zero identifies no one and is shown), so that no member can be
-singled out. Suppression is complementary: approved, denied and approved-in-part add up to the
-requests, so one small count hidden among shown ones could be worked out by subtraction. While
-the hidden counts of that partition add up to 1-10, the smallest shown non-zero count is hidden
-too. A percentage, average or median is hidden with the count it comes from, and all the
-figures of an urgency with fewer than 11 requests are hidden.
+Pure: no Django. How counts are suppressed is SUPPRESSION, said once for the page, the
+downloads and this code.
 """
 
 from __future__ import annotations
@@ -39,7 +34,7 @@ def is_small(count: int) -> bool:
 
 
 def hidden_counts(figures: CmsFigures) -> set[str]:
-    """Return the names of the counts to hide, with their complements (see the module's docstring)."""
+    """Return the names of the counts to hide, with their complements (see SUPPRESSION)."""
     if figures.requests < SMALLEST_SHOWN:
         return {"requests", *COUNTS} if figures.requests else set()
     hidden = {name for name in COUNTS if is_small(getattr(figures, name))}
@@ -80,7 +75,15 @@ COVERS = (
     "Approved includes approvals by operation of law; approved in part or with changes is neither "
     "approved nor denied. Times run from receipt to the initial determination."
 )
-SUPPRESSION = " ".join(__doc__.split("\n\n", 1)[1].split())
+SUPPRESSION = (
+    "A count from 1 to 10 is suppressed, as CMS's cell-size suppression policy does for published "
+    "data (zero identifies no one and is shown), so that no member can be singled out. Suppression "
+    "is complementary: approved, denied and approved in part add up to the requests decided, so one "
+    "small count hidden among shown ones could be worked out by subtraction; while the hidden counts "
+    "of those three add up to 1-10, the smallest shown non-zero one is hidden too. A percentage, "
+    "average or median is hidden with the count it comes from, and every figure of an urgency with "
+    "fewer than 11 requests decided is hidden."
+)
 
 
 def document(

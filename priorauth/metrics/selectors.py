@@ -318,7 +318,8 @@ def services_requiring_prior_auth() -> list[Service]:
     products that need no authorization. The stem cell transplant, a service with no product
     record, always does.
     """
-    plans = list(Plan.objects.prefetch_related("no_auth_products"))
+    # CMS-0057-F's list is the QHPs': the Marketplace plans (vocab.LINES_OF_BUSINESS).
+    plans = list(Plan.objects.filter(line_of_business="marketplace").prefetch_related("no_auth_products"))
     all_states = tuple(sorted({plan.state for plan in plans}))
     waived: dict[int, set[str]] = defaultdict(set)
     for plan in plans:
