@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -26,6 +27,7 @@ from bench import queue_page
 from bench.events import events_create
 from priorauth.members.models import User
 from priorauth.metrics.periods import EASTERN
+from priorauth.metrics.selectors import CACHE_SECONDS
 from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent, Status
 
 SIZES = (1_000, 100_000)
@@ -152,16 +154,28 @@ def _events(pa: PriorAuthRequest, life: _Life, rng: random.Random) -> list[Reque
 
 @dataclass(frozen=True)
 class Timing:
+    """The dashboard's loads at one size: served from the figures kept (warm) and computed afresh (cold)."""
+
     size: int
     median_ms: float
     p95_ms: float
     queries: int
     sql_ms: float
+    cold_median_ms: float = 0.0
+    cold_sql_ms: float = 0.0
+
+
+COLD_RUNS = 5
 
 
 def measure(world: queue_page.World, *, runs: int, warmup: int) -> Timing:
-    """Return the dashboard's median and p95 over `runs` loads as the supervisor, after `warmup` loads."""
+    """Return the dashboard's median and p95 over `runs` loads as the supervisor, after `warmup` loads,
+    and the median of COLD_RUNS loads that compute the figures afresh (the kept ones cleared first)."""
     client = _signed_in(world.supervisor)
+    cold = []
+    for _ in range(COLD_RUNS):
+        cache.clear()
+        cold.append(_timed(client))
     for _ in range(warmup):
         _load(client)
     counted: list[str] = []
@@ -170,7 +184,16 @@ def measure(world: queue_page.World, *, runs: int, warmup: int) -> Timing:
     elapsed, in_sql = zip(*(_timed(client) for _ in range(runs)), strict=True)
     size = PriorAuthRequest.objects.filter(decided_at__isnull=False).count()
     median, p95 = statistics.median(elapsed), queue_page.percentile(list(elapsed), 95)
-    return Timing(size, median, p95, len(counted), statistics.median(in_sql))
+    cold_ms, cold_sql = zip(*cold, strict=True)
+    return Timing(
+        size,
+        median,
+        p95,
+        len(counted),
+        statistics.median(in_sql),
+        statistics.median(cold_ms),
+        statistics.median(cold_sql),
+    )
 
 
 def _signed_in(user: User) -> Client:
@@ -209,15 +232,17 @@ def _timed(client: Client) -> tuple[float, float]:
 
 
 def report(timings: list[Timing]) -> list[str]:
-    lines = [f"{'decided':>9}  {'median':>9} {'p95':>9} {'in SQL':>9} {'queries':>8}"]
+    warm = f"{'median':>9} {'p95':>9} {'in SQL':>9} {'queries':>8}"
+    head = f"{'decided':>9}  {warm}   {'cold median':>11} {'in SQL':>9}"
+    lines = [head]
     for t in timings:
-        lines.append(
-            f"{t.size:>9,}  {t.median_ms:>6.1f} ms {t.p95_ms:>6.1f} ms {t.sql_ms:>6.1f} ms {t.queries:>8}"
-        )
+        warm = f"{t.median_ms:>6.1f} ms {t.p95_ms:>6.1f} ms {t.sql_ms:>6.1f} ms {t.queries:>8}"
+        lines.append(f"{t.size:>9,}  {warm}   {t.cold_median_ms:>8.1f} ms {t.cold_sql_ms:>6.1f} ms")
     largest = max(timings, key=lambda t: t.size)
     verdict = "PASS" if largest.p95_ms < P95_TARGET_MS else "MISS"
     lines.append(
         f"\ndashboard p95 at {largest.size:,} decided requests {largest.p95_ms:.1f} ms, "
-        f"target < {P95_TARGET_MS:.0f} ms: {verdict}"
+        f"target < {P95_TARGET_MS:.0f} ms: {verdict}; computing the figures afresh (once per "
+        f"{CACHE_SECONDS} s and period): {largest.cold_median_ms:.1f} ms median"
     )
     return lines

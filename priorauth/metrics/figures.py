@@ -26,39 +26,35 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 URGENCIES = ("standard", "expedited")
-APPROVED = "approved"
-DENIED = "denied"
-PARTLY = "partly"  # approved in part, or approved with changes
-# The initial outcome a decision event's to_status (or its kind, for a deemed approval) reads as.
-OUTCOMES: Mapping[str, str] = {
-    "approved": APPROVED,
-    "deemed_approved": APPROVED,
-    "denied": DENIED,
-    "partially_approved": PARTLY,
-    "modified": PARTLY,
-}
 HOUR = 3600.0
 
 
 @dataclass(frozen=True)
 class DecisionGroup:
-    """Initial decisions alike in everything the figures split by, with their count and total time.
+    """Initial decisions alike in what the figures split by, and how many had each outcome and mark.
 
-    `deemed` is an approval by operation of law; `on_time` None: the request had no due time.
+    `approved` counts approvals in full, `deemed` (approvals by operation of law) among them;
+    `partly` approvals in part or with changes; the rest of `count` were denied.
+    `with_due_time` of them had a due time, `on_time` were made by it.
     """
 
     urgency: str
-    outcome: str
+    count: int
+    approved: int = 0
+    partly: int = 0
+    deemed: int = 0
+    approved_after_extension: int = 0
+    approved_after_appeal: int = 0
+    with_due_time: int = 0
+    on_time: int = 0
     drug: bool = False
-    deemed: bool = False
-    extended: bool = False
-    approved_after_appeal: bool = False
-    on_time: bool | None = True
     queue: str = ""
     category: str = ""
     state: str = ""
-    count: int = 1
-    total_seconds: float = 0.0
+
+    @property
+    def denied(self) -> int:
+        return self.count - self.approved - self.partly
 
 
 @dataclass(frozen=True)
@@ -118,10 +114,8 @@ def cms_figures(groups: Iterable[DecisionGroup], durations: Mapping[str, Duratio
             continue
         tally = counts[group.urgency]
         tally["requests"] += group.count
-        tally[group.outcome] += group.count
-        tally["approved_after_appeal"] += group.count if group.approved_after_appeal else 0
-        approved_extended = group.extended and group.outcome == APPROVED
-        tally["approved_after_extension"] += group.count if approved_extended else 0
+        for name in COUNTS:
+            tally[name] += getattr(group, name)
     return {
         urgency: CmsFigures(
             urgency=urgency,
@@ -169,14 +163,13 @@ def our_figures(groups: Iterable[DecisionGroup]) -> OurFigures:
     total = deemed = 0
     for group in groups:
         total += group.count
-        deemed += group.count if group.deemed else 0
+        deemed += group.deemed
         for key, split in volumes.items():
             split[getattr(group, key) or "none"] += group.count
-        if group.on_time is not None:
-            for queue in (group.queue or "none", ""):
-                decided[queue] += group.count
-                on_time[queue] += group.count if group.on_time else 0
-    by_queue = {q: Compliance(decided[q], on_time[q]) for q in sorted(decided) if q}
+        for queue in (group.queue or "none", ""):
+            decided[queue] += group.with_due_time
+            on_time[queue] += group.on_time
+    by_queue = {q: Compliance(decided[q], on_time[q]) for q in sorted(decided) if q and decided[q]}
     return OurFigures(
         decisions=total,
         compliance=Compliance(decided[""], on_time[""]),

@@ -38,7 +38,7 @@ def public(request: HttpRequest) -> HttpResponse:
     except UnknownYear as error:
         context = {"years": years, "problem": str(error)}
         return render(request, "metrics/public.html", context, status=404)
-    report = selectors.cms_report(period)
+    report = selectors.cached_cms_report(period)
     context = {
         "years": years,
         "period": period,
@@ -64,7 +64,7 @@ def _download_period(request: HttpRequest) -> Period:
 @cache_control(public=True, max_age=PUBLIC_CACHE_SECONDS)
 def public_csv(request: HttpRequest) -> HttpResponse:
     period = _download_period(request)
-    report = selectors.cms_report(period)
+    report = selectors.cached_cms_report(period)
     response = HttpResponse(
         publish.csv_text(period.label, report.figures), content_type="text/csv; charset=utf-8"
     )
@@ -76,7 +76,7 @@ def public_csv(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=PUBLIC_CACHE_SECONDS)
 def public_json(request: HttpRequest) -> HttpResponse:
     period = _download_period(request)
-    report = selectors.cms_report(period)
+    report = selectors.cached_cms_report(period)
     text = json.dumps(publish.document(period.label, report.figures), indent=2)
     response = HttpResponse(text + "\n", content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="prior-authorization-metrics-{period.slug}.json"'
@@ -93,5 +93,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = _period(request)
     except UnknownYear as error:
         return render(request, "metrics/dashboard.html", {"years": years, "problem": str(error)}, status=404)
-    board = selectors.dashboard(period)
+    board = selectors.cached_dashboard(period)
     return render(request, "metrics/dashboard.html", {"years": years, **dashboard_context.context(board)})
