@@ -14,8 +14,9 @@ What counts (CMS-0057-F, 89 FR 8758; for QHP issuers on the FFEs, 45 CFR 156.223
 - Approved after an extended timeframe: an EXTENDED event came before the decision, and the
   decision approved it.
 - Time to decision: from receipt to the initial determination, average and median.
-- Drugs are left out, physician-administered ones included (`DecisionGroup.drug`, from the
-  product record); our own figures count everything.
+- Drugs are left out, physician-administered ones included (from the product record), and so
+  are requests of plans other than Marketplace ones, which are not QHPs (`DecisionGroup.outside_cms`);
+  our own figures count everything.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class DecisionGroup:
     approved_after_appeal: int = 0
     with_due_time: int = 0
     on_time: int = 0
-    drug: bool = False
+    outside_cms: bool = False  # a drug, or not a Marketplace plan's request
     queue: str = ""
     category: str = ""
     state: str = ""
@@ -110,7 +111,7 @@ def cms_figures(groups: Iterable[DecisionGroup], durations: Mapping[str, Duratio
     """
     counts: dict[str, dict[str, int]] = {u: defaultdict(int) for u in URGENCIES}
     for group in groups:
-        if group.drug or group.urgency not in counts:
+        if group.outside_cms or group.urgency not in counts:
             continue
         tally = counts[group.urgency]
         tally["requests"] += group.count

@@ -48,14 +48,16 @@ DECISION_KINDS = (EventKind.DETERMINED, EventKind.DEEMED_APPROVED)
 APPEAL_APPROVED = (Status.APPROVED, Status.PARTIALLY_APPROVED)
 
 
-def _drug() -> Case:
-    """Return whether the product is a drug for the CMS figures (as Product.excluded_from_cms_metrics)."""
+def _outside_cms() -> Case:
+    """Return whether the CMS figures leave the request out: not a Marketplace plan's (not a QHP),
+    or its product is a drug (as Product.excluded_from_cms_metrics)."""
     by_code = Q()
     for prefix in DRUG_CODE_PREFIXES:
         by_code |= Q(request__product__hcpcs__startswith=prefix) | Q(
             request__product__hcpcs__startswith=prefix.lower()
         )
     return Case(
+        When(~Q(request__member__plan__line_of_business="marketplace"), then=Value(True)),
         When(request__product__isnull=True, then=Value(False)),
         When(
             request__product__cms_counts_as_drug__isnull=False, then=F("request__product__cms_counts_as_drug")
@@ -75,18 +77,18 @@ def _duration(start: str, end: str) -> ExpressionWrapper:
 
 
 def _decisions(period: Period) -> QuerySet[RequestEvent]:
-    """Return the period's initial decisions (one event per request) with urgency, drug and duration."""
+    """Return the period's initial decisions (one event per request) with urgency, scope and duration."""
     return RequestEvent.objects.filter(
         kind__in=DECISION_KINDS, at__gte=period.start, at__lt=period.end
     ).annotate(
         urgency=F("request__urgency"),
-        drug=_drug(),
+        outside_cms=_outside_cms(),
         duration=_duration("request__received_at", "at"),
     )
 
 
 def decision_groups(period: Period) -> list[figures.DecisionGroup]:
-    """Return the period's initial decisions by urgency, drug, queue, category and state, tallied."""
+    """Return the period's initial decisions by urgency, scope, queue, category and state, tallied."""
     approved = Q(kind=EventKind.DEEMED_APPROVED) | Q(to_status=Status.APPROVED)
     partly = Q(kind=EventKind.DETERMINED, to_status__in=PARTLY)
     # Uncorrelated subqueries: the database hashes each once, not once per decision.
@@ -95,7 +97,7 @@ def decision_groups(period: Period) -> list[figures.DecisionGroup]:
     rows = (
         _decisions(period)
         .annotate(category=Coalesce(F("request__product__category"), F("request__category")))
-        .values("urgency", "drug", "request__queue__code", "category", "request__plan_state")
+        .values("urgency", "outside_cms", "request__queue__code", "category", "request__plan_state")
         .annotate(
             count=Count("id"),
             approved=Count("id", filter=approved),
@@ -111,7 +113,7 @@ def decision_groups(period: Period) -> list[figures.DecisionGroup]:
     return [
         figures.DecisionGroup(
             urgency=row["urgency"],
-            drug=row["drug"],
+            outside_cms=row["outside_cms"],
             queue=row["request__queue__code"] or "",
             category=row["category"] or "",
             state=row["request__plan_state"] or "",
@@ -136,7 +138,7 @@ PARTLY = (Status.PARTIALLY_APPROVED, Status.MODIFIED)
 
 @dataclass(frozen=True)
 class DecisionTimes:
-    """The CMS durations by urgency (drugs left out), and every decision's time by urgency and bucket."""
+    """The CMS durations by urgency (drugs and other plans left out), and every decision's by bucket."""
 
     cms: dict[str, figures.Durations]
     distribution: dict[str, dict[str, int]]
@@ -154,7 +156,7 @@ def decision_times(period: Period) -> DecisionTimes:
         buckets[f"bucket{index}"] = Count("id", filter=condition)
     rows = (
         _decisions(period)
-        .values("urgency", "drug")
+        .values("urgency", "outside_cms")
         .annotate(count=Count("id"), mean=Avg("duration"), median=Median("duration"), **buckets)
         .order_by()
     )
@@ -163,7 +165,7 @@ def decision_times(period: Period) -> DecisionTimes:
         u: dict.fromkeys(_bucket_labels(), 0) for u in figures.URGENCIES
     }
     for row in rows:
-        if not row["drug"] and row["urgency"] in figures.URGENCIES:
+        if not row["outside_cms"] and row["urgency"] in figures.URGENCIES:
             cms[row["urgency"]] = figures.Durations(
                 row["count"], _seconds(row["mean"]), _seconds(row["median"])
             )

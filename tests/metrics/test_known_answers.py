@@ -17,7 +17,9 @@ import datetime
 
 import pytest
 
+from priorauth.members.models import Member, Plan
 from priorauth.metrics import publish, selectors
+from tests.metrics import dataset
 
 
 def test_it_counts_the_standard_requests_cms_figures_drugs_left_out(world, year):
@@ -79,3 +81,13 @@ def test_it_spreads_the_decisions_over_weeks_and_time_buckets(world, year):
     assert board.distribution["expedited"]["3 to 7 days"] == 1
     assert sum(board.distribution["standard"].values()) == 35
     assert board.distribution["standard"]["15 days or more"] == 1
+
+
+def test_it_leaves_other_lines_of_business_out_of_the_cms_figures(world, year):
+    medicaid = Plan.objects.create(code="KY-TEST", line_of_business="medicaid", state="KY")
+    world.member["KY"] = Member.objects.create(
+        member_id="KY1", first_name="A", last_name="B", date_of_birth=datetime.date(1960, 1, 1), plan=medicaid
+    )
+    dataset.decided(world, urgency="standard", hours=10, outcome="denied", state="KY")
+    assert selectors.cms_report(year).figures["standard"].requests == 30
+    assert selectors.dashboard(year).ours.by_state["KY"] == 1

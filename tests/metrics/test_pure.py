@@ -52,7 +52,7 @@ def test_it_hides_the_percent_with_its_count_and_times_of_few_requests():
 def test_it_leaves_drugs_out_and_counts_extensions_only_when_approved():
     groups = [
         DecisionGroup("standard", count=5, approved=3, approved_after_extension=3),
-        DecisionGroup("standard", count=50, approved=50, drug=True),
+        DecisionGroup("standard", count=50, approved=50, outside_cms=True),
         DecisionGroup("standard", count=1, approved_after_appeal=1),
     ]
     standard = cms_figures(groups, {})["standard"]
