@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api]` (`make bench`: all).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api] [metrics]` (`make bench`: all).
 
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
@@ -7,7 +7,9 @@ memory. `queue` fills the database with 1,000 and then 100,000 open requests and
 queue page at each size. `letter` renders the worst-case letter PDF. `impact` previews three
 policy changes over 10,000 open requests and 9,000 decided in the last 90 days. `api` posts
 `Claim/$submit` from 32 concurrent clients to a gunicorn on 127.0.0.1, beside a bare view that
-inserts one row per call (bench/api.py). It prints the results
+inserts one row per call (bench/api.py). `metrics` fills
+1,000 and then 100,000 requests decided this year, with their events, and times the supervisor's
+metrics dashboard at each size. It prints the results
 against the targets and drops the database
 (BENCH_KEEP_DATABASE=1 keeps it for EXPLAIN). It exits 0 whether or not the targets are met.
 """
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/priorauth_bench"
 SIZES = (1_000, 100_000)
-PARTS = ("enrollment", "queue", "letter", "impact", "api")
+PARTS = ("enrollment", "queue", "letter", "impact", "api", "metrics")
 
 
 def refusal(url: str) -> str | None:
@@ -87,6 +89,8 @@ def run(url: str, *, runs: int, warmup: int, parts: tuple[str, ...] = PARTS) -> 
         run_impact(runs=max(runs // 24, 3))
     if "api" in parts:
         run_api()
+    if "metrics" in parts:
+        run_metrics(runs=max(runs // 4, 10), warmup=max(warmup // 2, 3))
 
 
 def run_enrollment(rows: int) -> None:
@@ -170,6 +174,39 @@ def run_api() -> None:
     threads = int(os.environ.get("BENCH_API_THREADS", "4"))
     print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
     print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
+def _empty_requests() -> None:
+    """Empty the request, member and people tables: each part that fills requests starts from none."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE requests_priorauthrequest, members_member, members_user, "
+            "members_providerorganization CASCADE"
+        )
+
+
+def run_metrics(*, runs: int, warmup: int) -> None:
+    from django.db import connections
+    from django.utils import timezone
+
+    from bench import metrics, queue_page
+
+    _empty_requests()
+    world = queue_page.world_create()
+    timings = []
+    for size in metrics.SIZES:
+        started = time.perf_counter()
+        metrics.decided_add(world, size - world.added, now=timezone.now())
+        queue_page.analyze()
+        print(
+            f"\nFilled {size:,} decided requests with their events in {time.perf_counter() - started:.1f} s; "
+            f"measuring {runs} loads of the metrics dashboard...",
+            flush=True,
+        )
+        timings.append(metrics.measure(world, runs=runs, warmup=warmup))
+    connections.close_all()
+    print("\nMetrics dashboard /review/supervisor/metrics/ (this year to date) as a supervisor")
+    print("\n".join(metrics.report(timings)), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

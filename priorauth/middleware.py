@@ -10,6 +10,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+# The attribute a view sets on a response that holds nothing personal and may be cached.
+SAME_FOR_EVERYONE = "same_for_everyone"
+
+
+def same_for_everyone(response: HttpResponse) -> HttpResponse:
+    """Return the response marked as the same for every visitor (see NoStoreForSessionsMiddleware)."""
+    setattr(response, SAME_FOR_EVERYONE, True)
+    return response
+
 
 class NoStoreForSessionsMiddleware:
     """Mark every response to a signed-in browser `Cache-Control: no-store`.
@@ -19,6 +28,10 @@ class NoStoreForSessionsMiddleware:
     response whose handling read or changed the session, is one. Static files never reach this
     middleware (WhiteNoise answers them first) and are skipped by path as well, so they stay
     cacheable.
+
+    A page the same for everyone (the public metrics page) opts out with `same_for_everyone`:
+    it is left cacheable when asked for without a session cookie and its handling wrote nothing
+    to the session (the middlewares read it on every request, finding nothing for a stranger).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,8 +42,12 @@ class NoStoreForSessionsMiddleware:
         if self._is_static(request):
             return response
         session = getattr(request, "session", None)
+        has_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
+        modified = session is not None and session.modified
+        if getattr(response, SAME_FOR_EVERYONE, False) and not has_cookie and not modified:
+            return response
         used = session is not None and (session.accessed or session.modified)
-        if used or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if used or has_cookie:
             add_never_cache_headers(response)
         return response
 

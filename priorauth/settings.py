@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # No models: an app so that its rendering task registers at start (apps.py).
     "priorauth.letters",
     "priorauth.appeals",
+    "priorauth.metrics",
 ]
 
 MIDDLEWARE = [

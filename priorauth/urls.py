@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("priorauth.appeals.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
+    path("", include("priorauth.metrics.urls")),
     path("", include("priorauth.privacy.urls")),
 ]

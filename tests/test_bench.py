@@ -12,7 +12,7 @@ from bench.__main__ import refusal
 from priorauth.members.enrollment.rows import COLUMNS
 from priorauth.members.models import Member
 from priorauth.policies.services import bundle_import
-from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.models import EventKind, PriorAuthRequest, RequestEvent, Status
 from priorauth.review.selectors import OPEN_STATUSES
 
 
@@ -179,3 +179,18 @@ def test_it_reports_the_api_targets():
     assert any(line.startswith("p99 under 1000 ms: 1500 ms MISS") for line in lines)
     assert any("of the ceiling: 0.10 MISS" in line for line in lines)
     assert any(line.strip().startswith("the rest") and "140.0 ms" in line for line in lines)
+def test_it_fills_decided_requests_with_their_events_and_times_the_dashboard(db):
+    from bench import metrics
+
+    world = queue_page.world_create()
+    now = timezone.now()
+    metrics.decided_add(world, 40, now=now)
+    decided = PriorAuthRequest.objects.filter(decided_at__isnull=False)
+    assert decided.count() == 40 and all(pa.decided_at <= now for pa in decided)
+    decisions = RequestEvent.objects.filter(kind__in=[EventKind.DETERMINED, EventKind.DEEMED_APPROVED])
+    assert decisions.count() == 40
+    timing = metrics.measure(world, runs=2, warmup=1)
+    assert timing.size == 40 and timing.queries > 0 and 0 < timing.median_ms <= timing.p95_ms
+    assert timing.cold_median_ms > 0 and timing.cold_sql_ms > 0
+    lines = metrics.report([timing, metrics.Timing(100_000, 310.0, 320.0, 12, 200.0, 900.0, 800.0)])
+    assert "target < 300 ms: MISS" in lines[-1] and "100,000" in lines[-1] and "900.0 ms median" in lines[-1]

@@ -188,6 +188,7 @@ class ProductAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
         "manufacturer",
         ("category", "benefit"),
         ("genetically_modified", "requires_prior_auth"),
+        "cms_counts_as_drug",
         "indication",
         "indications",
         "indications_in_words",

@@ -57,6 +57,8 @@ class ProductData:
     manufacturer: str
     indication: str
     indications: list[dict[str, Any]] | None = None  # None: not in the bundle, left as stored
+    # None (absent or null): the CMS metrics read it from the code (Product.excluded_from_cms_metrics).
+    cms_counts_as_drug: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,9 @@ def _product(item: FieldReader, context: _Context) -> ProductData:
         manufacturer=item.text("manufacturer", required=False),
         indication=item.text("indication", required=False),
         indications=product_indications(item),
+        cms_counts_as_drug=None
+        if item.raw.get("cms_counts_as_drug") is None
+        else item.flag("cms_counts_as_drug"),
     )
 
 

@@ -42,6 +42,17 @@ def validate_indications(value: object) -> None:
         raise ValidationError(problem_lines(problems))
 
 
+# HCPCS Level II J-codes are drugs administered other than orally; Q-codes include the CAR-T
+# and other cell-therapy biologics billed as drugs. Any other code (a catalog NOC-... code, a
+# procedure) is a service unless the product record says otherwise.
+DRUG_CODE_PREFIXES = ("J", "Q")
+
+
+def counts_as_drug_by_code(hcpcs: str) -> bool:
+    """Return whether a product code reads as a drug for the CMS-0057-F metrics (J- and Q-codes)."""
+    return hcpcs.upper().startswith(DRUG_CODE_PREFIXES)
+
+
 class Product(models.Model):
     hcpcs = models.CharField(
         "HCPCS or catalog code",
@@ -57,6 +68,17 @@ class Product(models.Model):
     genetically_modified = models.BooleanField(default=True)
     benefit = models.CharField(max_length=20, choices=vocab.choices(vocab.BENEFITS), default="medical")
     requires_prior_auth = models.BooleanField("requires prior authorization", default=True)
+    # CMS-0057-F's public prior-authorization metrics leave drugs out, physician-administered
+    # ones included (45 CFR 156.223(a)(2) for QHP issuers on the FFEs; 89 FR 8758). Most of our
+    # products are biologics billed as drugs; whether one is left out is the administrator's
+    # call, by default read from its code (`counts_as_drug_by_code`).
+    cms_counts_as_drug = models.BooleanField(
+        "a drug for the CMS metrics",
+        null=True,
+        blank=True,
+        help_text="Unknown (empty): decided by the code: J- and Q-codes are drugs and left out of the "
+        "public CMS-0057-F figures; any other code counts as a service. Our own figures count everything.",
+    )
     indication = models.TextField(blank=True)
     # A JSON list, not a related table: a label changes as a whole, so one product version in
     # the history holds one label, and the bundle carries it inside the product entry.
@@ -75,6 +97,13 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} ({self.generic}) {self.hcpcs}"
+
+    @property
+    def excluded_from_cms_metrics(self) -> bool:
+        """Return whether the CMS-0057-F figures leave this product out as a drug (setting, else code)."""
+        if self.cms_counts_as_drug is not None:
+            return self.cms_counts_as_drug
+        return counts_as_drug_by_code(self.hcpcs)
 
     @property
     def labeled_indications(self) -> tuple[Indication, ...]:

@@ -314,6 +314,7 @@ def _export_product(product: Product) -> dict[str, Any]:
         "genetically_modified": product.genetically_modified,
         "benefit": product.benefit,
         "requires_prior_auth": product.requires_prior_auth,
+        "cms_counts_as_drug": product.cms_counts_as_drug,
         "indication": product.indication,
         "indications": product.indications,
     }

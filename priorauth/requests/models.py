@@ -310,7 +310,11 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["request", "at"], name="event_request_at")]
+        indexes = [
+            models.Index(fields=["request", "at"], name="event_request_at"),
+            # The metrics read the events of some kinds over a period (priorauth/metrics).
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

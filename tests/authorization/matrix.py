@@ -64,6 +64,12 @@ EXPECTED: dict[str, Row] = {
     "review:reroute":                            (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     "review:assignments":                        (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     "review:assignment_remove":                  (302, 404, 404, 405, 405, 405, 404, 404, 404, 404),
+    # The prior-authorization metrics: the public page and its downloads for everyone, no login;
+    # the dashboard is the supervisors'.
+    "metrics:public":                            (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "metrics:public_csv":                        (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "metrics:public_json":                       (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "metrics:dashboard":                         (302, 404, 404, 404, 404, 200, 404, 404, 404, 404),
     # The privacy officer's pages: the PHI access log and accountings of disclosures.
     "privacy:log":                               (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
     "privacy:log_export":                        (302, 404, 404, 404, 404, 404, 404, 404, 200, 200),
