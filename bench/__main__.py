@@ -1,5 +1,6 @@
-"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api] [metrics]` (`make bench`: all).
+"""Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api] [metrics]`.
 
+`make bench` runs them all.
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
 (BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
@@ -174,6 +175,8 @@ def run_api() -> None:
     threads = int(os.environ.get("BENCH_API_THREADS", "4"))
     print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
     print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
+
+
 def _empty_requests() -> None:
     """Empty the request, member and people tables: each part that fills requests starts from none."""
     from django.db import connection

@@ -179,6 +179,8 @@ def test_it_reports_the_api_targets():
     assert any(line.startswith("p99 under 1000 ms: 1500 ms MISS") for line in lines)
     assert any("of the ceiling: 0.10 MISS" in line for line in lines)
     assert any(line.strip().startswith("the rest") and "140.0 ms" in line for line in lines)
+
+
 def test_it_fills_decided_requests_with_their_events_and_times_the_dashboard(db):
     from bench import metrics
 
