@@ -1,6 +1,7 @@
 """Run the benchmarks: `python -m bench [enrollment] [queue] [letter] [impact] [api] [metrics]`.
 
 `make bench` runs them all.
+
 It creates its own PostgreSQL database (BENCH_DATABASE_URL, by default priorauth_bench on the
 local server) and migrates it. `enrollment` imports a 100,000-row enrollment file
 (BENCH_ENROLLMENT_ROWS) beside a bare bulk_create of the same rows, with the import's peak
