@@ -113,7 +113,10 @@ def test_the_token_answer_has_the_contracted_shape(client, registered):
 
 
 def test_it_refuses_an_expired_token(ehr, member):
-    AccessToken.objects.filter(token=ehr.token).update(expires=timezone.now() - datetime.timedelta(seconds=1))
+    # Tokens are stored hashed (RFC 9700): the client's one token is found by its application.
+    tokens = AccessToken.objects.filter(application=ehr.api_client.application)
+    assert tokens.count() == 1
+    tokens.update(expires=timezone.now() - datetime.timedelta(seconds=1))
     assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 401
 
 
