@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("priorauth.letters.urls")),
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
+    path("", include("priorauth.review.peer_to_peer.urls")),
     path("", include("priorauth.privacy.urls")),
 ]

@@ -199,6 +199,7 @@ def _decision(
     # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
     if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
         paragraphs.append(f"Reviewer's note: {determination.reason}")
+    paragraphs += _extension_statement(pa) + _supersedes_statement(determination)
     facts = [Fact("Decision", Outcome(determination.outcome).label)]
     facts.append(Fact("Decision code (X12 278)", f"{code} - {X12_MEANING[code]}"))
     facts += _approved_facts(pa, determination)
@@ -211,6 +212,32 @@ def _decision(
         facts=tuple(facts),
         closing=closing,
     )
+
+
+def _extension_statement(pa: PriorAuthRequest) -> list[str]:
+    """Return the paragraph that says the time to decide was extended, when and why (none if not).
+
+    29 CFR 2560.503-1(f)(2)(iii)(A): one extension, for matters beyond the plan's control.
+    """
+    if pa.extended_at is None:
+        return []
+    due = f" The decision was then due by {moment(pa.due_at)}." if pa.due_at else ""
+    return [
+        f"We extended the time to decide this request on {moment(pa.extended_at)}, once, as the "
+        f"rules allow when matters beyond our control require it. The reason: {pa.extension_reason}{due}"
+    ]
+
+
+def _supersedes_statement(determination: Determination) -> list[str]:
+    """Return the paragraph that says this decision replaces an earlier one, and why (none if not)."""
+    old = determination.supersedes
+    if old is None:
+        return []
+    return [
+        f"This letter replaces our letter of {day(old.decided_at.astimezone(EASTERN).date())}, which "
+        f"told you the request was {Outcome(old.outcome).label.lower()}. We changed the decision after a "
+        f"peer-to-peer talk with the ordering physician. Why it changed: {determination.change_reason}"
+    ]
 
 
 def _decision_sentence(

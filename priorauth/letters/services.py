@@ -21,7 +21,7 @@ def letter_pdf(*, determination_id: int) -> bytes:
     if (pdf := stored.first()) is not None:
         return bytes(pdf)
     determination = Determination.objects.select_related(
-        "decided_by", "request__member__plan", "request__product", "request__organization"
+        "decided_by", "supersedes", "request__member__plan", "request__product", "request__organization"
     ).get(pk=determination_id)
     rendered = render_pdf(build_letter(determination.request, determination))
     try:

@@ -35,37 +35,53 @@ def get_request_for_letter(user: User, pk: int, kind: str = Kind.LETTER) -> Prio
     raise Http404("No such letter.")
 
 
-def _determination_of(pa: PriorAuthRequest) -> Determination:
-    """Return the request's determination, or raise Http404: no letter before the decision."""
-    determination = Determination.objects.select_related("decided_by").filter(request=pa).first()
+def _determination_of(pa: PriorAuthRequest, determination_pk: int | None = None) -> Determination:
+    """Return the request's current determination (or the one named, current or superseded).
+
+    Raises Http404 before the decision, and for a determination of another request.
+    """
+    found = Determination.objects.select_related("decided_by", "supersedes").filter(request=pa)
+    determination = (
+        found.filter(pk=determination_pk).first() if determination_pk else found.order_by("-pk").first()
+    )
     if determination is None:
         raise Http404("No decision has been made on this request yet.")
     return determination
 
 
-def _letter(user: User, pk: int, kind: str) -> Letter:
+def _letter(user: User, pk: int, kind: str, determination_pk: int | None) -> tuple[Letter, Determination]:
     pa = get_request_for_letter(user, pk, kind)
-    determination = _determination_of(pa)
+    determination = _determination_of(pa, determination_pk)
     pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)
-    return build_letter(pa, determination)
+    return build_letter(pa, determination), determination
 
 
 @never_cache
 @login_required
-def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request.user, pk, Kind.LETTER)
-    return render(request, "letters/letter.html", {"letter": letter, "pk": pk})
+def letter_page(request: HttpRequest, pk: int, determination_pk: int | None = None) -> HttpResponse:
+    """Return the current letter, or an earlier one it superseded, with links to the others."""
+    letter, determination = _letter(request.user, pk, Kind.LETTER, determination_pk)
+    history = Determination.objects.filter(request_id=pk).order_by("-pk")
+    context = {
+        "letter": letter,
+        "pk": pk,
+        "shown": determination,
+        "is_current": determination.pk == history.values_list("pk", flat=True).first(),
+        "others": [d for d in history if d.pk != determination.pk],
+    }
+    return render(request, "letters/letter.html", context)
 
 
 @never_cache
 @login_required
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_pdf(request: HttpRequest, pk: int, determination_pk: int | None = None) -> HttpResponse:
     """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
     pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
-    determination = _determination_of(pa)
+    determination = _determination_of(pa, determination_pk)
     response = HttpResponse(
         letter_pdf_stored(determination_id=determination.pk), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{pa.number}.pdf"'
+    suffix = f"-{determination.pk}" if determination_pk else ""
+    response["Content-Disposition"] = f'attachment; filename="{pa.number}{suffix}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

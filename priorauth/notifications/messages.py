@@ -24,10 +24,16 @@ from priorauth.notifications.models import Event, Notification
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock
 from priorauth.requests.models import InformationRequest, PriorAuthRequest, Status
+from priorauth.review.models import PeerToPeer
 
 # A request is open (its clock may run) until it is decided, withdrawn or needs no authorization.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
 DIGEST_OLDEST = 10
+# Events whose message links the determination letter.
+LETTER_EVENTS = frozenset({Event.DETERMINED, Event.REDETERMINED})
+PEER_TO_PEER_EVENTS = frozenset(
+    {Event.PEER_TO_PEER_REQUESTED, Event.PEER_TO_PEER_SCHEDULED, Event.PEER_TO_PEER_REMINDER}
+)
 
 
 def request_path(user: User, request_id: int) -> str:
@@ -66,8 +72,10 @@ def email_context(notification: Notification) -> dict[str, Any]:
             link=absolute(request_path(notification.recipient, pa.pk)),
             time_left=clock.time_left(pa.due_at, now),
         )
-    if notification.event == Event.DETERMINED and pa is not None:
+    if notification.event in LETTER_EVENTS and pa is not None:
         context["letter_link"] = absolute(letter_path(pa.pk))
+    if notification.event in PEER_TO_PEER_EVENTS:
+        context["talk"] = _talk(notification)
     if notification.event == Event.PENDED:
         context["asked"] = _information_request(notification)
     if notification.event == Event.DIGEST:
@@ -93,6 +101,7 @@ class InAppItem:
     to: User | None = None
     taken_from: User | None = None
     reassigned: str = ""
+    talk: PeerToPeer | None = None
 
 
 def in_app_items(user: User, notifications: Iterable[Notification]) -> list[InAppItem]:
@@ -129,12 +138,13 @@ def _item(
     return InAppItem(
         notification=n,
         link=request_path(user, n.request_id) if n.request_id else "",
-        letter=letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else "",
+        letter=letter_path(n.request_id) if n.event in LETTER_EVENTS and n.request_id else "",
         due_at=_moment(n.context.get("due_at")),
         asked=question if question is not None and question.request_id == n.request_id else None,
         to=to,
         taken_from=taken_from,
         reassigned=reassigned,
+        talk=_talk(n) if n.event in PEER_TO_PEER_EVENTS else None,
     )
 
 
@@ -143,6 +153,11 @@ def _moment(text: str | None) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _talk(notification: Notification) -> PeerToPeer | None:
+    talk_id = notification.context.get("peer_to_peer_id")
+    return PeerToPeer.objects.filter(pk=talk_id or 0, request_id=notification.request_id).first()
 
 
 def _information_request(notification: Notification) -> InformationRequest | None:
