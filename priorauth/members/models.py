@@ -109,7 +109,8 @@ class Plan(models.Model):
     # after the notice the provider may ask is the plan's to set.
     peer_to_peer_days = models.PositiveSmallIntegerField(
         "peer-to-peer window (days)",
-        default=14,
+        # In the database too: rows written by code that predates the field still get the window.
+        db_default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="How many days after an adverse determination the provider may ask for a "
         "peer-to-peer talk.",

@@ -37,12 +37,14 @@ def relay_pending_notifications() -> int:
 
 @shared_task(name="notifications.watch_due_times", acks_late=True, ignore_result=True)
 def watch_due_times() -> dict[str, int]:
-    """Warn supervisors of requests at risk of missing their due time, and of overdue ones daily;
-    remind both sides of a peer-to-peer talk a day and an hour before it."""
-    now = timezone.now()
-    counts = watch.due_times_watch(now=now)
-    counts["peer_to_peer_reminders"] = watch.peer_to_peer_reminders_record(now=now)
-    return counts
+    """Warn supervisors of requests at risk of missing their due time, and of overdue ones daily."""
+    return watch.due_times_watch(now=timezone.now())
+
+
+@shared_task(name="notifications.peer_to_peer_reminders", acks_late=True, ignore_result=True)
+def remind_peer_to_peer_talks() -> int:
+    """Remind both sides of a scheduled peer-to-peer talk a day and an hour before it."""
+    return watch.peer_to_peer_reminders_record(now=timezone.now())
 
 
 @shared_task(name="notifications.daily_digests", acks_late=True, ignore_result=True)

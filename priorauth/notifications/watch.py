@@ -88,6 +88,11 @@ def peer_to_peer_reminders_record(*, now: datetime.datetime) -> int:
         assert talk.slot_at is not None
         for name in peer_to_peer.reminders_due(talk.slot_at, now):
             occurrence = f"{talk.pk}-{talk.slot_at.astimezone(datetime.UTC):%Y%m%dT%H%M}-{name}"
+            reminded = Notification.objects.filter(
+                event=Event.PEER_TO_PEER_REMINDER, request_id=talk.request_id, occurrence=occurrence
+            )
+            if reminded.exists():
+                continue
             extra = {"occurrence": occurrence, "peer_to_peer_id": talk.pk, "physician_id": talk.physician_id}
             with transaction.atomic():
                 written = notify_request_event(

@@ -277,7 +277,8 @@ def _extension(item: FieldReader) -> dict[str, Any]:
         return {}
     unit, amount = units[0], raw[units[0]]
     urgency = item.raw.get("urgency")
-    if problem := vocab.extension_problem(str(urgency), unit, amount):
+    rule_unit = next((key for key in vocab.TIMEFRAME_UNITS if item.raw.get(key) is not None), "")
+    if problem := vocab.extension_problem(str(urgency), unit, amount, rule_unit):
         item.problem(f"extension.{unit}", problem)
         return {}
     return {"extension_unit": unit, "extension_amount": amount}

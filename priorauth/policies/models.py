@@ -257,7 +257,9 @@ class TimeframeRule(models.Model):
         if problem:
             # The same bound as an imported bundle's: a typo here would break every due time it gives.
             raise ValidationError({"amount": f"The amount is {problem}."})
-        if problem := vocab.extension_problem(self.urgency, self.extension_unit, self.extension_amount):
+        if problem := vocab.extension_problem(
+            self.urgency, self.extension_unit, self.extension_amount, self.unit
+        ):
             raise ValidationError({"extension_amount": problem})
 
 

@@ -179,12 +179,13 @@ def timeframe_amount_problem(unit: str, amount: object) -> str:
     return ""
 
 
-def extension_problem(urgency: str, unit: str, amount: object) -> str:
+def extension_problem(urgency: str, unit: str, amount: object, rule_unit: str) -> str:
     """Return why a timeframe rule's extension (`unit`, `amount`) is refused, or "" if it is fine.
 
-    No extension is both empty. An extension needs both, within a timeframe's bounds, and only
-    a standard rule may have one: an urgent (expedited) request is decided within its 72 hours
-    or pended for information, never extended (29 CFR 2560.503-1(f)(2)(i) has no extension).
+    No extension is both empty. An extension needs both, in the rule's own unit (`rule_unit`:
+    it lengthens the rule's timeframe), within a timeframe's bounds, and only a standard rule
+    may have one: an urgent (expedited) request is decided within its 72 hours or pended for
+    information, never extended (29 CFR 2560.503-1(f)(2)(i) has no extension).
     """
     if not unit and amount is None:
         return ""
@@ -194,6 +195,9 @@ def extension_problem(urgency: str, unit: str, amount: object) -> str:
         return f"Unknown extension unit {unit!r}."
     if urgency == "expedited":
         return "An expedited timeframe cannot be extended; it may only be pended for information."
+    if unit != rule_unit:
+        own = TIMEFRAME_UNITS.get(rule_unit, rule_unit).lower()
+        return f"The extension must be in the rule's own unit ({own})."
     if problem := timeframe_amount_problem(unit, amount):
         return f"The extension is {problem}."
     return ""

@@ -106,19 +106,20 @@ def due_now(
     counted in its own units from its clock's start or restart, pauses skipped, as the due time
     is. Business units are judged on the calendar of the plan's `state`, in its time zone. With
     no stored rules there is nothing to time the request by: the result is all None. An
-    `extended` request adds the governing rule's extension to its due time (`extension`), and
-    is at risk three quarters of the way through the extension.
+    `extended` request is timed by its governing rule lengthened by the rule's extension
+    (`extension.extended`); the rule returned is the one as stored, unextended.
     """
     if not rules:
         return DueTime(None, None, None)
     records = [rule_from_json(rule) for rule in rules]
     holidays, zone = frozenset(holidays), vocab.state_time_zone(state)
     due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays, zone=zone)
-    at_risk_at = timeframes.at_risk_at_for(rule, received_at, pends, holidays, zone=zone)
-    stored = rule_as_json(rule)
-    if extended and due_at is not None and extension.extension_of(stored) is not None:
-        due_at, at_risk_at = extension.extended_due(due_at, stored, holidays, state=state)
-    return DueTime(due_at, stored, at_risk_at)
+    governing = rule
+    if extended and extension.extension_of(rule_as_json(rule)) is not None:
+        governing = extension.extended(rule)
+        due_at = timeframes.due_at_for(governing, received_at, pends, holidays, zone=zone)
+    at_risk_at = timeframes.at_risk_at_for(governing, received_at, pends, holidays, zone=zone)
+    return DueTime(due_at, rule_as_json(rule), at_risk_at)
 
 
 def due_state(

@@ -12,18 +12,20 @@ state's stricter rule beats the federal one (all four states' rules do), the sta
 is the one the law holds the plan to, and a federal extension cannot move it; the rule then
 allows no extension unless the record says the state's law allows one.
 
-The extension is added to the governing rule's due time, in the extension's own unit, on the
-calendar of the plan's state (business units skip weekends and holidays there), after every
-pend that rule counts: a later pend that pauses the clock moves the extended due time too.
+The extension is in the rule's own unit: it lengthens the governing rule's timeframe, counted
+on the calendar of the plan's state as every due time is (business units skip weekends and
+holidays there), with every pend the rule counts.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import asdict, replace
 from typing import Any
 
 from priorauth.policies import timeframes, vocab
+from priorauth.policies.snapshot import TimeframeRecord
 
 STANDARD = "standard"
 
@@ -83,27 +85,15 @@ def extension_problem(
     return ""
 
 
-def extended_due(
-    due_at: datetime.datetime,
-    rule: Mapping[str, Any],
-    holidays: Iterable[datetime.date] = (),
-    *,
-    state: str,
-) -> tuple[datetime.datetime, datetime.datetime]:
-    """Return the extended due time and its at-risk time: `due_at` plus the rule's extension.
+def extended(rule: TimeframeRecord) -> TimeframeRecord:
+    """Return the rule as extended: its timeframe lengthened by its extension (same unit).
 
-    Counted in the extension's unit on the calendar of the plan's `state` (business units skip
-    weekends and `holidays` there). At risk when three quarters of the extension are used. A
-    rule that allows no extension is a ValueError.
+    Lengthening the rule itself, rather than adding time after its due time, keeps every pend
+    that rule counts (a pend begun after the first due time but before the extended one still
+    pauses a `pauses_when_pended` clock) and keeps the at-risk time at three quarters of the
+    whole, extended timeframe. A rule that allows no extension is a ValueError.
     """
-    extension = extension_of(rule)
-    if extension is None:
-        raise ValueError("the rule allows no extension")
-    unit, amount = extension
-    zone = vocab.state_time_zone(state)
-    extended = timeframes.add_timeframe(due_at, unit, amount, holidays, zone=zone)
-    hours_unit = "business_hours" if unit in timeframes.BUSINESS_UNITS else "hours"
-    hours = amount * timeframes.HOURS_PER_UNIT[unit]
-    at_risk_hours = int(hours * timeframes.AT_RISK_FRACTION)
-    at_risk = timeframes.add_timeframe(due_at, hours_unit, at_risk_hours, holidays, zone=zone)
-    return extended, at_risk
+    found = extension_of(asdict(rule))
+    if found is None or found[0] != rule.unit:
+        raise ValueError("the rule allows no extension in its own unit")
+    return replace(rule, amount=rule.amount + found[1])
