@@ -110,6 +110,7 @@ class Plan(models.Model):
     peer_to_peer_days = models.PositiveSmallIntegerField(
         "peer-to-peer window (days)",
         # In the database too: rows written by code that predates the field still get the window.
+        default=14,
         db_default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="How many days after an adverse determination the provider may ask for a "
