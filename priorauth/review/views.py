@@ -194,6 +194,9 @@ def _render_review(
 ) -> HttpResponse:
     determination = getattr(pa, "determination", None) if pa.is_determined else None
     forms = {**_action_forms(pa), "checklist": ChecklistForm(**_checklist_kwargs(pa)), **(bound or {})}
+    if not is_supervisor(request.user):
+        # A physician schedules a talk for themselves; only a supervisor names who will talk.
+        forms["talk_schedule"].fields.pop("physician", None)
     now = timezone.now()
     on = pa.date_of_service
     context = {
