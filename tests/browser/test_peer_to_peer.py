@@ -46,17 +46,23 @@ def test_staff_ask_for_a_talk_after_a_denial_and_see_the_time_the_physician_conf
     with page.expect_navigation():
         page.locator("[data-testid=talk-submit]").click()
     assert_accessible(page)
-    expect(page.locator("#id_talk-phone-error, .invalid-feedback").first).to_contain_text("10-digit phone number")
+    expect(page.locator("#id_talk-phone-error, .invalid-feedback").first).to_contain_text(
+        "10-digit phone number"
+    )
     save_screenshot(page, "peer-to-peer-refused-phone")
     page.locator("#id_talk-phone").fill("(317) 555-0142")
     with page.expect_navigation():
         page.locator("[data-testid=talk-submit]").click()
     expect(page).to_have_url(re.compile(rf"/requests/{pa.pk}/$"))
     assert_accessible(page)
-    expect(page.locator("#peer-to-peer")).to_contain_text("Waiting for a physician reviewer to confirm a time")
+    expect(page.locator("#peer-to-peer")).to_contain_text(
+        "Waiting for a physician reviewer to confirm a time"
+    )
     log_out(page)
 
-    slot = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=12, minute=30, second=0, microsecond=0)
+    slot = (timezone.localtime() + datetime.timedelta(days=1)).replace(
+        hour=12, minute=30, second=0, microsecond=0
+    )
     log_in_as(page, PHYSICIAN)
     page.goto(f"/review/requests/{pa.pk}/")
     assert_accessible(page)
