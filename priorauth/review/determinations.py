@@ -22,6 +22,7 @@ from priorauth.members.models import Role, User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import vocab
+from priorauth.requests import extension
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review import checklist_rules
 from priorauth.review.checklists import determination_problem
@@ -338,15 +339,18 @@ def letter_render_later(determination_id: int) -> None:
         log.warning("letter for determination %s not queued (%s)", determination_id, type(error).__name__)
 
 
-def deemed_reason(rule: dict[str, object]) -> str:
+def deemed_reason(rule: dict[str, object], *, extended: bool = False) -> str:
     """Return the reason an approval by operation of law gives, citing the rule's source.
 
     e.g. "Approved by operation of law: no decision within 7 calendar days as O.C.G.A.
-    33-46-26, -27, -29 requires."
+    33-46-26, -27, -29 requires." An `extended` request names the extension too ("within 7
+    calendar days, extended once by 7 calendar days, as ...").
     """
     unit = vocab.TIMEFRAME_UNITS.get(str(rule.get("unit")), str(rule.get("unit"))).lower()
     source = rule.get("source") or "state law"
     within = f"{rule.get('amount')} {unit}"
+    if extended and (words := extension.extension_words(rule)):
+        within += f", extended once by {words},"
     return f"Approved by operation of law: no decision within {within} as {source} requires."
 
 
@@ -371,7 +375,7 @@ def _deem_approved(request_id: int, now: datetime.datetime) -> bool:
         approved_service=_requested_service(pa),
         approved_start=pa.date_of_service,
         approved_end=pa.date_of_service,
-        reason=deemed_reason(pa.due_rule),
+        reason=deemed_reason(pa.due_rule, extended=pa.extended_at is not None),
     )
     reason = determination.reason
     close(pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=reason)

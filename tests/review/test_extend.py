@@ -150,3 +150,22 @@ def test_a_decision_after_an_extension_says_so_in_the_letter(clock, provider_sta
     text = build_letter(pa, determination).text()
     assert "We extended the time to decide this request on June 1, 2026 at 10:00 AM ET" in text
     assert REASON in text and "due by June 15, 2026" in text
+
+
+def test_a_georgia_request_extended_is_deemed_approved_only_at_the_extended_due_time(
+    clock, provider_staff, nurse
+):
+    from priorauth.review.services import deemed_approvals_record
+
+    allow("GA", "calendar_days", 7)
+    pa = claimed(nurse, submitted(provider_staff, "GA"))
+    review_extend(user=nurse, request_id=pa.pk, reason=REASON)
+    assert deemed_approvals_record(now=MONDAY + datetime.timedelta(days=8)) == 0
+    clock.move_to(MONDAY + datetime.timedelta(days=14))
+    assert deemed_approvals_record(now=MONDAY + datetime.timedelta(days=14)) == 1
+    pa.refresh_from_db()
+    assert pa.status == Status.APPROVED and pa.decided_at == MONDAY + datetime.timedelta(days=14)
+    assert pa.determination.reason == (
+        "Approved by operation of law: no decision within 7 calendar days, extended once by 7 calendar "
+        "days, as O.C.G.A. 33-46-26, -27, -29 requires."
+    )
