@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from priorauth.members.models import Role, User
 from priorauth.policies import vocab
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests import clock, extension, selectors
+from priorauth.requests import clock, selectors
 from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.models import PriorAuthRequest, Status
 from priorauth.review import checklists, supervisor_selectors
@@ -53,6 +53,7 @@ from priorauth.review.forms import (
     ReleaseForm,
 )
 from priorauth.review.models import Outcome, TalkOutcome
+from priorauth.review.peer_to_peer import screen
 from priorauth.review.peer_to_peer.forms import TalkChangedForm, TalkScheduleForm, TalkUpheldForm
 from priorauth.review.peer_to_peer.services import peer_to_peer_record_outcome, peer_to_peer_schedule
 from priorauth.review.services import (
@@ -105,7 +106,7 @@ def queue_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _action_forms(pa: PriorAuthRequest) -> dict[str, Any]:
-    talk = _open_talk(pa)
+    talk = screen.open_talk(pa)
     talk_initial = {"talk": talk.pk} if talk else {}
     return {
         "extend": ExtendForm(),
@@ -141,37 +142,7 @@ def _actions(user: User, pa: PriorAuthRequest) -> set[str]:
         elif user.role == Role.CLINICAL_REVIEWER and not pa.needs_physician:
             # An escalated request waits for a physician: the nurse only reads and notes.
             shown |= {"approve", "pend", "escalate", "checklist"}
-    return shown | _talk_actions(user, pa)
-
-
-def _open_talk(pa: PriorAuthRequest) -> Any:
-    """Return the request's peer-to-peer talk still to be held (at most one at a time), or None."""
-    return pa.peer_to_peer_talks.exclude(status="held").select_related("physician").first()
-
-
-def _talk_actions(user: User, pa: PriorAuthRequest) -> set[str]:
-    """Return the peer-to-peer forms to show: schedule (physicians, supervisors), then the outcome."""
-    talk = _open_talk(pa)
-    if talk is None or not (user.role == Role.PHYSICIAN_REVIEWER or is_supervisor(user)):
-        return set()
-    shown = {"talk_schedule"}
-    if talk.status == "scheduled" and (talk.physician_id == user.pk or is_supervisor(user)):
-        shown.add("talk_upheld")
-        if talk.determination_id and user.role == Role.PHYSICIAN_REVIEWER:
-            shown.add("talk_changed")
-    return shown
-
-
-def _extension(user: User, pa: PriorAuthRequest, now: datetime.datetime) -> dict[str, Any]:
-    """Return whether this reviewer may extend the timeframe now, and why not, for the screen."""
-    problem = extension.extension_problem(
-        urgency=pa.urgency, due_rule=pa.due_rule, due_at=pa.due_at, extended_at=pa.extended_at, now=now
-    )
-    return {
-        "problem": problem,
-        "words": extension.extension_words(pa.due_rule),
-        "shown": pa.claimed_by_id == user.pk and pa.status == Status.IN_REVIEW,
-    }
+    return shown | screen.talk_actions(user, pa)
 
 
 def _due(pa: PriorAuthRequest, now: datetime.datetime) -> dict[str, Any]:
@@ -224,9 +195,9 @@ def _render_review(
         "notes": pa.notes.select_related("author"),
         "events": pa.events.select_related("actor"),
         "determination": determination,
-        "extension": _extension(request.user, pa, now),
+        "extension": screen.extension_shown(request.user, pa, now),
         "talks": pa.peer_to_peer_talks.select_related("physician", "requested_by", "new_determination"),
-        "open_talk": _open_talk(pa),
+        "open_talk": screen.open_talk(pa),
     }
     return render(request, "review/request.html", context)
 
