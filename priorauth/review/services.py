@@ -241,7 +241,12 @@ def review_extend(*, user: User, request_id: int, reason: str) -> PriorAuthReque
         pa,
         actor=user,
         kind=EventKind.EXTENDED,
-        reason=f"Extended by {words}, from {previous_due.isoformat()} to {pa.due_at.isoformat()}: {reason}",
+        reason=f"Extended by {words}, from {_eastern(previous_due)} to {_eastern(pa.due_at)}: {reason}",
     )
     notify_request_event(request=pa, event=NotificationEvent.EXTENDED, actor=user)
     return pa
+
+
+def _eastern(moment: datetime.datetime) -> str:
+    """Return a moment as the timeline shows it to people: Eastern time, e.g. "06/08/2026 10:00 AM ET"."""
+    return f"{moment.astimezone(clock.EASTERN):%m/%d/%Y %I:%M %p} ET"

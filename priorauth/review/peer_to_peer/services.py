@@ -24,7 +24,7 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.requests import peer_to_peer as rules
 from priorauth.requests.access import is_provider_staff
-from priorauth.requests.models import EventKind, PriorAuthRequest, Status
+from priorauth.requests.models import EASTERN, EventKind, PriorAuthRequest, Status
 from priorauth.review.access import is_supervisor, reviewer_may_see
 from priorauth.review.common import ReviewError, event, name_of, required
 from priorauth.review.determinations import close, determination_fields, summary
@@ -145,11 +145,12 @@ def peer_to_peer_schedule(
     talk.scheduled_by, talk.scheduled_at = user, now
     talk.save()
     assert slot_at is not None
+    local = slot_at.astimezone(EASTERN)
     event(
         pa,
         actor=user,
         kind=EventKind.PEER_TO_PEER_SCHEDULED,
-        reason=f"Peer-to-peer talk with {name_of(physician)} at {slot_at.isoformat()}.",
+        reason=f"Peer-to-peer talk with {name_of(physician)} on {local:%m/%d/%Y %I:%M %p} ET.",
     )
     notify_request_event(
         request=pa,
