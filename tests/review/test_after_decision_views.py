@@ -133,3 +133,27 @@ def test_the_review_page_offers_the_extension_only_when_allowed(clock, client, p
     client.force_login(provider_staff)
     detail = client.get(reverse("requests:detail", args=[ga.pk])).content.decode()
     assert "The reviewer extended the time to decide" in detail and "Consultant report due." in detail
+
+
+def test_the_notification_centre_tells_staff_of_the_talk_and_the_extension(
+    clock, client, provider_staff, physician, nurse
+):
+    pa = denied(provider_staff, physician)
+    talk = peer_to_peer_request(
+        user=provider_staff, request_id=pa.pk, phone="317-555-0142", availability="Noon"
+    )
+    peer_to_peer_schedule(user=physician, request_id=pa.pk, talk_id=talk.pk, slot_at=SLOT)
+    TimeframeRule.objects.filter(urgency="standard", state="GA").update(
+        extension_unit="calendar_days", extension_amount=7
+    )
+    ga = claimed(nurse, submitted(provider_staff, "GA"))
+    client.force_login(nurse)
+    client.post(reverse("review:act", args=[ga.pk, "extend"]), {"extend-reason": "Consultant report due."})
+    client.force_login(provider_staff)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "A peer-to-peer talk is scheduled for 06/03/2026 2:00 PM EDT." in page
+    assert (
+        "The reviewer extended the time to decide, once: a decision is now due by 06/15/2026 10:00 AM EDT."
+        in page
+    )
+    assert "317-555-0142" not in page and "Consultant report due." not in page
