@@ -137,6 +137,11 @@ app.conf.beat_schedule = {
     # Each run is two indexed queries over pending rows.
     "notifications-relay": {"task": "notifications.relay", "schedule": 5.0},
     "notifications-watch-due-times": {"task": "notifications.watch_due_times", "schedule": 5 * 60.0},
+    # Every 5 minutes too: an hour's reminder goes out between 60 and 55 minutes before the talk.
+    "notifications-peer-to-peer-reminders": {
+        "task": "notifications.peer_to_peer_reminders",
+        "schedule": 5 * 60.0,
+    },
     # 11:00 UTC: 7 am Eastern in summer, 6 am in winter, before the reviewers' day starts.
     "notifications-daily-digests": {
         "task": "notifications.daily_digests",

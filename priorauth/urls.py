@@ -25,5 +25,6 @@ urlpatterns = [
     path("notifications/", include("priorauth.notifications.urls")),
     path("", include("priorauth.review.urls")),
     path("", include("priorauth.metrics.urls")),
+    path("", include("priorauth.review.peer_to_peer.urls")),
     path("", include("priorauth.privacy.urls")),
 ]

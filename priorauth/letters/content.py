@@ -196,6 +196,7 @@ def _decision(
     # A deemed approval's stored reason repeats the statement above; no reviewer wrote it.
     if not determination.is_adverse and determination.reason and not determination.by_operation_of_law:
         paragraphs.append(w("decision.reviewer_note", note=determination.reason))
+    paragraphs += _extension_statement(pa, w) + _supersedes_statement(determination, w)
     facts = [Fact(w("decision.decision"), w(f"outcome.{determination.outcome}"))]
     facts.append(Fact(w("decision.code"), f"{code} - {w(f'x12.{code}')}"))
     facts += _approved_facts(pa, determination, w)
@@ -213,6 +214,33 @@ def _decision(
         facts=tuple(facts),
         closing=closing,
     )
+
+
+def _extension_statement(pa: PriorAuthRequest, w: Words) -> list[str]:
+    """Return the paragraph that says the time to decide was extended, when and why (none if not).
+
+    29 CFR 2560.503-1(f)(2)(iii)(A): one extension, for matters beyond the plan's control.
+    """
+    if pa.extended_at is None:
+        return []
+    due = w("decision.extended_due", due=moment(pa.due_at, w.language)) if pa.due_at else ""
+    extended = w("decision.extended", moment=moment(pa.extended_at, w.language), reason=pa.extension_reason)
+    return [extended + due]
+
+
+def _supersedes_statement(determination: Determination, w: Words) -> list[str]:
+    """Return the paragraph that says this decision replaces an earlier one, and why (none if not)."""
+    old = determination.supersedes
+    if old is None:
+        return []
+    return [
+        w(
+            "decision.supersedes",
+            day=day(old.decided_at.astimezone(EASTERN).date(), w.language),
+            outcome=w(f"outcome.{old.outcome}").lower(),
+            reason=determination.change_reason,
+        )
+    ]
 
 
 def _decision_sentence(

@@ -9,7 +9,13 @@ from priorauth.letters.pdf import render_pdf
 from priorauth.letters.text import language_or_english
 from priorauth.review.models import Determination, DeterminationLetter
 
-_FOR_LETTER = ("decided_by", "request__member__plan", "request__product", "request__organization")
+_FOR_LETTER = (
+    "decided_by",
+    "supersedes",
+    "request__member__plan",
+    "request__product",
+    "request__organization",
+)
 
 
 def letter_pdf(*, determination_id: int) -> bytes:

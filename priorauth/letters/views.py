@@ -41,40 +41,56 @@ def get_request_for_letter(user: User, pk: int, kind: str = Kind.LETTER) -> Prio
     raise Http404("No such letter.")
 
 
-def _determination_of(pa: PriorAuthRequest) -> Determination:
-    """Return the request's determination, or raise Http404: no letter before the decision."""
-    determination = Determination.objects.select_related("decided_by").filter(request=pa).first()
+def _determination_of(pa: PriorAuthRequest, determination_pk: int | None = None) -> Determination:
+    """Return the request's current determination (or the one named, current or superseded).
+
+    Raises Http404 before the decision, and for a determination of another request.
+    """
+    found = Determination.objects.select_related("decided_by", "supersedes").filter(request=pa)
+    determination = (
+        found.filter(pk=determination_pk).first() if determination_pk else found.order_by("-pk").first()
+    )
     if determination is None:
         raise Http404("No decision has been made on this request yet.")
     return determination
 
 
-def _letter(request: HttpRequest, pk: int, kind: str) -> Letter:
+def _letter(request: HttpRequest, pk: int, kind: str, determination_pk: int | None) -> tuple[Letter, Determination]:
     pa = get_request_for_letter(request.user, pk, kind)
-    determination = _determination_of(pa)
+    determination = _determination_of(pa, determination_pk)
     pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)
     language = letter_language(request.GET.get("lang"), pa.member.preferred_language)
-    return build_letter(pa, determination, language)
+    return build_letter(pa, determination, language), determination
 
 
 @never_cache
 @login_required
-def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(request, pk, Kind.LETTER)
-    context = {"letter": letter, "pk": pk, "languages": LANGUAGES.items()}
+def letter_page(request: HttpRequest, pk: int, determination_pk: int | None = None) -> HttpResponse:
+    """Return the current letter, or an earlier one it superseded, with links to the others."""
+    letter, determination = _letter(request, pk, Kind.LETTER, determination_pk)
+    history = Determination.objects.filter(request_id=pk).order_by("-pk")
+    context = {
+        "letter": letter,
+        "pk": pk,
+        "languages": LANGUAGES.items(),
+        "shown": determination,
+        "is_current": determination.pk == history.values_list("pk", flat=True).first(),
+        "others": [d for d in history if d.pk != determination.pk],
+    }
     return render(request, "letters/letter.html", context)
 
 
 @never_cache
 @login_required
-def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_pdf(request: HttpRequest, pk: int, determination_pk: int | None = None) -> HttpResponse:
     """Return the letter as stored when the determination was recorded (rendered now if it was not)."""
     pa = get_request_for_letter(request.user, pk, Kind.LETTER_PDF)
-    determination = _determination_of(pa)
+    determination = _determination_of(pa, determination_pk)
     language = letter_language(request.GET.get("lang"), pa.member.preferred_language)
     pdf = letter_pdf_in(determination_id=determination.pk, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
-    suffix = "" if language == ENGLISH else f"-{language}"
+    suffix = f"-{determination.pk}" if determination_pk else ""
+    suffix += "" if language == ENGLISH else f"-{language}"
     response["Content-Disposition"] = f'attachment; filename="{pa.number}{suffix}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -67,6 +67,7 @@ class PlanAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
                 "(never an automatic denial).",
             },
         ),
+        ("Peer-to-peer", {"fields": ("peer_to_peer_days",)}),
     )
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 from stdnum import exceptions as stdnum_errors
@@ -143,6 +144,17 @@ class Plan(models.Model):
         blank=True,
         related_name="no_auth_plans",
         help_text="Products this plan does not subject to prior authorization.",
+    )
+    # NCQA UM 7 and the states (IN, WV) want the reviewer available to discuss a denial; how long
+    # after the notice the provider may ask is the plan's to set.
+    peer_to_peer_days = models.PositiveSmallIntegerField(
+        "peer-to-peer window (days)",
+        # In the database too: rows written by code that predates the field still get the window.
+        default=14,
+        db_default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days after an adverse determination the provider may ask for a "
+        "peer-to-peer talk.",
     )
     history = HistoricalRecords(m2m_fields=[excluded_products, no_auth_products])
 

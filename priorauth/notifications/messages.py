@@ -24,10 +24,16 @@ from priorauth.notifications.models import Event, Notification
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock
 from priorauth.requests.models import InformationRequest, PriorAuthRequest, Status
+from priorauth.review.models import PeerToPeer
 
 # A request is open (its clock may run) until it is decided, withdrawn or needs no authorization.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.PENDED)
 DIGEST_OLDEST = 10
+# Events whose message links the determination letter.
+LETTER_EVENTS = frozenset({Event.DETERMINED, Event.REDETERMINED})
+PEER_TO_PEER_EVENTS = frozenset(
+    {Event.PEER_TO_PEER_REQUESTED, Event.PEER_TO_PEER_SCHEDULED, Event.PEER_TO_PEER_REMINDER}
+)
 
 
 def request_path(user: User, request_id: int) -> str:
@@ -83,12 +89,14 @@ def email_context(notification: Notification) -> dict[str, Any]:
             link=absolute(request_path(notification.recipient, pa.pk)),
             time_left=clock.time_left(pa.due_at, now),
         )
-    if notification.event == Event.DETERMINED and pa is not None:
+    if notification.event in LETTER_EVENTS and pa is not None:
         context["letter_link"] = absolute(letter_path(pa.pk))
     if notification.event in (Event.APPEAL_FILED, Event.APPEAL_DECIDED) and pa is not None:
         link, letter = appeal_paths(notification.recipient, notification)
         context["link"] = absolute(link) if link else context["link"]
         context["letter_link"] = absolute(letter) if letter else ""
+    if notification.event in PEER_TO_PEER_EVENTS:
+        context["talk"] = _talk(notification)
     if notification.event == Event.PENDED:
         context["asked"] = _information_request(notification)
     if notification.event == Event.DIGEST:
@@ -114,6 +122,7 @@ class InAppItem:
     to: User | None = None
     taken_from: User | None = None
     reassigned: str = ""
+    talk: PeerToPeer | None = None
 
 
 def in_app_items(user: User, notifications: Iterable[Notification]) -> list[InAppItem]:
@@ -148,7 +157,7 @@ def _item(
         reassigned = "to_you" if to is None or to.pk == user.pk else ""
         reassigned = "from_you" if taken_from is not None and taken_from.pk == user.pk else reassigned
     link = request_path(user, n.request_id) if n.request_id else ""
-    letter = letter_path(n.request_id) if n.event == Event.DETERMINED and n.request_id else ""
+    letter = letter_path(n.request_id) if n.event in LETTER_EVENTS and n.request_id else ""
     if n.event in (Event.APPEAL_FILED, Event.APPEAL_DECIDED):
         link, letter = appeal_paths(user, n)
     return InAppItem(
@@ -160,6 +169,7 @@ def _item(
         to=to,
         taken_from=taken_from,
         reassigned=reassigned,
+        talk=_talk(n) if n.event in PEER_TO_PEER_EVENTS else None,
     )
 
 
@@ -168,6 +178,11 @@ def _moment(text: str | None) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _talk(notification: Notification) -> PeerToPeer | None:
+    talk_id = notification.context.get("peer_to_peer_id")
+    return PeerToPeer.objects.filter(pk=talk_id or 0, request_id=notification.request_id).first()
 
 
 def _information_request(notification: Notification) -> InformationRequest | None:

@@ -20,6 +20,11 @@ class Event(models.TextChoices):
     PENDED = "pended", "More information needed"
     INFORMATION_RECEIVED = "information_received", "Information received"
     DETERMINED = "determined", "Decision made"
+    EXTENDED = "extended", "Timeframe extended"
+    PEER_TO_PEER_REQUESTED = "peer_to_peer_requested", "Peer-to-peer requested"
+    PEER_TO_PEER_SCHEDULED = "peer_to_peer_scheduled", "Peer-to-peer scheduled"
+    PEER_TO_PEER_REMINDER = "peer_to_peer_reminder", "Peer-to-peer reminder"
+    REDETERMINED = "redetermined", "Decision changed"
     AT_RISK = "at_risk", "Due time at risk"
     OVERDUE = "overdue", "Overdue"
     DIGEST = "digest", "Daily review digest"
@@ -59,6 +64,11 @@ SUBJECTS: dict[str, str] = {
     Event.PENDED: "Request {number}: more information needed",
     Event.INFORMATION_RECEIVED: "Request {number}: information received",
     Event.DETERMINED: "Request {number}: decision made",
+    Event.EXTENDED: "Request {number}: decision timeframe extended",
+    Event.PEER_TO_PEER_REQUESTED: "Request {number}: peer-to-peer requested",
+    Event.PEER_TO_PEER_SCHEDULED: "Request {number}: peer-to-peer scheduled",
+    Event.PEER_TO_PEER_REMINDER: "Request {number}: peer-to-peer reminder",
+    Event.REDETERMINED: "Request {number}: decision changed",
     Event.AT_RISK: "Request {number}: due time at risk",
     Event.OVERDUE: "Request {number}: overdue",
     Event.DIGEST: "Your review queues on {day}",

@@ -47,6 +47,11 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     Event.AT_RISK: (Channel.EMAIL, Channel.IN_APP),
     Event.OVERDUE: (Channel.EMAIL, Channel.IN_APP),
     Event.DIGEST: (Channel.EMAIL,),
+    Event.EXTENDED: (Channel.EMAIL, Channel.IN_APP),
+    Event.PEER_TO_PEER_REQUESTED: (Channel.EMAIL, Channel.IN_APP),
+    Event.PEER_TO_PEER_SCHEDULED: (Channel.EMAIL, Channel.IN_APP),
+    Event.PEER_TO_PEER_REMINDER: (Channel.EMAIL, Channel.IN_APP),
+    Event.REDETERMINED: (Channel.EMAIL, Channel.IN_APP),
     # A burst of member lookups by one user: the supervisors see it in the app (priorauth.lookup).
     Event.LOOKUP_BURST: (Channel.IN_APP,),
     # An appeal (priorauth.appeals): the office that filed it and the appeals queue's physicians
@@ -55,12 +60,19 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     Event.APPEAL_DECIDED: (Channel.EMAIL, Channel.IN_APP),
 }
 APPEAL_EVENTS = frozenset({Event.APPEAL_FILED, Event.APPEAL_DECIDED})
+PEER_TO_PEER_EVENTS = frozenset(
+    {Event.PEER_TO_PEER_REQUESTED, Event.PEER_TO_PEER_SCHEDULED, Event.PEER_TO_PEER_REMINDER}
+)
 # Events that can happen more than once on a request: each occurrence is its timeline line.
 TIMELINE_KINDS: dict[str, tuple[str, ...]] = {
     Event.ROUTED: (EventKind.ROUTED, EventKind.MOVED),
     Event.REASSIGNED: (EventKind.REASSIGNED,),
     Event.PENDED: (EventKind.PENDED,),
     Event.INFORMATION_RECEIVED: (EventKind.INFORMATION_RECEIVED,),
+    Event.EXTENDED: (EventKind.EXTENDED,),
+    Event.PEER_TO_PEER_REQUESTED: (EventKind.PEER_TO_PEER_REQUESTED,),
+    Event.PEER_TO_PEER_SCHEDULED: (EventKind.PEER_TO_PEER_SCHEDULED,),
+    Event.REDETERMINED: (EventKind.REDETERMINED,),
 }
 
 
@@ -272,6 +284,9 @@ def _context(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) ->
         context["appeal_id"] = extra.get("appeal_id")
         if extra.get("appeal_due_at"):
             context["due_at"] = str(extra["appeal_due_at"])
+    if event in PEER_TO_PEER_EVENTS:
+        # The talk's id: the message reads its time from the row (never the phone or the times offered).
+        context["peer_to_peer_id"] = extra.get("peer_to_peer_id")
     return context
 
 
@@ -292,9 +307,14 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
         # The queue's reviewers, the new reviewer and the one it was taken from, who may have left it.
         named = _reassigned_between(request, extra)
         return [*queue_reviewers(request.queue_id), *User.objects.filter(pk__in=[pk for pk in named if pk])]
-    if event == Event.PENDED:
-        staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)
-        return [request.submitted_by, *staff]
+    if event in (Event.PENDED, Event.EXTENDED, Event.REDETERMINED):
+        return _provider_staff(request)
+    if event == Event.PEER_TO_PEER_REQUESTED:
+        physicians = [p for p in queue_reviewers(request.queue_id) if p.role == Role.PHYSICIAN_REVIEWER]
+        return [*physicians, *queue_supervisors(request.queue_id)]
+    if event in (Event.PEER_TO_PEER_SCHEDULED, Event.PEER_TO_PEER_REMINDER):
+        physician = User.objects.filter(pk=extra.get("physician_id") or 0)
+        return [*_provider_staff(request), *physician]
     if event == Event.INFORMATION_RECEIVED:
         if request.claimed_by_id:
             return list(User.objects.filter(pk=request.claimed_by_id))
@@ -307,6 +327,12 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
     if event == Event.APPEAL_DECIDED:
         return [request.submitted_by, *User.objects.filter(pk=extra.get("filed_by_id"))]
     raise ValueError(f"not a request event: {event}")
+
+
+def _provider_staff(request: PriorAuthRequest) -> list[User]:
+    """Return the request's submitter and their organization's office staff."""
+    staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)
+    return [request.submitted_by, *staff]
 
 
 def queue_reviewers(queue_id: int | None) -> list[User]:

@@ -41,6 +41,12 @@ def watch_due_times() -> dict[str, int]:
     return watch.due_times_watch(now=timezone.now())
 
 
+@shared_task(name="notifications.peer_to_peer_reminders", acks_late=True, ignore_result=True)
+def remind_peer_to_peer_talks() -> int:
+    """Remind both sides of a scheduled peer-to-peer talk a day and an hour before it."""
+    return watch.peer_to_peer_reminders_record(now=timezone.now())
+
+
 @shared_task(name="notifications.daily_digests", acks_late=True, ignore_result=True)
 def send_daily_digests() -> int:
     """Write each reviewer's daily digest, and those a missed run owes them (delivered like any email row)."""

@@ -27,7 +27,9 @@ from priorauth.members.roles import QUEUE_ROLES
 from priorauth.notifications.messages import OPEN_STATUSES
 from priorauth.notifications.models import Event, Notification
 from priorauth.notifications.services import digest_notify, notify_request_event
+from priorauth.requests import peer_to_peer
 from priorauth.requests.models import PriorAuthRequest
+from priorauth.review.models import PeerToPeer, TalkStatus
 
 EASTERN = ZoneInfo("America/New_York")
 # How many days before the run's own a missed digest is still caught up.
@@ -70,6 +72,34 @@ def _warn(pa: PriorAuthRequest, event: str, *, occurrence: str) -> int:
     with transaction.atomic():
         written = notify_request_event(request=pa, event=event, extra={"occurrence": occurrence})
     return 1 if written else 0
+
+
+def peer_to_peer_reminders_record(*, now: datetime.datetime) -> int:
+    """Return how many reminders were written for scheduled peer-to-peer talks: a day and an hour before.
+
+    Each reminder is written once (its occurrence names the talk, its time and which reminder),
+    so a talk moved to another time is reminded again for the new time. A reminder whose moment
+    fell in an outage is still sent, as long as the talk has not begun.
+    """
+    horizon = now + max(before for _, before in peer_to_peer.REMINDERS)
+    talks = PeerToPeer.objects.filter(status=TalkStatus.SCHEDULED, slot_at__gt=now, slot_at__lte=horizon)
+    count = 0
+    for talk in talks.select_related("request").order_by("slot_at", "pk"):
+        assert talk.slot_at is not None
+        for name in peer_to_peer.reminders_due(talk.slot_at, now):
+            occurrence = f"{talk.pk}-{talk.slot_at.astimezone(datetime.UTC):%Y%m%dT%H%M}-{name}"
+            reminded = Notification.objects.filter(
+                event=Event.PEER_TO_PEER_REMINDER, request_id=talk.request_id, occurrence=occurrence
+            )
+            if reminded.exists():
+                continue
+            extra = {"occurrence": occurrence, "peer_to_peer_id": talk.pk, "physician_id": talk.physician_id}
+            with transaction.atomic():
+                written = notify_request_event(
+                    request=talk.request, event=Event.PEER_TO_PEER_REMINDER, extra=extra
+                )
+            count += 1 if written else 0
+    return count
 
 
 def digest_days(*, today: datetime.date, last: str | None) -> list[str]:

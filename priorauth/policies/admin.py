@@ -286,12 +286,22 @@ class TimeframeRuleAdmin(ImpactPreviewMixin, SimpleHistoryAdmin):
         "clock",
         "pauses_when_pended",
         "missed",
+        "extension_amount",
+        "extension_unit",
         "source",
     )
     list_display_links = ("urgency", "state")
     list_filter = ("applies_to", "urgency", "state", "unit", "clock", "pauses_when_pended", "missed")
     search_fields = ("source",)
-    fields = (("urgency", "state"), ("amount", "unit"), "clock", "pauses_when_pended", "missed", "source")
+    fields = (
+        ("urgency", "state"),
+        ("amount", "unit"),
+        "clock",
+        "pauses_when_pended",
+        "missed",
+        ("extension_amount", "extension_unit"),
+        "source",
+    )
 
 
 @admin.register(Holiday)

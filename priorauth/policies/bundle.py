@@ -70,6 +70,7 @@ class PlanData:
     excluded_products: tuple[str, ...]
     excluded_categories: tuple[str, ...]
     no_auth_products: tuple[str, ...]
+    peer_to_peer_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class TimeframeData:
     missed: str
     source: str
     applies_to: str = "request"
+    extension_unit: str = ""
+    extension_amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,22 @@ def _plan(item: FieldReader, context: _Context) -> PlanData:
         excluded_products=item.strings("excluded_products", check=_unknown_product(context.products)),
         excluded_categories=item.codes("excluded_categories", vocab.CATEGORIES, "category"),
         no_auth_products=item.strings("no_auth_products", check=_unknown_product(context.products)),
+        peer_to_peer_days=_peer_to_peer_days(item),
     )
+
+
+# How long after an adverse determination a peer-to-peer talk may be asked for, unless a plan says.
+PEER_TO_PEER_DAYS = 14
+
+
+def _peer_to_peer_days(item: FieldReader) -> int:
+    raw = item.raw.get("peer_to_peer_days")
+    if raw is None:
+        return PEER_TO_PEER_DAYS
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 365:
+        item.problem("peer_to_peer_days", f"not a whole number of days from 1 to 365: {quote(raw)}")
+        return PEER_TO_PEER_DAYS
+    return raw
 
 
 def _queue(item: FieldReader, context: _Context) -> QueueData:
@@ -252,7 +270,27 @@ def _timeframe(item: FieldReader, context: _Context) -> TimeframeData:
         applies_to=item.choice(
             "applies_to", vocab.TIMEFRAME_APPLIES_TO, "what it applies to", default="request"
         ),
+        **_extension(item),
     )
+
+
+def _extension(item: FieldReader) -> dict[str, Any]:
+    """Return a timeframe's `extension` ({"calendar_days": 15}: one unit, as the timeframe gives
+    its own), as the record's fields; absent or null is no extension."""
+    raw = item.raw.get("extension")
+    if raw is None:
+        return {}
+    units = [unit for unit in vocab.TIMEFRAME_UNITS if isinstance(raw, dict) and raw.get(unit) is not None]
+    if not isinstance(raw, dict) or len(units) != 1 or len(raw) != 1:
+        item.problem("extension", f"give an object with exactly one of {', '.join(vocab.TIMEFRAME_UNITS)}")
+        return {}
+    unit, amount = units[0], raw[units[0]]
+    urgency = item.raw.get("urgency")
+    rule_unit = next((key for key in vocab.TIMEFRAME_UNITS if item.raw.get(key) is not None), "")
+    if problem := vocab.extension_problem(str(urgency), unit, amount, rule_unit):
+        item.problem(f"extension.{unit}", problem)
+        return {}
+    return {"extension_unit": unit, "extension_amount": amount}
 
 
 def _holiday(raw: Any, path: str, problems: list[Problem]) -> HolidayData | None:

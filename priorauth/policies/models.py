@@ -262,6 +262,17 @@ class TimeframeRule(models.Model):
     pauses_when_pended = models.BooleanField(default=False)
     missed = models.CharField(max_length=20, choices=vocab.choices(vocab.MISSED), default="breach")
     source = models.CharField(max_length=300, blank=True, help_text="The law or rule it comes from.")
+    # Whether, and by how long, a reviewer may extend a request's timeframe once (the federal
+    # standard pre-service rule: 15 days, 29 CFR 2560.503-1(f)(2)(iii)(A)). Empty: no extension.
+    extension_unit = models.CharField(
+        max_length=20, choices=vocab.choices(vocab.TIMEFRAME_UNITS), blank=True, default=""
+    )
+    extension_amount = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long a reviewer may extend the timeframe, once; empty when it may not be extended. "
+        "Expedited requests are never extended (29 CFR 2560.503-1(f)(2)(i)): they may only be pended.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -284,6 +295,10 @@ class TimeframeRule(models.Model):
         if problem:
             # The same bound as an imported bundle's: a typo here would break every due time it gives.
             raise ValidationError({"amount": f"The amount is {problem}."})
+        if problem := vocab.extension_problem(
+            self.urgency, self.extension_unit, self.extension_amount, self.unit
+        ):
+            raise ValidationError({"extension_amount": problem})
 
 
 class Holiday(models.Model):

@@ -49,6 +49,8 @@ def timeframe_record(rule: TimeframeRule) -> deferral.TimeframeRecord:
         pauses_when_pended=rule.pauses_when_pended,
         missed=rule.missed,
         source=rule.source,
+        extension_unit=rule.extension_unit,
+        extension_amount=rule.extension_amount,
     )
 
 

@@ -204,6 +204,7 @@ def _import_plan(plan: bundle_data.PlanData, products: dict[str, Product]) -> Sa
         "line_of_business": plan.line_of_business,
         "state": plan.state,
         "excluded_categories": list(plan.excluded_categories),
+        "peer_to_peer_days": plan.peer_to_peer_days,
     }
     m2m = {
         "excluded_products": [products[code] for code in plan.excluded_products],
@@ -329,13 +330,14 @@ def _export_plan(plan: Plan) -> dict[str, Any]:
         "excluded_products": sorted(p.hcpcs for p in plan.excluded_products.all()),
         "excluded_categories": plan.excluded_categories,
         "no_auth_products": sorted(p.hcpcs for p in plan.no_auth_products.all()),
+        "peer_to_peer_days": plan.peer_to_peer_days,
     }
 
 
 def _export_timeframe(rule: TimeframeRule) -> dict[str, Any]:
     # A request rule is written as before appeals existed, so older exports still compare equal.
     applies_to = {"applies_to": rule.applies_to} if rule.applies_to != "request" else {}
-    return {
+    exported = {
         **applies_to,
         "urgency": rule.urgency,
         "state": rule.state,
@@ -345,3 +347,6 @@ def _export_timeframe(rule: TimeframeRule) -> dict[str, Any]:
         "missed": rule.missed,
         "source": rule.source,
     }
+    if rule.extension_unit and rule.extension_amount is not None:
+        exported["extension"] = {rule.extension_unit: rule.extension_amount}
+    return exported

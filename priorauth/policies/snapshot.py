@@ -87,6 +87,9 @@ class TimeframeRecord:
     pauses_when_pended: bool = False
     missed: str = "breach"
     source: str = ""
+    # The one extension a reviewer may grant (a unit of TIMEFRAME_UNITS and an amount), or none.
+    extension_unit: str = ""
+    extension_amount: int | None = None
 
 
 @dataclass(frozen=True)

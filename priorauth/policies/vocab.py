@@ -180,3 +180,27 @@ def timeframe_amount_problem(unit: str, amount: object) -> str:
     if maximum is not None and amount > maximum:
         return f"more than {maximum:,} {TIMEFRAME_UNITS[unit].lower()} (no timeframe rule runs past a year)"
     return ""
+
+
+def extension_problem(urgency: str, unit: str, amount: object, rule_unit: str) -> str:
+    """Return why a timeframe rule's extension (`unit`, `amount`) is refused, or "" if it is fine.
+
+    No extension is both empty. An extension needs both, in the rule's own unit (`rule_unit`:
+    it lengthens the rule's timeframe), within a timeframe's bounds, and only a standard rule
+    may have one: an urgent (expedited) request is decided within its 72 hours or pended for
+    information, never extended (29 CFR 2560.503-1(f)(2)(i) has no extension).
+    """
+    if not unit and amount is None:
+        return ""
+    if not unit or amount is None:
+        return "Give both the extension's length and its unit, or neither."
+    if unit not in TIMEFRAME_UNITS:
+        return f"Unknown extension unit {unit!r}."
+    if urgency == "expedited":
+        return "An expedited timeframe cannot be extended; it may only be pended for information."
+    if unit != rule_unit:
+        own = TIMEFRAME_UNITS.get(rule_unit, rule_unit).lower()
+        return f"The extension must be in the rule's own unit ({own})."
+    if problem := timeframe_amount_problem(unit, amount):
+        return f"The extension is {problem}."
+    return ""

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from priorauth.policies import timeframes, vocab
 from priorauth.policies.snapshot import TimeframeRecord
+from priorauth.requests import extension
 
 DueState = Literal["on_track", "at_risk", "overdue", "stopped"]
 EASTERN = ZoneInfo("America/New_York")
@@ -97,20 +98,27 @@ def due_now(
     pends: Sequence[timeframes.Pend],
     holidays: Iterable[datetime.date] = (),
     state: str,
+    extended: bool = False,
 ) -> DueTime:
     """Return the due time given the stored rules and every pend so far (open ones included).
 
     The at-risk time is when three quarters of the governing rule's timeframe have been used,
     counted in its own units from its clock's start or restart, pauses skipped, as the due time
     is. Business units are judged on the calendar of the plan's `state`, in its time zone. With
-    no stored rules there is nothing to time the request by: the result is all None.
+    no stored rules there is nothing to time the request by: the result is all None. An
+    `extended` request is timed by its governing rule lengthened by the rule's extension
+    (`extension.extended`); the rule returned is the one as stored, unextended.
     """
     if not rules:
         return DueTime(None, None, None)
     records = [rule_from_json(rule) for rule in rules]
     holidays, zone = frozenset(holidays), vocab.state_time_zone(state)
     due_at, rule = timeframes.earliest_due(records, received_at, pends, holidays, zone=zone)
-    at_risk_at = timeframes.at_risk_at_for(rule, received_at, pends, holidays, zone=zone)
+    governing = rule
+    if extended and extension.extension_of(rule_as_json(rule)) is not None:
+        governing = extension.extended(rule)
+        due_at = timeframes.due_at_for(governing, received_at, pends, holidays, zone=zone)
+    at_risk_at = timeframes.at_risk_at_for(governing, received_at, pends, holidays, zone=zone)
     return DueTime(due_at, rule_as_json(rule), at_risk_at)
 
 

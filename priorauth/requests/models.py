@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 import uuid
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -171,6 +172,12 @@ class PriorAuthRequest(models.Model):
     due_rule = models.JSONField(null=True, blank=True)
     # When three quarters of the timeframe are used: kept beside due_at so queues can filter on it.
     at_risk_at = models.DateTimeField(null=True, blank=True)
+    # The one extension of the timeframe a reviewer may grant (see `requests.extension`).
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extension_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -227,6 +234,19 @@ class PriorAuthRequest(models.Model):
     @property
     def can_withdraw(self) -> bool:
         return self.status in WITHDRAWABLE
+
+    @property
+    def determination(self) -> Any:
+        """Return the current determination (the latest, which supersedes any before it), or None.
+
+        Reads the prefetched `determinations` when a query prefetched them, else one query.
+        """
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "determinations" in cache:
+            return max(cache["determinations"], key=lambda d: d.pk, default=None)
+        if self.pk is None:
+            return None
+        return self.determinations.order_by("-pk").first()
 
     @property
     def is_determined(self) -> bool:

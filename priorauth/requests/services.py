@@ -372,6 +372,7 @@ def due_refresh(pa: PriorAuthRequest) -> None:
         pends=pends,
         holidays=holidays,
         state=pa.plan_state,
+        extended=pa.extended_at is not None,
     )
     pa.due_at, pa.due_rule, pa.at_risk_at = due.due_at, due.rule, due.at_risk_at
 

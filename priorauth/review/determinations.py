@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
@@ -21,6 +22,7 @@ from priorauth.members.models import Role, User
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import vocab
+from priorauth.requests import extension
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review import checklist_rules
 from priorauth.review.checklists import determination_problem
@@ -166,7 +168,7 @@ def _refuse_if(problems: list[str]) -> None:
         raise ReviewError(f"Please give {'; '.join(problems)}.")
 
 
-def _summary(determination: Determination) -> str:
+def summary(determination: Determination) -> str:
     """Return the timeline's line for a determination: what was decided, and why."""
     if determination.outcome == Outcome.DENIED:
         return determination.reason
@@ -175,6 +177,75 @@ def _summary(determination: Determination) -> str:
         f"{determination.approved_start:%m/%d/%Y} to {determination.approved_end:%m/%d/%Y}"
     )
     return f"{what}. {determination.reason}" if determination.reason else what
+
+
+def determination_fields(
+    pa: PriorAuthRequest,
+    *,
+    outcome: str,
+    approved_service: str = "",
+    approved_units: int | None = None,
+    approved_start: datetime.date | None = None,
+    approved_end: datetime.date | None = None,
+    reason: str = "",
+    criteria_policy: str = "",
+    criteria_section: str = "",
+    denial_code: str = "",
+    peer_to_peer_offered: bool = False,
+    peer_to_peer_instructions: str = "",
+    alternatives: str = "",
+) -> dict[str, Any]:
+    """Return a determination's fields as stored, or refuse (ReviewError) what its notice would lack.
+
+    Refused: an unknown outcome; texts over their limits; an approval without service, units
+    (at most MAX_APPROVED_UNITS) and dates, or with a period `approved_period_problem`
+    refuses; an adverse one without its notice's content. Who may decide is the caller's to check.
+    """
+    if outcome not in Outcome.values:
+        raise ReviewError("Please choose a decision.")
+    _refuse_if_long(
+        {
+            "the approved service": (approved_service, limits.APPROVED_SERVICE),
+            "the reason": (reason, limits.REASON),
+            "the criteria policy": (criteria_policy, limits.CRITERIA_POLICY),
+            "the section applied": (criteria_section, limits.CRITERIA_SECTION),
+            "how to request the peer-to-peer discussion": (
+                peer_to_peer_instructions,
+                limits.PEER_TO_PEER_INSTRUCTIONS,
+            ),
+            "the suggested alternatives": (alternatives, limits.ALTERNATIVES),
+        }
+    )
+    problems = _approval_problems(outcome, approved_service, approved_units, approved_start, approved_end)
+    if outcome in ADVERSE_OUTCOMES:
+        problems += _adverse_problems(
+            pa,
+            reason=reason,
+            criteria_policy=criteria_policy,
+            criteria_section=criteria_section,
+            denial_code=denial_code,
+            peer_to_peer_offered=peer_to_peer_offered,
+            peer_to_peer_instructions=peer_to_peer_instructions,
+            alternatives=alternatives,
+        )
+    _refuse_if(problems)
+    approves = outcome != Outcome.DENIED
+    if approves and (problem := approved_period_problem(approved_start, approved_end, pa.date_of_service)):
+        raise ReviewError(problem)
+    return {
+        "outcome": outcome,
+        "approved_service": approved_service.strip() if approves else "",
+        "approved_units": approved_units if approves else None,
+        "approved_start": approved_start if approves else None,
+        "approved_end": approved_end if approves else None,
+        "reason": reason.strip(),
+        "criteria_policy": criteria_policy.strip(),
+        "criteria_section": criteria_section.strip(),
+        "denial_code": denial_code if outcome in ADVERSE_OUTCOMES else "",
+        "peer_to_peer_offered": peer_to_peer_offered,
+        "peer_to_peer_instructions": peer_to_peer_instructions.strip(),
+        "alternatives": alternatives.strip(),
+    }
 
 
 @transaction.atomic
@@ -204,70 +275,50 @@ def determination_record(
     request's criteria checklist does not support (`checklist_rules`), which the determination
     then keeps as it stood.
     """
-    if outcome not in Outcome.values:
-        raise ReviewError("Please choose a decision.")
-    _refuse_if_long(
-        {
-            "the approved service": (approved_service, limits.APPROVED_SERVICE),
-            "the reason": (reason, limits.REASON),
-            "the criteria policy": (criteria_policy, limits.CRITERIA_POLICY),
-            "the section applied": (criteria_section, limits.CRITERIA_SECTION),
-            "how to request the peer-to-peer discussion": (
-                peer_to_peer_instructions,
-                limits.PEER_TO_PEER_INSTRUCTIONS,
-            ),
-            "the suggested alternatives": (alternatives, limits.ALTERNATIVES),
-        }
-    )
     now = timezone.now()
     pa = locked(user, request_id)
     if outcome in ADVERSE_OUTCOMES and user.role != Role.PHYSICIAN_REVIEWER:
         raise ReviewError("Only a physician reviewer can deny, approve in part or modify a request.")
     check_may_act(user, pa, "decide it", now=now)
-    problems = _approval_problems(outcome, approved_service, approved_units, approved_start, approved_end)
-    if outcome in ADVERSE_OUTCOMES:
-        problems += _adverse_problems(
-            pa,
-            reason=reason,
-            criteria_policy=criteria_policy,
-            criteria_section=criteria_section,
-            denial_code=denial_code,
-            peer_to_peer_offered=peer_to_peer_offered,
-            peer_to_peer_instructions=peer_to_peer_instructions,
-            alternatives=alternatives,
-        )
-    _refuse_if(problems)
+    fields = determination_fields(
+        pa,
+        outcome=outcome,
+        approved_service=approved_service,
+        approved_units=approved_units,
+        approved_start=approved_start,
+        approved_end=approved_end,
+        reason=reason,
+        criteria_policy=criteria_policy,
+        criteria_section=criteria_section,
+        denial_code=denial_code,
+        peer_to_peer_offered=peer_to_peer_offered,
+        peer_to_peer_instructions=peer_to_peer_instructions,
+        alternatives=alternatives,
+    )
     checklist_problem, checklist = determination_problem(pa, adverse=outcome in ADVERSE_OUTCOMES)
     if checklist_problem:
         raise ReviewError(checklist_problem)
-    approves = outcome != Outcome.DENIED
-    if approves and (problem := approved_period_problem(approved_start, approved_end, pa.date_of_service)):
-        raise ReviewError(problem)
     determination = Determination.objects.create(
         request=pa,
-        outcome=outcome,
         decided_by=user,
         decided_at=now,
-        approved_service=approved_service.strip() if approves else "",
-        approved_units=approved_units if approves else None,
-        approved_start=approved_start if approves else None,
-        approved_end=approved_end if approves else None,
-        reason=reason.strip(),
-        criteria_policy=criteria_policy.strip(),
-        criteria_section=criteria_section.strip(),
-        denial_code=denial_code if outcome in ADVERSE_OUTCOMES else "",
-        peer_to_peer_offered=peer_to_peer_offered,
-        peer_to_peer_instructions=peer_to_peer_instructions.strip(),
-        alternatives=alternatives.strip(),
         criteria_checklist=checklist_rules.recorded(checklist),
+        **fields,
     )
-    summary = _summary(determination)
-    _close(pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=summary)
+    close(
+        pa, user=user, determination=determination, kind=EventKind.DETERMINED, reason=summary(determination)
+    )
     return determination
 
 
-def _close(
-    pa: PriorAuthRequest, *, user: User | None, determination: Determination, kind: str, reason: str
+def close(
+    pa: PriorAuthRequest,
+    *,
+    user: User | None,
+    determination: Determination,
+    kind: str,
+    reason: str,
+    notify: str = NotificationEvent.DETERMINED,
 ) -> None:
     """Give the request the determination's status, release its claim and record the event."""
     previous = pa.status
@@ -275,12 +326,12 @@ def _close(
     pa.claimed_by, pa.claimed_at = None, None
     pa.save()
     event(pa, actor=user, kind=kind, from_status=previous, to_status=pa.status, reason=reason)
-    notify_request_event(request=pa, event=NotificationEvent.DETERMINED, actor=user)
+    notify_request_event(request=pa, event=notify, actor=user)
     determination_id = determination.pk
-    transaction.on_commit(lambda: _letter_render_later(determination_id))
+    transaction.on_commit(lambda: letter_render_later(determination_id))
 
 
-def _letter_render_later(determination_id: int) -> None:
+def letter_render_later(determination_id: int) -> None:
     """Queue the PDF letter's rendering; a broker that is down leaves it to the first download."""
     try:
         current_app.signature(LETTER_RENDER_TASK).apply_async((determination_id,), retry=False)
@@ -288,15 +339,18 @@ def _letter_render_later(determination_id: int) -> None:
         log.warning("letter for determination %s not queued (%s)", determination_id, type(error).__name__)
 
 
-def deemed_reason(rule: dict[str, object]) -> str:
+def deemed_reason(rule: dict[str, object], *, extended: bool = False) -> str:
     """Return the reason an approval by operation of law gives, citing the rule's source.
 
     e.g. "Approved by operation of law: no decision within 7 calendar days as O.C.G.A.
-    33-46-26, -27, -29 requires."
+    33-46-26, -27, -29 requires." An `extended` request names the extension too ("within 7
+    calendar days, extended once by 7 calendar days, as ...").
     """
     unit = vocab.TIMEFRAME_UNITS.get(str(rule.get("unit")), str(rule.get("unit"))).lower()
     source = rule.get("source") or "state law"
     within = f"{rule.get('amount')} {unit}"
+    if extended and (words := extension.extension_words(rule)):
+        within += f", extended once by {words},"
     return f"Approved by operation of law: no decision within {within} as {source} requires."
 
 
@@ -321,10 +375,10 @@ def _deem_approved(request_id: int, now: datetime.datetime) -> bool:
         approved_service=_requested_service(pa),
         approved_start=pa.date_of_service,
         approved_end=pa.date_of_service,
-        reason=deemed_reason(pa.due_rule),
+        reason=deemed_reason(pa.due_rule, extended=pa.extended_at is not None),
     )
     reason = determination.reason
-    _close(pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=reason)
+    close(pa, user=None, determination=determination, kind=EventKind.DEEMED_APPROVED, reason=reason)
     return True
 
 
@@ -349,7 +403,7 @@ def deemed_approvals_record(*, now: datetime.datetime) -> int:
     """
     due = (
         PriorAuthRequest.objects.filter(
-            status__in=OPEN, due_at__lte=now, due_rule__missed="deemed_approved", determination__isnull=True
+            status__in=OPEN, due_at__lte=now, due_rule__missed="deemed_approved", determinations__isnull=True
         )
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)[:DEEMED_BATCH]

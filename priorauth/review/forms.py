@@ -333,3 +333,14 @@ class AssignmentForm(_ReviewForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = _reviewers(QUEUE_ROLES)
+
+
+class ExtendForm(_ReviewForm):
+    """The reason a standard request's timeframe is extended: the provider reads it."""
+
+    prefix = "extend"
+    reason = _text(
+        "Why more time is needed (the provider is told)",
+        "Please give the reason for the extension.",
+        rows=3,
+    )

@@ -76,11 +76,26 @@ class DenialCode(models.TextChoices):
 
 
 class Determination(models.Model):
-    """The decision on a request, with everything its notice carries. One per request."""
+    """A decision on a request, with everything its notice carries.
 
-    request = models.OneToOneField(
-        "requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="determination"
+    A request has one current determination (`PriorAuthRequest.determination`): the first, or
+    the one that superseded it when the decision was changed after a peer-to-peer talk. The
+    superseded one stays, with its letter, in the history.
+    """
+
+    request = models.ForeignKey(
+        "requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="determinations"
     )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The determination this one replaces (a decision changed after a peer-to-peer talk).",
+    )
+    # Why the decision changed, for the letter that replaces the earlier one.
+    change_reason = models.TextField(blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -178,3 +193,64 @@ class CriterionAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_mark_display()} on request {self.request_id}"
+
+
+class TalkStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+
+
+class TalkOutcome(models.TextChoices):
+    UPHELD = "upheld", "Decision upheld"
+    CHANGED = "changed", "Decision changed"
+
+
+class PeerToPeer(models.Model):
+    """A peer-to-peer talk between the ordering physician and a physician reviewer about a request.
+
+    Asked for by office staff (the ordering physician's phone and the times that suit them),
+    scheduled by a physician reviewer or a supervisor for one, then held with its outcome.
+    The phone and the times are health-plan business data seen on the request's pages only,
+    never in a notification.
+    """
+
+    request = models.ForeignKey(
+        "requests.PriorAuthRequest", on_delete=models.PROTECT, related_name="peer_to_peer_talks"
+    )
+    # The determination talked about; empty for a talk asked before the decision (escalated).
+    determination = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="peer_to_peer_talks"
+    )
+    status = models.CharField(max_length=20, choices=TalkStatus.choices, default=TalkStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    phone = models.CharField("ordering physician's phone", max_length=30)
+    availability = models.TextField("times that suit the ordering physician")
+    physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The physician reviewer who talks with the ordering physician.",
+    )
+    slot_at = models.DateTimeField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=TalkOutcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    # The determination that replaced the one talked about (outcome "changed").
+    new_determination = models.OneToOneField(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "slot_at"], name="peer_to_peer_status_slot")]
+
+    def __str__(self) -> str:
+        return f"Peer-to-peer {self.pk} on request {self.request_id}"

@@ -19,7 +19,7 @@ from priorauth.members.roles import DECIDING_ROLES
 from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies.models import ReviewQueue
-from priorauth.requests import clock
+from priorauth.requests import clock, extension
 from priorauth.requests.models import EventKind, InformationRequest, PriorAuthRequest, Status
 from priorauth.requests.services import due_refresh
 from priorauth.review.access import is_supervisor, reviewer_may_see
@@ -44,6 +44,7 @@ __all__ = [
     "review_add_note",
     "review_claim",
     "review_escalate",
+    "review_extend",
     "review_move",
     "review_pend",
     "review_reassign",
@@ -210,3 +211,42 @@ def review_escalate(*, user: User, request_id: int, reason: str) -> PriorAuthReq
     # The reason is a note between reviewers (it may weigh the provider's case): never the provider's.
     event(pa, actor=user, kind=EventKind.ESCALATED, reason=reason, internal=True)
     return pa
+
+
+@transaction.atomic
+def review_extend(*, user: User, request_id: int, reason: str) -> PriorAuthRequest:
+    """Return the request with its timeframe extended once, by its governing rule's extension.
+
+    Only the nurse or physician reviewer who holds the claim, on a standard request in review,
+    before its due time, with the reason (the matters beyond the plan's control, which the
+    provider is told: 29 CFR 2560.503-1(f)(2)(iii)(A)). Refused otherwise, nothing written
+    (`extension.extension_problem`). The provider is notified of the new due time.
+    """
+    reason = required(reason, "the reason for the extension", limits.NOTE)
+    now = timezone.now()
+    pa = locked(user, request_id)
+    check_may_act(user, pa, "extend its timeframe", now=now)
+    problem = extension.extension_problem(
+        urgency=pa.urgency, due_rule=pa.due_rule, due_at=pa.due_at, extended_at=pa.extended_at, now=now
+    )
+    if problem:
+        raise ReviewError(problem)
+    previous_due = pa.due_at
+    pa.extended_at, pa.extended_by, pa.extension_reason = now, user, reason
+    due_refresh(pa)
+    pa.save()
+    assert previous_due is not None and pa.due_at is not None
+    words = extension.extension_words(pa.due_rule)
+    event(
+        pa,
+        actor=user,
+        kind=EventKind.EXTENDED,
+        reason=f"Extended by {words}, from {_eastern(previous_due)} to {_eastern(pa.due_at)}: {reason}",
+    )
+    notify_request_event(request=pa, event=NotificationEvent.EXTENDED, actor=user)
+    return pa
+
+
+def _eastern(moment: datetime.datetime) -> str:
+    """Return a moment as the timeline shows it to people: Eastern time, e.g. "06/08/2026 10:00 AM ET"."""
+    return f"{moment.astimezone(clock.EASTERN):%m/%d/%Y %I:%M %p} ET"

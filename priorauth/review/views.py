@@ -44,6 +44,7 @@ from priorauth.review.forms import (
     AssignmentForm,
     ClaimForm,
     EscalateForm,
+    ExtendForm,
     MoveForm,
     NoteForm,
     PendForm,
@@ -51,13 +52,17 @@ from priorauth.review.forms import (
     ReassignForm,
     ReleaseForm,
 )
-from priorauth.review.models import Outcome
+from priorauth.review.models import Outcome, TalkOutcome
+from priorauth.review.peer_to_peer import screen
+from priorauth.review.peer_to_peer.forms import TalkChangedForm, TalkScheduleForm, TalkUpheldForm
+from priorauth.review.peer_to_peer.services import peer_to_peer_record_outcome, peer_to_peer_schedule
 from priorauth.review.services import (
     ReviewError,
     determination_record,
     review_add_note,
     review_claim,
     review_escalate,
+    review_extend,
     review_move,
     review_pend,
     review_reassign,
@@ -101,7 +106,13 @@ def queue_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _action_forms(pa: PriorAuthRequest) -> dict[str, Any]:
+    talk = screen.open_talk(pa)
+    talk_initial = {"talk": talk.pk} if talk else {}
     return {
+        "extend": ExtendForm(),
+        "talk_schedule": TalkScheduleForm(initial=talk_initial),
+        "talk_upheld": TalkUpheldForm(initial=talk_initial),
+        "talk_changed": TalkChangedForm(initial={**TalkChangedForm.initial_for(pa), **talk_initial}),
         "claim": ClaimForm(),
         "release": ReleaseForm(),
         "note": NoteForm(),
@@ -131,7 +142,7 @@ def _actions(user: User, pa: PriorAuthRequest) -> set[str]:
         elif user.role == Role.CLINICAL_REVIEWER and not pa.needs_physician:
             # An escalated request waits for a physician: the nurse only reads and notes.
             shown |= {"approve", "pend", "escalate", "checklist"}
-    return shown
+    return shown | screen.talk_actions(user, pa)
 
 
 def _due(pa: PriorAuthRequest, now: datetime.datetime) -> dict[str, Any]:
@@ -154,6 +165,9 @@ def _render_review(
 ) -> HttpResponse:
     determination = getattr(pa, "determination", None) if pa.is_determined else None
     forms = {**_action_forms(pa), "checklist": ChecklistForm(**_checklist_kwargs(pa)), **(bound or {})}
+    if not is_supervisor(request.user):
+        # A physician schedules a talk for themselves; only a supervisor names who will talk.
+        forms["talk_schedule"].fields.pop("physician", None)
     now = timezone.now()
     on = pa.date_of_service
     context = {
@@ -181,6 +195,9 @@ def _render_review(
         "notes": pa.notes.select_related("author"),
         "events": pa.events.select_related("actor"),
         "determination": determination,
+        "extension": screen.extension_shown(request.user, pa, now),
+        "talks": pa.peer_to_peer_talks.select_related("physician", "requested_by", "new_determination"),
+        "open_talk": screen.open_talk(pa),
     }
     return render(request, "review/request.html", context)
 
@@ -208,6 +225,18 @@ def _checklist_kwargs(pa: PriorAuthRequest) -> dict[str, Any]:
 
 def _determine(user: User, pa: PriorAuthRequest, data: dict[str, Any]) -> object:
     return determination_record(user=user, request_id=pa.pk, **data)
+
+
+def _changed(user: User, pa: PriorAuthRequest, data: dict[str, Any]) -> object:
+    decision = {key: value for key, value in data.items() if key not in ("talk", "note")}
+    return peer_to_peer_record_outcome(
+        user=user,
+        request_id=pa.pk,
+        talk_id=data["talk"],
+        outcome=TalkOutcome.CHANGED,
+        note=data["note"],
+        decision=decision,
+    )
 
 
 ACTIONS: dict[str, Action] = {
@@ -250,6 +279,34 @@ ACTIONS: dict[str, Action] = {
         lambda user, pa, data: checklists.checklist_save(user=user, request_id=pa.pk, marks=data["marks"]),
         "The criteria checklist of request {pa} is saved.",
         form_kwargs=_checklist_kwargs,
+    ),
+    "extend": Action(
+        ExtendForm,
+        lambda user, pa, data: review_extend(user=user, request_id=pa.pk, **data),
+        "The timeframe of request {pa} is extended; the provider is told the new due time.",
+    ),
+    "talk_schedule": Action(
+        TalkScheduleForm,
+        lambda user, pa, data: peer_to_peer_schedule(
+            user=user,
+            request_id=pa.pk,
+            talk_id=data["talk"],
+            slot_at=data["slot_at"],
+            physician=data["physician"],
+        ),
+        "The peer-to-peer talk on request {pa} is scheduled; the provider is told.",
+    ),
+    "talk_upheld": Action(
+        TalkUpheldForm,
+        lambda user, pa, data: peer_to_peer_record_outcome(
+            user=user, request_id=pa.pk, talk_id=data["talk"], outcome=TalkOutcome.UPHELD, note=data["note"]
+        ),
+        "The peer-to-peer talk on request {pa} is recorded: the decision stands.",
+    ),
+    "talk_changed": Action(
+        TalkChangedForm,
+        lambda user, pa, data: _changed(user, pa, data),
+        "The decision on request {pa} is changed; the new letter replaces the old one.",
     ),
     "reassign": Action(
         ReassignForm,

@@ -50,6 +50,10 @@ EXPECTED: dict[str, Row] = {
     "appeals:document":                          (302, 404, 404, 404, 200, 200, 404, 404, 404, 404),
     "appeals:letter":                            (302, 200, 404, 404, 200, 200, 404, 404, 404, 404),
     "appeals:letter_pdf":                        (302, 200, 404, 404, 200, 200, 404, 404, 404, 404),
+    "letters:letter_of":                         (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
+    "letters:pdf_of":                            (302, 200, 404, 200, 200, 200, 404, 404, 404, 404),
+    # Asking for a peer-to-peer talk: its organization's staff only (reviewers schedule on the review page).
+    "peer_to_peer:request":                      (302, 200, 404, 404, 404, 404, 404, 404, 404, 404),
     "notifications:list":                        (302, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "notifications:read":                        (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "notifications:read_all":                    (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),

@@ -125,6 +125,8 @@ def _value(pattern: Pattern, kwarg: str, world: World) -> object:
         return world.pended.information_requests.first().pk
     if kwarg == "code":
         return world.decided.queue.code
+    if kwarg == "determination_pk":
+        return world.decided.determination.pk
     if kwarg == "action":
         return "claim"
     if kwarg == "token":  # an enrollment error file: one this session never uploaded is not found

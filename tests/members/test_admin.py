@@ -129,6 +129,7 @@ def test_it_lets_the_policy_admin_exclude_benefits_from_a_plan(client: Client, p
         "state": "GA",
         "excluded_products": [str(roctavian.pk)],
         "excluded_categories": ["car_t", "til"],
+        "peer_to_peer_days": 21,
     }
 
     response = client.post(_url(Plan, "change", plan.pk), data)
@@ -137,6 +138,7 @@ def test_it_lets_the_policy_admin_exclude_benefits_from_a_plan(client: Client, p
     plan.refresh_from_db()
     assert list(plan.excluded_products.all()) == [roctavian]
     assert plan.excluded_categories == ["car_t", "til"]
+    assert plan.peer_to_peer_days == 21
     assert plan.history.latest().history_user == policy_admin
 
 

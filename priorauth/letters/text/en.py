@@ -77,6 +77,12 @@ TEXT: dict[str, str] = {
     "decision.clock.receipt": "after we received the request",
     "decision.clock.complete": "after we had all the information we needed",
     "decision.reviewer_note": "Reviewer's note: {note}",
+    "decision.extended": "We extended the time to decide this request on {moment}, once, as the "
+    "rules allow when matters beyond our control require it. The reason: {reason}",
+    "decision.extended_due": " The decision was then due by {due}.",
+    "decision.supersedes": "This letter replaces our letter of {day}, which told you the request "
+    "was {outcome}. We changed the decision after a peer-to-peer talk with the ordering physician. "
+    "Why it changed: {reason}",
     "decision.decision": "Decision",
     "decision.code": "Decision code (X12 278)",
     "decision.decided": "Decided",

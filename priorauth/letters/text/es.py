@@ -69,6 +69,13 @@ TEXT: dict[str, str] = {
     "decision.clock.receipt": "después de recibir la solicitud",
     "decision.clock.complete": "después de tener toda la información que necesitábamos",
     "decision.reviewer_note": "Nota del revisor: {note}",
+    "decision.extended": "El {moment} extendimos, una sola vez, el plazo para decidir esta "
+    "solicitud, como lo permiten las normas cuando lo exigen circunstancias ajenas a nuestro "
+    "control. El motivo: {reason}",
+    "decision.extended_due": " La decisión debía tomarse entonces a más tardar el {due}.",
+    "decision.supersedes": "Esta carta reemplaza nuestra carta del {day}, en la que le informamos "
+    "que la solicitud fue {outcome}. Cambiamos la decisión después de una conversación entre pares "
+    "con el médico que la ordenó. Por qué cambió: {reason}",
     "decision.decision": "Decisión",
     "decision.code": "Código de decisión (X12 278)",
     "decision.decided": "Decidida",
