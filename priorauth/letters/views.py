@@ -55,7 +55,9 @@ def _determination_of(pa: PriorAuthRequest, determination_pk: int | None = None)
     return determination
 
 
-def _letter(request: HttpRequest, pk: int, kind: str, determination_pk: int | None) -> tuple[Letter, Determination]:
+def _letter(
+    request: HttpRequest, pk: int, kind: str, determination_pk: int | None
+) -> tuple[Letter, Determination]:
     pa = get_request_for_letter(request.user, pk, kind)
     determination = _determination_of(pa, determination_pk)
     pa = PriorAuthRequest.objects.select_related("member__plan", "product", "organization").get(pk=pa.pk)

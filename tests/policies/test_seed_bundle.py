@@ -117,7 +117,9 @@ def test_its_timeframe_rules_are_the_documented_defaults(bundle):
     requests = [rule for rule in bundle["timeframes"] if rule.get("applies_to", "request") == "request"]
     # The one extension the sources give: the federal standard pre-service rule's 15 days
     # (29 CFR 2560.503-1(f)(2)(iii)(A), "+ one 15-day extension with notice" in timeframes.md).
-    extensions = {(rule["urgency"], rule["state"]): rule["extension"] for rule in requests if "extension" in rule}
+    extensions = {
+        (rule["urgency"], rule["state"]): rule["extension"] for rule in requests if "extension" in rule
+    }
     assert extensions == {("standard", "*"): {"calendar_days": 15}}
     assert [{k: v for k, v in rule.items() if k != "extension"} for rule in requests] == defaults
 
