@@ -300,7 +300,7 @@ def _reassigned_between(request: PriorAuthRequest, extra: Mapping[str, Any]) -> 
 
 def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any]) -> list[User]:
     if event in (Event.SUBMITTED, Event.DETERMINED):
-        return [request.submitted_by]
+        return _submitter(request)
     if event == Event.ROUTED:
         return queue_reviewers(request.queue_id)
     if event == Event.REASSIGNED:
@@ -323,16 +323,32 @@ def _recipients(request: PriorAuthRequest, event: str, extra: Mapping[str, Any])
         return queue_supervisors(request.queue_id)
     if event == Event.APPEAL_FILED:
         filer = User.objects.filter(pk=extra.get("filed_by_id"))
-        return [request.submitted_by, *filer, *queue_reviewers(extra.get("queue_id"))]
+        return [*_submitter(request), *filer, *queue_reviewers(extra.get("queue_id"))]
     if event == Event.APPEAL_DECIDED:
-        return [request.submitted_by, *User.objects.filter(pk=extra.get("filed_by_id"))]
+        return [*_submitter(request), *User.objects.filter(pk=extra.get("filed_by_id"))]
     raise ValueError(f"not a request event: {event}")
+
+
+def _submitter(request: PriorAuthRequest) -> list[User]:
+    """Return who hears of the request for the provider: the person who submitted it.
+
+    A request from an EHR (Da Vinci PAS) was submitted by its API client's account, which no one
+    signs in to: its organization's office staff hear of it instead, as they see it in their list.
+    """
+    if request.submitted_by.is_active:
+        return [request.submitted_by]
+    return _organization_staff(request)
 
 
 def _provider_staff(request: PriorAuthRequest) -> list[User]:
     """Return the request's submitter and their organization's office staff."""
-    staff = User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF)
-    return [request.submitted_by, *staff]
+    return [*_submitter(request), *_organization_staff(request)]
+
+
+def _organization_staff(request: PriorAuthRequest) -> list[User]:
+    return list(
+        User.objects.filter(organization_id=request.organization_id, role=Role.PROVIDER_STAFF, is_active=True)
+    )
 
 
 def queue_reviewers(queue_id: int | None) -> list[User]:
