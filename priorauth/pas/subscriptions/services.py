@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 
 # A request's events an EHR hears of: a decision (a determination or an approval by operation
 # of law) and a pend for information.
-NOTIFIED_EVENTS = (Event.DETERMINED, Event.PENDED)
+# Whatever changes the request's PAS answer: a decision, a pend, a decision changed after a
+# peer-to-peer talk, an appeal decided (an overturned request is approved: A1).
+NOTIFIED_EVENTS = (Event.DETERMINED, Event.PENDED, Event.REDETERMINED, Event.APPEAL_DECIDED)
 
 
 class SubscriptionNotFound(Exception):

@@ -12,16 +12,22 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from priorauth.appeals.services import appeal_decide, appeal_file
 from priorauth.audit.models import Kind, PhiAccess
+from priorauth.members.models import Role
 from priorauth.notifications import delivery
 from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notification
 from priorauth.notifications.services import notify_request_event
 from priorauth.pas.answer import echo_of
 from priorauth.pas.models import ApiClient, PasSubmission
 from priorauth.pas.subscriptions.models import Subscription
+from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.review import services as review
 from priorauth.review.determinations import deemed_approvals_record, determination_record
+from priorauth.review.models import QueueAssignment
+from tests.appeals.world import overturn
+from tests.conftest import make_user
 from tests.pas.bundles import submit_bundle
 from tests.pas.subscriptions.conftest import NOTIFY_TOKEN, api, subscribe, subscription_resource
 from tests.pas.subscriptions.listener import focus_bundle, review_action_codes
@@ -123,6 +129,22 @@ def test_it_notifies_an_approval_by_operation_of_law_with_a1(
     assert review_action_codes(focus_bundle(received.body)) == ["A1"]
     assert [row.event for row in hook_rows()] == [Event.DETERMINED]
     assert hook_rows()[0].request_id == pa.pk
+
+
+def test_it_notifies_an_appeal_overturned_with_a1(
+    clock, ehr, provider_staff, physician, subscribed, listener, django_capture_on_commit_callbacks
+):
+    pa = claimed(physician, submitted_by(ehr[0], provider_staff))
+    determination_record(user=physician, request_id=pa.pk, **denial())
+    appeal = appeal_file(user=provider_staff, request_id=pa.pk, member_consents=True, reason="New PET-CT.")
+    second = make_user("dr_okafor", Role.PHYSICIAN_REVIEWER)
+    QueueAssignment.objects.create(reviewer=second, queue=ReviewQueue.objects.get(code="appeals"))
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_decide(user=second, appeal_id=appeal.pk, mismatch_confirmed=True, **overturn())
+    (received,) = listener.wait_for(1)
+    assert review_action_codes(focus_bundle(received.body)) == ["A1"]
+    assert [row.event for row in hook_rows()] == [Event.DETERMINED, Event.APPEAL_DECIDED]
+    assert hook_rows()[1].status == DeliveryStatus.SENT
 
 
 def test_it_writes_the_row_in_the_decisions_transaction_and_nothing_when_it_rolls_back(
