@@ -108,6 +108,8 @@ class User(AbstractUser):
         max_length=40,
         choices=Specialty.choices,
         blank=True,
+        # Rows written by older code (a deploy's old workers, the migration tests) get none.
+        db_default="",
         help_text="A physician reviewer's specialty: states ask appeals to go to a clinical peer.",
     )
     reports_to = models.ForeignKey(
@@ -178,6 +180,7 @@ class Member(models.Model):
         max_length=12,
         blank=True,
         default="",
+        db_default="",
         help_text="The language the member asked to get notices in, as a code such as es (Spanish). "
         "Blank: English.",
     )

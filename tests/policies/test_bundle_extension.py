@@ -67,7 +67,7 @@ def test_it_imports_and_exports_the_extension_and_the_window(db):
     bundle = copy.deepcopy(SEED)
     bundle["plans"][0]["peer_to_peer_days"] = 30
     bundle_import(data=bundle)
-    federal = TimeframeRule.objects.get(urgency="standard", state="*")
+    federal = TimeframeRule.objects.get(urgency="standard", state="*", applies_to="request")
     assert (federal.extension_unit, federal.extension_amount) == ("calendar_days", 15)
     assert Plan.objects.get(code=bundle["plans"][0]["code"]).peer_to_peer_days == 30
     assert Plan.objects.get(code=bundle["plans"][1]["code"]).peer_to_peer_days == 14
