@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,7 +107,12 @@ def _payload_content(payload: Any) -> None:
 
 
 def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
-    """Return the endpoint URL if we may post to it; SubscriptionInvalid says why not."""
+    """Return the endpoint URL if we may post to it; SubscriptionInvalid says why not.
+
+    Checked when the subscription is made and again before every post (a name may point
+    elsewhere later): every address the host resolves to must be a public one, so that no
+    subscription makes the server post to itself or to the private network behind it.
+    """
     path = "Subscription.channel.endpoint"
     if not isinstance(value, str) or not value.strip():
         raise SubscriptionInvalid(path, "is missing")
@@ -120,31 +126,36 @@ def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
         raise SubscriptionInvalid(path, "is not a URL") from None
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
         raise SubscriptionInvalid(path, "must be an https URL with a host and no user name")
-    loopback = _is_loopback(host)
+    addresses = resolved(host)
+    loopback = bool(addresses) and all(address.is_loopback for address in addresses)
     if loopback and allow_loopback:
         return value
     if parts.scheme != "https":
         raise SubscriptionInvalid(path, "must be https")
-    if loopback or _is_internal(host):
+    if not addresses:
+        raise SubscriptionInvalid(path, "names a host that cannot be found")
+    if not all(address.is_global for address in addresses):
         raise SubscriptionInvalid(path, "must be a public address")
     return value
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def resolved(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Return every address the host stands for (none when it cannot be resolved).
 
-
-def _is_internal(host: str) -> bool:
+    The resolver also reads the other spellings of an address (127.1, 2130706433, 0x7f000001),
+    which a check of the text alone would take for names.
+    """
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_link_local or address.is_reserved or address.is_unspecified
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    addresses = []
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        # An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 one.
+        mapped = getattr(address, "ipv4_mapped", None)
+        addresses.append(mapped or address)
+    return addresses
 
 
 def _headers(value: Any) -> tuple[str, ...]:

@@ -118,11 +118,14 @@ def subscription_delete(*, client: ApiClient, public_id: str) -> Subscription:
 
 
 def live_subscriptions(organization_id: int) -> list[Subscription]:
-    """Return the organization's active subscriptions that have not ended."""
+    """Return the organization's active subscriptions that have not ended, of clients not revoked."""
     now = timezone.now()
     return list(
         Subscription.objects.filter(
-            api_client__organization_id=organization_id, status=Status.ACTIVE, deleted_at=None
+            api_client__organization_id=organization_id,
+            api_client__revoked_at=None,
+            status=Status.ACTIVE,
+            deleted_at=None,
         )
         .filter(Q(end=None) | Q(end__gt=now))
         .order_by("pk")

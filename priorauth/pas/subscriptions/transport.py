@@ -24,7 +24,12 @@ from priorauth.pas.answer import response_bundle
 from priorauth.pas.services import api_client_user
 from priorauth.pas.subscriptions import notices
 from priorauth.pas.subscriptions.models import Status, Subscription
-from priorauth.pas.subscriptions.resource import FHIR_JSON, header_pairs
+from priorauth.pas.subscriptions.resource import (
+    FHIR_JSON,
+    SubscriptionInvalid,
+    endpoint_checked,
+    header_pairs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,10 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 def post(*, endpoint: str, headers: list[str], body: dict[str, Any], timeout: float) -> int:
     """Return the endpoint's 2xx status; DeliveryError otherwise (transient: 5xx, 408, 429, no answer)."""
+    try:
+        endpoint_checked(endpoint, allow_loopback=settings.PAS_SUBSCRIPTION_ALLOW_LOOPBACK)
+    except SubscriptionInvalid as refused:
+        raise DeliveryError(f"Endpoint refused: {refused.message}", transient=False) from None
     request = urllib.request.Request(
         endpoint,
         data=json.dumps(body).encode(),
@@ -53,8 +62,10 @@ def post(*, endpoint: str, headers: list[str], body: dict[str, Any], timeout: fl
         status = error.code
         error.close()
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise DeliveryError(type(reason).__name__, transient=True) from None
+        # Logged for us; the subscriber is told no more than that (the kind of failure would
+        # tell a prober which ports answer).
+        log.info("rest-hook post failed: %s", type(getattr(error, "reason", error)).__name__)
+        raise DeliveryError("No answer from the endpoint", transient=True) from None
     if 200 <= status < 300:
         return status
     raise DeliveryError(f"HTTP {status}", transient=status >= 500 or status in (408, 429))
@@ -74,6 +85,8 @@ def send_notification(notification: Any) -> None:
     )
     if subscription is None or subscription.status != Status.ACTIVE or subscription.deleted_at:
         raise DeliveryError("Subscription off", transient=False)
+    if not subscription.api_client.is_active:
+        raise DeliveryError("API client revoked", transient=False)
     pa = notification.request
     bundle = notices.event(
         subscription_url=f"Subscription/{subscription.public_id}",

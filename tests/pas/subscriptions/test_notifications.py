@@ -20,6 +20,7 @@ from priorauth.notifications.models import Channel, DeliveryStatus, Event, Notif
 from priorauth.notifications.services import notify_request_event
 from priorauth.pas.answer import echo_of
 from priorauth.pas.models import ApiClient, PasSubmission
+from priorauth.pas.services import api_client_revoke
 from priorauth.pas.subscriptions.models import Subscription
 from priorauth.policies.models import ReviewQueue
 from priorauth.requests.models import PriorAuthRequest
@@ -145,6 +146,29 @@ def test_it_notifies_an_appeal_overturned_with_a1(
     assert review_action_codes(focus_bundle(received.body)) == ["A1"]
     assert [row.event for row in hook_rows()] == [Event.DETERMINED, Event.APPEAL_DECIDED]
     assert hook_rows()[1].status == DeliveryStatus.SENT
+
+
+def test_a_revoked_clients_subscription_hears_nothing(
+    clock, ehr, provider_staff, physician, subscribed, listener, django_capture_on_commit_callbacks
+):
+    pa = claimed(physician, submitted_by(ehr[0], provider_staff))
+    api_client_revoke(client=ehr[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        determination_record(user=physician, request_id=pa.pk, **denial())
+    assert hook_rows() == []
+
+
+def test_a_row_written_before_the_client_was_revoked_is_not_sent(
+    clock, ehr, provider_staff, physician, subscribed, listener
+):
+    pa = claimed(physician, submitted_by(ehr[0], provider_staff))
+    determination_record(user=physician, request_id=pa.pk, **denial())
+    (row,) = hook_rows()
+    api_client_revoke(client=ehr[0])
+    delivery.notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.FAILED and "revoked" in row.last_error
+    assert listener.notifications() == []
 
 
 def test_it_writes_the_row_in_the_decisions_transaction_and_nothing_when_it_rolls_back(

@@ -105,6 +105,49 @@ def test_it_refuses_a_plain_http_endpoint_unless_loopback_is_allowed(ehr, organi
     assert answer.json()["issue"][0]["diagnostics"] == "Subscription.channel.endpoint: must be https"
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1:8443/hook",
+        # Other spellings of the loopback address, which the resolver reads as it.
+        "https://127.1:8443/hook",
+        "https://2130706433:8443/hook",
+        "https://0x7f000001/hook",
+        "https://0/hook",
+        "https://localhost/hook",
+        # Private, shared (carrier-grade NAT), link-local (cloud metadata) and mapped addresses.
+        "https://10.1.2.3/hook",
+        "https://100.64.0.1/hook",
+        "https://169.254.169.254/latest",
+        "https://[::ffff:192.168.1.1]/hook",
+        "https://[::1]/hook",
+    ],
+)
+def test_it_refuses_an_endpoint_on_this_machine_or_a_private_network(ehr, organization, settings, endpoint):
+    settings.PAS_SUBSCRIPTION_ALLOW_LOOPBACK = False
+    _, token = ehr
+    answer = subscribe(token, subscription_resource(endpoint, organization.npi))
+    assert answer.status_code == 400, endpoint
+    assert (
+        answer.json()["issue"][0]["diagnostics"] == "Subscription.channel.endpoint: must be a public address"
+    )
+    assert not Subscription.objects.exists()
+
+
+def test_it_refuses_a_host_that_cannot_be_found(ehr, organization, settings):
+    settings.PAS_SUBSCRIPTION_ALLOW_LOOPBACK = False
+    _, token = ehr
+    answer = subscribe(token, subscription_resource("https://no-such-host.invalid/hook", organization.npi))
+    assert answer.status_code == 400
+    assert "cannot be found" in answer.json()["issue"][0]["diagnostics"]
+
+
+def test_it_tells_the_subscriber_no_more_than_that_nothing_answered(ehr, organization):
+    _, token = ehr
+    body = subscribe(token, subscription_resource("http://127.0.0.1:9/", organization.npi)).json()
+    assert body["error"] == "Handshake failed: No answer from the endpoint"
+
+
 def test_it_answers_401_without_a_valid_token(organization, listener):
     for client in (api("not-a-token"), api("")):
         answer = client.post(
