@@ -42,6 +42,25 @@ def outcome(status: int, code: str, diagnostics: str, **headers: str) -> HttpRes
     return fhir_response({"resourceType": "OperationOutcome", "issue": [issue]}, status, **headers)
 
 
+# What a FHIR client posts (FHIR R4 3.1.0.1.10: application/fhir+json; plain JSON is accepted too).
+FHIR_POST_TYPES = frozenset({FHIR_JSON, "application/json"})
+
+
+def unsupported_media(request: HttpRequest) -> HttpResponse | None:
+    """Return a 415 OperationOutcome for a POST whose body is not JSON, else None.
+
+    Checked before the token: the token check would otherwise parse a form or multipart body.
+    """
+    if request.method != "POST" or request.content_type in FHIR_POST_TYPES:
+        return None
+    return outcome(
+        415,
+        "not-supported",
+        f"Send the body as {FHIR_JSON}, not {request.content_type or 'an unnamed type'}.",
+        Accept=FHIR_JSON,
+    )
+
+
 def _body(request: HttpRequest) -> bytes:
     """Return the posted body, or raise BadInput when it is over the limit (read no further)."""
     too_big = BadInput.over_limit(limits.PAS_BUNDLE_BYTES)
@@ -82,6 +101,8 @@ def api_operation(name: str) -> Callable[[Operation], Callable[[HttpRequest], Ht
             client = None
             if request.method != "POST":
                 response = outcome(405, "not-supported", f"{name} takes a POST.", Allow="POST")
+            elif (refused := unsupported_media(request)) is not None:
+                response = refused
             elif (client := api_client_of(request)) is None:
                 response = outcome(
                     401,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -156,3 +157,27 @@ def test_the_metadata_names_the_operations_and_the_token_url(client):
     subscription = next(r for r in rest["resource"] if r["type"] == "Subscription")
     assert {i["code"] for i in subscription["interaction"]} == {"create", "read", "delete"}
     assert rest["security"]["extension"][0]["extension"][0]["valueUri"].endswith("/oauth/token/")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data"],
+)
+@pytest.mark.parametrize("url", [SUBMIT, INQUIRE, "/fhir/Subscription"])
+def test_it_answers_a_body_that_is_not_json_with_415(ehr, member, url, content_type):
+    body = json.dumps(submit_bundle(member_id=member.member_id))
+    if content_type == "multipart/form-data":
+        content_type += "; boundary=x"  # a body that is no multipart: it must not even be parsed
+    answer = ehr.client.post(url, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {ehr.token}")
+    assert answer.status_code == 415
+    assert answer.json()["resourceType"] == "OperationOutcome"
+    assert "application/fhir+json" in answer.json()["issue"][0]["diagnostics"]
+    assert not PriorAuthRequest.objects.exists()
+
+
+def test_it_takes_plain_json_too(ehr, member):
+    body = json.dumps(submit_bundle(member_id=member.member_id))
+    answer = ehr.client.post(
+        SUBMIT, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {ehr.token}"
+    )
+    assert answer.status_code == 200

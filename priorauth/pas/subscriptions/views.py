@@ -23,7 +23,7 @@ from priorauth.pas.models import ApiClient
 from priorauth.pas.subscriptions import services
 from priorauth.pas.subscriptions.models import Subscription
 from priorauth.pas.subscriptions.resource import SubscriptionInvalid, as_resource
-from priorauth.pas.views import fhir_response, outcome
+from priorauth.pas.views import fhir_response, outcome, unsupported_media
 
 log = logging.getLogger("priorauth.pas.api")
 
@@ -52,8 +52,11 @@ def _api(name: str, methods: tuple[str, ...]) -> Callable[[View], View]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             started = time.monotonic()
-            client = api_client_of(request)
-            if client is None:
+            refused = unsupported_media(request)
+            client = None if refused else api_client_of(request)
+            if refused is not None:
+                response = refused
+            elif client is None:
                 response = outcome(
                     401,
                     "login",
