@@ -1,7 +1,8 @@
 """`Claim/$submit`: a PAS request Bundle becomes a request through the intake services.
 
 The same services as the web form: the member found by `lookup_member` (its limits per API
-client, through the client's service user), the draft saved and submitted (routed by the
+client, through the client's service user; an API client's lookup limit is the setting
+PAS_LOOKUPS_PER_WINDOW, its miss limits those of office staff), the draft saved and submitted (routed by the
 deferral logic, same queue, due time and trace), documents checked like uploads. A resend
 (the same Claim identifier from the same client) is answered again and creates nothing; an
 update (Claim.related) changes the open request; a cancel withdraws it.
@@ -15,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
@@ -82,7 +84,12 @@ def find_member(user: User, facts: ClaimFacts) -> Member | None:
     if not facts.member_id or facts.birth_date is None or len(facts.member_id) > limits.MEMBER_ID:
         return None
     try:
-        return lookup_member(user=user, member_id=facts.member_id, date_of_birth=facts.birth_date)
+        return lookup_member(
+            user=user,
+            member_id=facts.member_id,
+            date_of_birth=facts.birth_date,
+            lookups_per_window=settings.PAS_LOOKUPS_PER_WINDOW,
+        )
     except LookupRefused as refused:
         raise TooMany(refused.message) from None
 

@@ -102,3 +102,12 @@ def test_it_records_the_submission_event(ehr, member):
     ehr.submit(submit_bundle(member_id=member.member_id))
     kinds = list(PriorAuthRequest.objects.get().events.values_list("kind", flat=True))
     assert EventKind.SUBMITTED in kinds and EventKind.ROUTED in kinds
+
+
+def test_an_api_client_is_held_to_its_own_lookup_limit(ehr, member, settings):
+    settings.PAS_LOOKUPS_PER_WINDOW = 2
+    for n in range(2):
+        assert ehr.submit(submit_bundle(member_id=member.member_id, claim_id=f"CART-{n}")).status_code == 200
+    refused = ehr.submit(submit_bundle(member_id=member.member_id, claim_id="CART-9"))
+    assert refused.status_code == 429
+    assert "2 member lookups in the last 10 minutes" in refused.json()["issue"][0]["diagnostics"]
