@@ -12,7 +12,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.us import ein
 
 from priorauth.policies import vocab
-from priorauth.policies.models import Product, validate_categories
+from priorauth.policies.models import Product, SnapshotRecordManager, validate_categories
 
 
 class Role(models.TextChoices):
@@ -144,6 +144,7 @@ class Plan(models.Model):
         related_name="no_auth_plans",
         help_text="Products this plan does not subject to prior authorization.",
     )
+    objects = SnapshotRecordManager()
     history = HistoricalRecords(m2m_fields=[excluded_products, no_auth_products])
 
     class Meta:

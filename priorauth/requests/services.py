@@ -23,7 +23,7 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
-from priorauth.policies.selectors import policy_snapshot
+from priorauth.policies.selectors import policy_snapshot_cached
 from priorauth.requests import attachment_storage, clock, validation
 from priorauth.requests.models import (
     Attachment,
@@ -281,7 +281,7 @@ def _route(
     pa: PriorAuthRequest, received_at: datetime.datetime, unhandled_service: str = ""
 ) -> deferral.Decision:
     try:
-        snapshot = policy_snapshot()
+        snapshot = policy_snapshot_cached()
         decision = deferral.decide(_facts(pa, received_at, unhandled_service), snapshot)
         _store_decision(pa, decision, snapshot, received_at)
     except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
