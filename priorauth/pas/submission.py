@@ -223,9 +223,9 @@ def _create(
     """Return the answer to a new Claim: the request started, saved, submitted and recorded at once."""
     token = uuid.uuid5(uuid.NAMESPACE_URL, f"pas:{client.pk}:{facts.identifier[0]}|{facts.identifier[1]}")
     echo = facts.echo_json()
-    pa = services.request_start(user=user, member=member, token=token)
-    services.request_save_draft(user=user, request_id=pa.pk, details=details, uploads=uploads)
-    pa = services.request_submit(user=user, request_id=pa.pk, attested=True, unhandled_service=unhandled)
+    pa = services.request_submit_whole(
+        user=user, member=member, token=token, details=details, uploads=uploads, unhandled_service=unhandled
+    )
     body = _answered(pa, user, echo)
     PasSubmission.objects.create(
         request=pa,
