@@ -171,7 +171,7 @@ def run_api() -> None:
     from bench import api
 
     workers = int(os.environ.get("BENCH_API_WORKERS", "4"))
-    threads = int(os.environ.get("BENCH_API_THREADS", "4"))
+    threads = int(os.environ.get("BENCH_API_THREADS", "8"))
     print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
     print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
 

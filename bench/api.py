@@ -259,11 +259,9 @@ def pended_answer(status: int, content: bytes) -> str:
 PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "token check": (("priorauth.pas.views", "api_client_of"),),
     "parse and check the Bundle": (("priorauth.pas.submission", "read_claim"),),
-    "member lookup": (("priorauth.pas.submission", "find_member"),),
-    "route and submit (deferral, due time, events, outbox)": (
-        ("priorauth.requests.services", "request_submit_whole"),
-    ),
-    "answer (response Bundle, PHI log)": (("priorauth.pas.submission", "_answered"),),
+    "member lookup (its own transaction)": (("priorauth.pas.submission", "find_member"),),
+    "route and write, commit (deferral, events, answer)": (("priorauth.pas.submission", "_create"),),
+    "PHI access log (its own transaction)": (("priorauth.audit.middleware", "reads_write"),),
 }
 
 
@@ -351,7 +349,7 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
         accounted += ms
         lines.append(f"  {phase:56}{ms:8.1f} ms {ms / spent.total_ms:6.0%}")
     rest = spent.total_ms - accounted
-    rest_name = "the rest (middleware, PasSubmission row, JSON out)"
+    rest_name = "the rest (middleware, resend check, JSON in and out)"
     lines.append(f"  {rest_name:56}{rest:8.1f} ms {rest / spent.total_ms:6.0%}")
     return lines
 
