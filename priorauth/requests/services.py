@@ -336,9 +336,10 @@ def request_submit_whole(
     """Return the request started, saved and submitted at once, for a front door that sends it whole.
 
     The FHIR API's `$submit` (attested by the EHR): the same checks, routing, timeline and
-    notices as `request_start`, `request_save_draft` and `request_submit` one after the other,
-    in one transaction with a third of the queries. Raises IntakeError (nothing written) where
-    they would; IntegrityError when another request already has the token.
+    notices as `request_start`, `request_save_draft` and `request_submit` one after the other
+    (the same timeline, in the same order), in one transaction with a third of the queries.
+    Raises IntakeError (nothing written) where they would; IntegrityError when another request
+    already has the token.
     """
     assert user.organization_id is not None
     pa = PriorAuthRequest(
@@ -346,19 +347,19 @@ def request_submit_whole(
     )
     _apply_details(pa, details)
     pa.save()
+    # The timeline in the web form's order: started, documents added, saved, submitted.
+    _event(pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT)
     _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
-    RequestEvent.objects.bulk_create(
-        [
-            RequestEvent(request=pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT),
-            RequestEvent(request=pa, actor=user, kind=EventKind.DRAFT_SAVED),
-        ]
-    )
-    _submit_draft(pa, user=user, unhandled_service=unhandled_service)
+    saved = RequestEvent(request=pa, actor=user, kind=EventKind.DRAFT_SAVED)
+    _submit_draft(pa, user=user, unhandled_service=unhandled_service, earlier=[saved])
     return pa
 
 
-def _submit_draft(pa: PriorAuthRequest, *, user: User, unhandled_service: str) -> None:
-    """Route the attested draft, number it, record its submission and write its notices."""
+def _submit_draft(
+    pa: PriorAuthRequest, *, user: User, unhandled_service: str, earlier: Iterable[RequestEvent] = ()
+) -> None:
+    """Route the attested draft, number it, record its submission (after the `earlier` events,
+    unsaved) and write its notices."""
     now = timezone.now()
     decision = _route(pa, now, unhandled_service)
     pa.number = pa.number_for(now)
@@ -392,7 +393,7 @@ def _submit_draft(pa: PriorAuthRequest, *, user: User, unhandled_service: str) -
             reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).",
         )
     # One insert, in this order: the timeline reads them by time, then id.
-    RequestEvent.objects.bulk_create([submitted, outcome])
+    RequestEvent.objects.bulk_create([*earlier, submitted, outcome])
     # The acknowledgement (and the queue's reviewers' notice) is written with the submission.
     notify_request_event(request=pa, event=NotificationEvent.SUBMITTED, actor=user)
     if pa.status == Status.IN_REVIEW:
