@@ -1,9 +1,10 @@
 """`Claim/$submit`: a PAS request Bundle becomes a request through the intake services.
 
 The same services as the web form: the member found by `lookup_member` (its limits per API
-client, through the client's service user; an API client's lookup limit is the setting
-PAS_LOOKUPS_PER_WINDOW, its miss limits those of office staff), the draft saved and submitted (routed by the
-deferral logic, same queue, due time and trace), documents checked like uploads. A resend
+client, through the client's service user: the lookup limit is the setting
+PAS_LOOKUPS_PER_WINDOW, the miss limits those of office staff), the request started, saved and
+submitted at once by `request_submit_whole` (the web form's checks and routing: same queue,
+due time, trace and timeline), documents checked like uploads. A resend
 (the same Claim identifier from the same client) is answered again and creates nothing; an
 update (Claim.related) changes the open request; a cancel withdraws it.
 """
