@@ -48,13 +48,17 @@ def refusal(url: str) -> str | None:
 
 
 def _environment(url: str) -> None:
-    # Production settings (DEBUG off, so no query logging), in-process Celery, the test client's host.
+    # Production settings (DEBUG off, so no query logging), the test client's host. Celery runs
+    # in-process unless BENCH_REDIS_URL names a broker: then tasks are handed to it, as in
+    # production (nothing consumes them; the benchmark measures the request, not the worker).
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["STATIC_MANIFEST"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.pop("REDIS_URL", None)
+    if broker := os.environ.get("BENCH_REDIS_URL"):
+        os.environ["REDIS_URL"] = broker
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "priorauth.settings")
     # Nothing ran collectstatic; the pages are served without it, so whitenoise's notice is noise.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
@@ -173,7 +177,7 @@ def run_api() -> None:
     from bench import api
 
     workers = int(os.environ.get("BENCH_API_WORKERS", "4"))
-    threads = int(os.environ.get("BENCH_API_THREADS", "4"))
+    threads = int(os.environ.get("BENCH_API_THREADS", "8"))
     print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
     print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
 

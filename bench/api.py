@@ -6,8 +6,9 @@ call routes and writes a request. The same clients then post to the bare ceiling
 same server (bench/urls.py: one row inserted per call). Both runs are bounded in calls and in
 time, on 127.0.0.1 only. Then `phases` times the calls in-process to say where the time goes.
 
-Each client makes at most 16 calls: an API client's service user is held to the member lookup's
-limit (30 lookups in 10 minutes), as office staff are.
+Each client makes 16 calls, its own API client and token: an API client may make
+PAS_LOOKUPS_PER_WINDOW member lookups in 10 minutes (600 by default), so one client could make
+them all; 32 clients are 32 EHRs' worth of connections.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def gunicorn(*, workers: int, threads: int) -> Iterator[int]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
-        # Celery runs in-process without a broker here: the acknowledgement email goes nowhere.
+        # Without BENCH_REDIS_URL Celery runs in-process: the acknowledgement email goes nowhere.
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
@@ -258,15 +259,9 @@ def pended_answer(status: int, content: bytes) -> str:
 PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "token check": (("priorauth.pas.views", "api_client_of"),),
     "parse and check the Bundle": (("priorauth.pas.submission", "read_claim"),),
-    "member lookup": (("priorauth.pas.submission", "find_member"),),
-    "intake: start, save the draft": (
-        ("priorauth.requests.services", "request_start"),
-        ("priorauth.requests.services", "request_save_draft"),
-    ),
-    "route and submit (deferral, due time, events, outbox)": (
-        ("priorauth.requests.services", "request_submit"),
-    ),
-    "answer (response Bundle, PHI log)": (("priorauth.pas.submission", "_answered"),),
+    "member lookup (its own transaction)": (("priorauth.pas.submission", "find_member"),),
+    "route and write, commit (deferral, events, answer)": (("priorauth.pas.submission", "_create"),),
+    "PHI access log (its own transaction)": (("priorauth.audit.middleware", "reads_write"),),
 }
 
 
@@ -354,7 +349,7 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
         accounted += ms
         lines.append(f"  {phase:56}{ms:8.1f} ms {ms / spent.total_ms:6.0%}")
     rest = spent.total_ms - accounted
-    rest_name = "the rest (middleware, PasSubmission row, JSON out)"
+    rest_name = "the rest (middleware, resend check, JSON in and out)"
     lines.append(f"  {rest_name:56}{rest:8.1f} ms {rest / spent.total_ms:6.0%}")
     return lines
 

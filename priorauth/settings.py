@@ -199,6 +199,9 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # a handshake or a notification's POST may take.
 PAS_SUBSCRIPTION_ALLOW_LOOPBACK = env_bool("PAS_SUBSCRIPTION_ALLOW_LOOPBACK", default=DEBUG)
 PAS_SUBSCRIPTION_TIMEOUT = env_int("PAS_SUBSCRIPTION_TIMEOUT", 10)
+# Member lookups an API client may make in 10 minutes (office staff: 30). An EHR matches members
+# exactly; its misses stay held to the staff's limits, which are what stop probing.
+PAS_LOOKUPS_PER_WINDOW = env_int("PAS_LOOKUPS_PER_WINDOW", 600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

@@ -3,7 +3,10 @@
 A member ID and a date of birth find a member; both must match. Guessing birth dates for a
 known member ID is what the limits stop: after MISSES_BEFORE_LOCK misses on one member ID
 within MISS_WINDOW, that member ID is locked for that user for LOCK_FOR, even for the right
-date of birth; and a user makes at most LOOKUPS_PER_WINDOW lookups within LOOKUP_WINDOW.
+date of birth; a user makes at most LOOKUPS_PER_WINDOW lookups within LOOKUP_WINDOW, and at most
+MISSES_PER_WINDOW misses over all member IDs. An EHR's API client, which matches its members
+exactly, is given a higher lookup limit by its caller (`lookups_per_window`, the setting
+PAS_LOOKUPS_PER_WINDOW); the miss limits, which stop probing, are the same for everyone.
 Each lock and each tripped limit tells the supervisors once (in-app, no health information).
 
 A user's lookups run one at a time: the transaction locks the user's row (PostgreSQL) or the
@@ -17,6 +20,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -35,12 +39,18 @@ MISS_WINDOW = datetime.timedelta(minutes=15)
 LOCK_FOR = datetime.timedelta(minutes=30)
 LOOKUPS_PER_WINDOW = 30
 LOOKUP_WINDOW = datetime.timedelta(minutes=10)
+# Misses over every member ID within LOOKUP_WINDOW: what stops probing when the lookup limit is high.
+MISSES_PER_WINDOW = LOOKUPS_PER_WINDOW
 _KEY_SALT = "priorauth.lookup.member-key"
 
 LOCKED = (
     "Too many unsuccessful lookups of this member ID from your account. To protect the member's "
     "privacy, lookups of this member ID are paused for you until {until}. Please check the member "
     "ID and date of birth on the member's card; a supervisor has been told."
+)
+PROBING = (
+    "You have made {count} unsuccessful member lookups in the last {minutes} minutes, the most "
+    "allowed. Please check the member IDs and dates of birth, and try again after {until}."
 )
 THROTTLED = (
     "You have made {count} member lookups in the last {minutes} minutes, the most allowed. "
@@ -68,10 +78,17 @@ def _clock(moment: datetime.datetime) -> str:
 @dataclass(frozen=True)
 class _Recent:
     lookups: int
+    misses: int
     oldest: datetime.datetime | None
 
 
-def lookup_member(*, user: User, member_id: str, date_of_birth: datetime.date) -> Member | None:
+def lookup_member(
+    *,
+    user: User,
+    member_id: str,
+    date_of_birth: datetime.date,
+    lookups_per_window: int = LOOKUPS_PER_WINDOW,
+) -> Member | None:
     """Return the member with this member ID and date of birth, or None; raise LookupRefused.
 
     A member found is a read of health information (the access log's "member lookup result").
@@ -82,13 +99,19 @@ def lookup_member(*, user: User, member_id: str, date_of_birth: datetime.date) -
         now = timezone.now()
         _prune(user, now)
         _refuse_if_locked(user, key, now)
-        _refuse_if_too_many(user, now)
+        recent = _recent(user, now)
+        _refuse_if_too_many(user, recent, lookups_per_window)
         member = member_find(member_id=member_id, date_of_birth=date_of_birth)
         attempt = LookupAttempt.objects.create(user=user, member_key=key, found=member is not None, at=now)
         lock = _after_miss(user, key, now) if member is None else None
-        if _recent(user, now).lookups == LOOKUPS_PER_WINDOW:
+        # The user's row is locked, so the window now holds exactly the attempts counted and this one.
+        if recent.lookups + 1 == lookups_per_window:
             _tell_supervisors(
-                user, "throttled", f"throttle:{attempt.pk}", count=LOOKUPS_PER_WINDOW, window=LOOKUP_WINDOW
+                user, "throttled", f"throttle:{attempt.pk}", count=lookups_per_window, window=LOOKUP_WINDOW
+            )
+        elif member is None and recent.misses + 1 == MISSES_PER_WINDOW:
+            _tell_supervisors(
+                user, "probing", f"probing:{attempt.pk}", count=MISSES_PER_WINDOW, window=LOOKUP_WINDOW
             )
     if lock is not None:
         # Raised after the commit: the miss and the lock it caused stand.
@@ -112,21 +135,29 @@ def _refuse_if_locked(user: User, key: str, now: datetime.datetime) -> None:
 
 
 def _recent(user: User, now: datetime.datetime) -> _Recent:
-    attempts = LookupAttempt.objects.filter(user=user, at__gt=now - LOOKUP_WINDOW)
-    times = list(attempts.order_by("at").values_list("at", flat=True)[:1])
-    return _Recent(lookups=attempts.count(), oldest=times[0] if times else None)
+    """Return the user's lookups and misses within the window, and the oldest's time, in one query."""
+    counts = LookupAttempt.objects.filter(user=user, at__gt=now - LOOKUP_WINDOW).aggregate(
+        lookups=Count("pk"), misses=Count("pk", filter=Q(found=False)), oldest=Min("at")
+    )
+    return _Recent(lookups=counts["lookups"], misses=counts["misses"], oldest=counts["oldest"])
 
 
-def _refuse_if_too_many(user: User, now: datetime.datetime) -> None:
-    recent = _recent(user, now)
-    if recent.lookups >= LOOKUPS_PER_WINDOW and recent.oldest is not None:
+def _refuse_if_too_many(user: User, recent: _Recent, lookups_per_window: int) -> None:
+    if recent.oldest is None:
+        return
+    minutes = int(LOOKUP_WINDOW.total_seconds() // 60)
+    if recent.lookups >= lookups_per_window:
         log.warning("member lookup refused: %s lookups in the window (user %s)", recent.lookups, user.pk)
         raise LookupRefused(
             THROTTLED.format(
-                count=recent.lookups,
-                minutes=int(LOOKUP_WINDOW.total_seconds() // 60),
-                until=_clock(recent.oldest + LOOKUP_WINDOW),
+                count=recent.lookups, minutes=minutes, until=_clock(recent.oldest + LOOKUP_WINDOW)
             )
+        )
+    if recent.misses >= MISSES_PER_WINDOW:
+        # Until the oldest attempt leaves the window: a bound on the wait, whichever attempt was a miss.
+        log.warning("member lookup refused: %s misses in the window (user %s)", recent.misses, user.pk)
+        raise LookupRefused(
+            PROBING.format(count=recent.misses, minutes=minutes, until=_clock(recent.oldest + LOOKUP_WINDOW))
         )
 
 

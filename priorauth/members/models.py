@@ -13,7 +13,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.us import ein
 
 from priorauth.policies import vocab
-from priorauth.policies.models import Product, validate_categories
+from priorauth.policies.models import Product, SnapshotRecordManager, validate_categories
 
 
 class Role(models.TextChoices):
@@ -158,6 +158,7 @@ class Plan(models.Model):
         help_text="How many days after an adverse determination the provider may ask for a "
         "peer-to-peer talk.",
     )
+    objects = SnapshotRecordManager()
     history = HistoricalRecords(m2m_fields=[excluded_products, no_auth_products])
 
     class Meta:

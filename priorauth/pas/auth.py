@@ -15,7 +15,7 @@ def api_client_of(request: HttpRequest) -> ApiClient | None:
         return None
     application = oauth_request.access_token.application
     client = (
-        ApiClient.objects.select_related("organization", "application")
+        ApiClient.objects.select_related("organization", "application", "service_user")
         .filter(application=application, revoked_at__isnull=True)
         .first()
     )

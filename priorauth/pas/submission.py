@@ -1,8 +1,10 @@
 """`Claim/$submit`: a PAS request Bundle becomes a request through the intake services.
 
 The same services as the web form: the member found by `lookup_member` (its limits per API
-client, through the client's service user), the draft saved and submitted (routed by the
-deferral logic, same queue, due time and trace), documents checked like uploads. A resend
+client, through the client's service user: the lookup limit is the setting
+PAS_LOOKUPS_PER_WINDOW, the miss limits those of office staff), the request started, saved and
+submitted at once by `request_submit_whole` (the web form's checks and routing: same queue,
+due time, trace and timeline), documents checked like uploads. A resend
 (the same Claim identifier from the same client) is answered again and creates nothing; an
 update (Claim.related) changes the open request; a cancel withdraws it.
 """
@@ -15,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
@@ -82,7 +85,12 @@ def find_member(user: User, facts: ClaimFacts) -> Member | None:
     if not facts.member_id or facts.birth_date is None or len(facts.member_id) > limits.MEMBER_ID:
         return None
     try:
-        return lookup_member(user=user, member_id=facts.member_id, date_of_birth=facts.birth_date)
+        return lookup_member(
+            user=user,
+            member_id=facts.member_id,
+            date_of_birth=facts.birth_date,
+            lookups_per_window=settings.PAS_LOOKUPS_PER_WINDOW,
+        )
     except LookupRefused as refused:
         raise TooMany(refused.message) from None
 
@@ -216,9 +224,9 @@ def _create(
     """Return the answer to a new Claim: the request started, saved, submitted and recorded at once."""
     token = uuid.uuid5(uuid.NAMESPACE_URL, f"pas:{client.pk}:{facts.identifier[0]}|{facts.identifier[1]}")
     echo = facts.echo_json()
-    pa = services.request_start(user=user, member=member, token=token)
-    services.request_save_draft(user=user, request_id=pa.pk, details=details, uploads=uploads)
-    pa = services.request_submit(user=user, request_id=pa.pk, attested=True, unhandled_service=unhandled)
+    pa = services.request_submit_whole(
+        user=user, member=member, token=token, details=details, uploads=uploads, unhandled_service=unhandled
+    )
     body = _answered(pa, user, echo)
     PasSubmission.objects.create(
         request=pa,

@@ -7,6 +7,8 @@ changed record never loses the version a past decision was made under.
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -51,6 +53,43 @@ DRUG_CODE_PREFIXES = ("J", "Q")
 def counts_as_drug_by_code(hcpcs: str) -> bool:
     """Return whether a product code reads as a drug for the CMS-0057-F metrics (J- and Q-codes)."""
     return hcpcs.upper().startswith(DRUG_CODE_PREFIXES)
+class SnapshotVersion(models.Model):
+    """One row whose token changes whenever a record the deferral snapshot reads is written.
+
+    `selectors.policy_snapshot_cached` keeps the snapshot it built beside the token it read
+    first, and builds it again when the token differs. A token, not a counter: a rolled-back
+    write returns the row to its old token, and a later write never repeats one.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
+def snapshot_records_changed() -> None:
+    """Give the snapshot a new token in the caller's transaction: the write and the token commit together."""
+    if not SnapshotVersion.objects.filter(pk=1).update(token=uuid.uuid4()):
+        SnapshotVersion.objects.get_or_create(pk=1)
+
+
+class SnapshotRecordQuerySet(models.QuerySet):
+    """Writes of many rows at once change the snapshot's token too (save and delete do by signal)."""
+
+    def update(self, **kwargs: Any) -> int:
+        snapshot_records_changed()
+        return super().update(**kwargs)
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        snapshot_records_changed()
+        return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> Any:
+        snapshot_records_changed()
+        return super().bulk_update(*args, **kwargs)
+
+
+SnapshotRecordManager = models.Manager.from_queryset(SnapshotRecordQuerySet)
 
 
 class Product(models.Model):
@@ -90,6 +129,7 @@ class Product(models.Model):
         help_text="Each indication: its condition, ICD-10-CM codes and the label's conditions, with "
         "the mapping's clinical sign-off (priorauth/policies/indications.py).",
     )
+    objects = SnapshotRecordManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -132,6 +172,7 @@ class Policy(models.Model):
     conditions = models.TextField("F. Conditions of coverage", blank=True)
     related = models.JSONField("G. Related policies/rules", default=list, blank=True)
     references = models.TextField("I. References", blank=True)
+    objects = SnapshotRecordManager()
     history = HistoricalRecords(m2m_fields=[products])
 
     class Meta:
@@ -209,6 +250,7 @@ class Criterion(models.Model):
 class ReviewQueue(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
+    objects = SnapshotRecordManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -230,6 +272,7 @@ class RoutingEntry(models.Model):
         help_text="Leave empty for the key's default; a category-specific entry beats it.",
     )
     queue = models.ForeignKey(ReviewQueue, on_delete=models.PROTECT, related_name="routing_entries")
+    objects = SnapshotRecordManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -273,6 +316,7 @@ class TimeframeRule(models.Model):
         help_text="How long a reviewer may extend the timeframe, once; empty when it may not be extended. "
         "Expedited requests are never extended (29 CFR 2560.503-1(f)(2)(i)): they may only be pended.",
     )
+    objects = SnapshotRecordManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -306,6 +350,7 @@ class Holiday(models.Model):
 
     date = models.DateField(unique=True)
     name = models.CharField(max_length=200, blank=True)
+    objects = SnapshotRecordManager()
     history = HistoricalRecords()
 
     class Meta:

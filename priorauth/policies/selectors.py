@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
 from priorauth.members.models import Plan
 from priorauth.policies import deferral
-from priorauth.policies.models import Holiday, Policy, Product, RoutingEntry, TimeframeRule
+from priorauth.policies.models import (
+    Holiday,
+    Policy,
+    Product,
+    ReviewQueue,
+    RoutingEntry,
+    SnapshotVersion,
+    TimeframeRule,
+    snapshot_records_changed,
+)
+
+# The snapshot last built by this process, with the token read before building it.
+_cached: tuple[uuid.UUID, deferral.Snapshot] | None = None
 
 
 def policy_snapshot() -> deferral.Snapshot:
@@ -32,6 +47,39 @@ def policy_snapshot() -> deferral.Snapshot:
         ),
         holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
     )
+
+
+def policy_snapshot_cached() -> deferral.Snapshot:
+    """Return the snapshot of the policy records, built again only when they have changed since.
+
+    For submissions, which all read the same records: one query for the token instead of the
+    snapshot's nine and its records. The token is read before the records, so a snapshot kept
+    is never older than its token; a write that commits in between makes the next call build
+    again. Callers must not change the snapshot (its dicts are shared). With no token row (a
+    flushed test database) nothing is kept.
+    """
+    global _cached
+    token = SnapshotVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    cached = _cached
+    if token is not None and cached is not None and cached[0] == token:
+        return cached[1]
+    snapshot = policy_snapshot()
+    if token is not None:
+        _cached = (token, snapshot)
+    return snapshot
+
+
+def _records_changed(**kwargs: object) -> None:
+    snapshot_records_changed()
+
+
+def snapshot_signals_connect() -> None:
+    """Give the snapshot a new token when a record it reads is saved or deleted (admin, import)."""
+    for model in (Product, Policy, Plan, ReviewQueue, RoutingEntry, TimeframeRule, Holiday):
+        post_save.connect(_records_changed, sender=model, dispatch_uid=f"snapshot-save-{model.__name__}")
+        post_delete.connect(_records_changed, sender=model, dispatch_uid=f"snapshot-delete-{model.__name__}")
+    for through in (Policy.products.through, Plan.excluded_products.through, Plan.no_auth_products.through):
+        m2m_changed.connect(_records_changed, sender=through, dispatch_uid=f"snapshot-m2m-{through.__name__}")
 
 
 # One record from one row (unsaved rows too: the impact preview builds a draft's records with these).

@@ -23,7 +23,7 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
-from priorauth.policies.selectors import policy_snapshot
+from priorauth.policies.selectors import policy_snapshot_cached
 from priorauth.requests import attachment_storage, clock, validation
 from priorauth.requests.models import (
     Attachment,
@@ -109,15 +109,18 @@ def _attach(
     information_request: InformationRequest | None = None,
 ) -> list[Attachment]:
     """Return the new attachments; a document already on the request (same digest) is not stored twice."""
+    uploads = list(uploads)
+    if not uploads:
+        return []
     added = []
-    known = set(pa.attachments.values_list("sha256", flat=True))
+    held = list(pa.attachments.values_list("sha256", "size"))
+    known = {sha256 for sha256, _ in held}
     new = []
     for upload in uploads:
         if upload.sha256 not in known:
             known.add(upload.sha256)
             new.append(upload)
-    held = list(pa.attachments.values_list("size", flat=True))
-    if problem := validation.room_problem(held, [upload.file.size for upload in new]):
+    if problem := validation.room_problem([size for _, size in held], [upload.file.size for upload in new]):
         raise IntakeError(problem)
     for upload in new:
         upload.file.seek(0)
@@ -206,6 +209,15 @@ def request_save_draft(
     pa = _locked(request_id)
     if not pa.is_draft:
         raise NotEditable(f"Request {pa} has already been submitted; it can no longer be changed.")
+    _apply_details(pa, details)
+    pa.save()
+    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    _event(pa, actor=user, kind=EventKind.DRAFT_SAVED)
+    return pa
+
+
+def _apply_details(pa: PriorAuthRequest, details: Mapping[str, Any]) -> None:
+    """Set the intake's details on the unsaved draft, or raise IntakeError naming every problem."""
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
@@ -217,10 +229,6 @@ def request_save_draft(
         # The category and flags come from the product record, never from the provider.
         pa.category = pa.product.category
         pa.genetically_modified = None
-    pa.save()
-    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
-    _event(pa, actor=user, kind=EventKind.DRAFT_SAVED)
-    return pa
 
 
 def _facts(
@@ -281,7 +289,7 @@ def _route(
     pa: PriorAuthRequest, received_at: datetime.datetime, unhandled_service: str = ""
 ) -> deferral.Decision:
     try:
-        snapshot = policy_snapshot()
+        snapshot = policy_snapshot_cached()
         decision = deferral.decide(_facts(pa, received_at, unhandled_service), snapshot)
         _store_decision(pa, decision, snapshot, received_at)
     except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
@@ -310,6 +318,48 @@ def request_submit(
         return pa
     if not attested:
         raise IntakeError("Please confirm that the information is accurate before submitting.")
+    _submit_draft(pa, user=user, unhandled_service=unhandled_service)
+    return pa
+
+
+@retry_when_connection_lost
+@attachment_storage.atomic_removing_files_on_failure
+def request_submit_whole(
+    *,
+    user: User,
+    member: Member,
+    token: uuid.UUID,
+    details: Mapping[str, Any],
+    uploads: Iterable[Upload] = (),
+    unhandled_service: str = "",
+) -> PriorAuthRequest:
+    """Return the request started, saved and submitted at once, for a front door that sends it whole.
+
+    The FHIR API's `$submit` (attested by the EHR): the same checks, routing, timeline and
+    notices as `request_start`, `request_save_draft` and `request_submit` one after the other
+    (the same timeline, in the same order), in one transaction with a third of the queries.
+    Raises IntakeError (nothing written) where they would; IntegrityError when another request
+    already has the token.
+    """
+    assert user.organization_id is not None
+    pa = PriorAuthRequest(
+        submission_token=token, organization_id=user.organization_id, member=member, submitted_by=user
+    )
+    _apply_details(pa, details)
+    pa.save()
+    # The timeline in the web form's order: started, documents added, saved, submitted.
+    _event(pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT)
+    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    saved = RequestEvent(request=pa, actor=user, kind=EventKind.DRAFT_SAVED)
+    _submit_draft(pa, user=user, unhandled_service=unhandled_service, earlier=[saved])
+    return pa
+
+
+def _submit_draft(
+    pa: PriorAuthRequest, *, user: User, unhandled_service: str, earlier: Iterable[RequestEvent] = ()
+) -> None:
+    """Route the attested draft, number it, record its submission (after the `earlier` events,
+    unsaved) and write its notices."""
     now = timezone.now()
     decision = _route(pa, now, unhandled_service)
     pa.number = pa.number_for(now)
@@ -318,8 +368,8 @@ def request_submit(
     pa.submitted_by = user
     pa.status = Status.NO_AUTH_REQUIRED if decision.outcome == "no_auth_required" else Status.IN_REVIEW
     pa.save()
-    _event(
-        pa,
+    submitted = RequestEvent(
+        request=pa,
         actor=user,
         kind=EventKind.SUBMITTED,
         from_status=Status.DRAFT,
@@ -327,28 +377,27 @@ def request_submit(
         reason="Submitted with the attestation that the information is accurate.",
     )
     if pa.status == Status.NO_AUTH_REQUIRED:
-        _event(
-            pa,
-            actor=None,
+        outcome = RequestEvent(
+            request=pa,
             kind=EventKind.NO_AUTH_REQUIRED,
             from_status=Status.SUBMITTED,
             to_status=pa.status,
             reason=decision.trace[-1].result,
         )
     else:
-        _event(
-            pa,
-            actor=None,
+        outcome = RequestEvent(
+            request=pa,
             kind=EventKind.ROUTED,
             from_status=Status.SUBMITTED,
             to_status=pa.status,
             reason=f"Routed to {pa.queue.name if pa.queue else 'review'} ({pa.routing_key}).",
         )
+    # One insert, in this order: the timeline reads them by time, then id.
+    RequestEvent.objects.bulk_create([*earlier, submitted, outcome])
     # The acknowledgement (and the queue's reviewers' notice) is written with the submission.
     notify_request_event(request=pa, event=NotificationEvent.SUBMITTED, actor=user)
     if pa.status == Status.IN_REVIEW:
         notify_request_event(request=pa, event=NotificationEvent.ROUTED)
-    return pa
 
 
 def due_refresh(pa: PriorAuthRequest) -> None:

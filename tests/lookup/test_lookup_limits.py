@@ -172,3 +172,39 @@ def test_the_supervisor_reads_the_notice_without_the_member(
     assert "locked for them for 30 minutes" in page
     for phi in ("OH1000001", "Lovelace", "1961"):
         assert phi not in page
+
+
+def test_an_api_client_may_make_more_lookups_than_office_staff(provider_staff, member, clock):
+    for _ in range(services.LOOKUPS_PER_WINDOW + 10):
+        found = lookup_member(
+            user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH, lookups_per_window=100
+        )
+        assert found == member
+
+
+def test_an_api_clients_higher_limit_still_caps_it(provider_staff, member, clock):
+    for _ in range(40):
+        lookup_member(user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH, lookups_per_window=40)
+    with pytest.raises(LookupRefused, match="40 member lookups in the last 10 minutes"):
+        lookup_member(user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH, lookups_per_window=40)
+
+
+def test_misses_over_many_member_ids_are_capped_whatever_the_lookup_limit(
+    provider_staff, supervisor, member, clock
+):
+    for n in range(services.MISSES_PER_WINDOW):
+        found = lookup_member(
+            user=provider_staff, member_id=f"OH9{n:06d}", date_of_birth=BIRTH, lookups_per_window=600
+        )
+        assert found is None
+    for _ in range(2):
+        with pytest.raises(LookupRefused, match="30 unsuccessful member lookups in the last 10 minutes"):
+            lookup_member(
+                user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH, lookups_per_window=600
+            )
+    assert [n.context["reason"] for n in burst_notices()] == ["probing"]
+    clock.shift(services.LOOKUP_WINDOW + datetime.timedelta(seconds=1))
+    assert (
+        lookup_member(user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH, lookups_per_window=600)
+        == member
+    )

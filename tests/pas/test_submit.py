@@ -7,6 +7,7 @@ from priorauth.pas.models import PasSubmission
 from priorauth.pas.profile_rules import response_problems, review_action_codes
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from tests.pas.bundles import CPT, GENE_THERAPY, STEM_CELL_TRANSPLANT, submit_bundle
+from tests.requests.conftest import pdf_bytes
 
 
 def test_it_routes_a_car_t_bundle_like_a_web_request_and_answers_a4(ehr, member):
@@ -102,3 +103,26 @@ def test_it_records_the_submission_event(ehr, member):
     ehr.submit(submit_bundle(member_id=member.member_id))
     kinds = list(PriorAuthRequest.objects.get().events.values_list("kind", flat=True))
     assert EventKind.SUBMITTED in kinds and EventKind.ROUTED in kinds
+
+
+def test_an_api_client_is_held_to_its_own_lookup_limit(ehr, member, settings):
+    settings.PAS_LOOKUPS_PER_WINDOW = 2
+    for n in range(2):
+        assert ehr.submit(submit_bundle(member_id=member.member_id, claim_id=f"CART-{n}")).status_code == 200
+    refused = ehr.submit(submit_bundle(member_id=member.member_id, claim_id="CART-9"))
+    assert refused.status_code == 429
+    assert "2 member lookups in the last 10 minutes" in refused.json()["issue"][0]["diagnostics"]
+
+
+def test_its_timeline_reads_like_a_web_submission_with_its_documents(ehr, member):
+    bundle = submit_bundle(member_id=member.member_id, documents=(pdf_bytes("Pathology"),))
+    assert ehr.submit(bundle).status_code == 200
+    pa = PriorAuthRequest.objects.get()
+    assert list(pa.events.values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.ATTACHMENT_ADDED,
+        EventKind.DRAFT_SAVED,
+        EventKind.SUBMITTED,
+        EventKind.ROUTED,
+    ]
+    assert pa.attachments.count() == 1
