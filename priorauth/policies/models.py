@@ -53,6 +53,8 @@ DRUG_CODE_PREFIXES = ("J", "Q")
 def counts_as_drug_by_code(hcpcs: str) -> bool:
     """Return whether a product code reads as a drug for the CMS-0057-F metrics (J- and Q-codes)."""
     return hcpcs.upper().startswith(DRUG_CODE_PREFIXES)
+
+
 class SnapshotVersion(models.Model):
     """One row whose token changes whenever a record the deferral snapshot reads is written.
 
