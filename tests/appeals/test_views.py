@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from priorauth.appeals.services import appeal_decide
 from priorauth.requests.models import Status
-from tests.appeals.world import appeal_physician, decided, filed  # noqa: F401
+from tests.appeals.world import appeal_physician, decided, filed, overturn  # noqa: F401
 from tests.authorization.world import write_pdf_bytes
 from tests.review.world import seed  # noqa: F401
 
@@ -107,3 +108,27 @@ def test_the_physicians_queues_page_lists_open_appeals(client, provider_staff, p
     page = client.get(reverse("review:queues"))
     assert reverse("appeals:review", args=[appeal.pk]).encode() in page.content
     assert b'data-queue="appeals"' not in page.content
+
+
+@pytest.mark.parametrize("outcome", ["overturned", "partly_overturned"])
+def test_the_request_pages_say_the_appeal_approved_it_and_keep_the_denial_as_history(
+    client, provider_staff, physician, appeal_physician, outcome
+):
+    pa = decided(provider_staff, physician, "OH")
+    appeal = appeal_decide(
+        user=appeal_physician, appeal_id=filed(provider_staff, pa).pk, **overturn(outcome=outcome)
+    )
+    client.force_login(provider_staff)
+    page = client.get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    what_next = page.split('id="what-next"')[1].split("</section>")[0]
+    assert "on appeal" in what_next
+    assert "The repeat assessment shows ECOG 1" in what_next
+    assert "ECOG score of 3" not in what_next
+    assert reverse("appeals:letter", args=[appeal.pk]) in what_next
+    assert "First decision: denied" in what_next
+    assert reverse("letters:letter", args=[pa.pk]) in what_next
+
+    client.force_login(physician)
+    review = client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert "on appeal" in review
+    assert "First decision: Denied" in review
