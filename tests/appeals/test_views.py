@@ -54,6 +54,22 @@ def test_a_missing_consent_is_a_clear_message_and_nothing_is_filed(client, provi
     assert not pa.appeals.exists()
 
 
+def test_the_appeal_forms_messages_say_the_once(client, provider_staff, physician, appeal_physician):
+    pa = decided(provider_staff, physician, "OH")
+    client.force_login(provider_staff)
+    page = client.post(
+        reverse("appeals:file", args=[pa.pk]),
+        {"reason": "x" * 5000, "urgency": "overnight", "member_consents": "on"},
+    ).content.decode()
+    assert "Please choose the review type from the list" in page
+    assert "Please keep the reason for the appeal to" in page
+    appeal = filed(provider_staff, pa)
+    client.force_login(appeal_physician)
+    page = client.post(reverse("appeals:review", args=[appeal.pk]), {"outcome": "maybe"}).content.decode()
+    assert "Please choose the decision from the list" in page
+    assert "the the" not in page.lower()
+
+
 def test_the_physician_confirms_before_deciding_outside_indianas_peer_rule(
     client, provider_staff, physician, appeal_physician
 ):
