@@ -148,3 +148,17 @@ def test_the_request_pages_say_the_appeal_approved_it_and_keep_the_denial_as_his
     review = client.get(reverse("review:request", args=[pa.pk])).content.decode()
     assert "on appeal" in review
     assert "First decision: Denied" in review
+
+
+def test_a_partly_overturned_appeal_without_its_details_says_so_once(
+    client, provider_staff, physician, appeal_physician
+):
+    appeal = filed(provider_staff, decided(provider_staff, physician, "OH"))
+    client.force_login(appeal_physician)
+    page = client.post(
+        reverse("appeals:review", args=[appeal.pk]),
+        {"outcome": "partly_overturned", "rationale": "Half of it is covered."},
+    ).content.decode()
+    assert page.count('data-testid="form-error"') == 1
+    appeal.refresh_from_db()
+    assert appeal.decided_at is None
