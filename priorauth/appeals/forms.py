@@ -69,9 +69,9 @@ class AppealFileForm(forms.Form):
         use_plain_messages(
             self,
             names={
-                "reason": "the reason for the appeal",
+                "reason": "reason for the appeal",
                 "attachments": "documents",
-                "urgency": "the review type",
+                "urgency": "review type",
             },
         )
 
@@ -122,7 +122,7 @@ class AppealDecideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        use_plain_messages(self, names={"outcome": "a decision", "rationale": "the reason for the decision"})
+        use_plain_messages(self, names={"outcome": "decision", "rationale": "reason for the decision"})
 
     @staticmethod
     def initial_for(pa: PriorAuthRequest) -> dict[str, Any]:

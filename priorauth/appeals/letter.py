@@ -83,7 +83,9 @@ def build_appeal_letter(appeal: Appeal) -> Letter:
 
 def _provider_line(pa: PriorAuthRequest) -> str:
     npi = f" (NPI {pa.ordering_npi})" if pa.ordering_npi else ""
-    return f"{pa.ordering_name or 'Treating provider'}{npi}, treating provider, {pa.organization.name}"
+    if not pa.ordering_name:
+        return f"The treating provider{npi}, {pa.organization.name}"
+    return f"{pa.ordering_name}{npi}, treating provider, {pa.organization.name}"
 
 
 def _appealed(appeal: Appeal) -> Section:

@@ -389,6 +389,24 @@ def appeal_decide(
     return appeal
 
 
+def current_overturn(pa: PriorAuthRequest, appeals: list[Appeal]) -> Appeal | None:
+    """Return the overturning appeal that decided the request as it stands (None if none did).
+
+    The appeal's outcome must still be the request's status, and no determination may have
+    been made after it.
+    """
+    determination = getattr(pa, "determination", None)
+    for appeal in sorted(appeals, key=lambda a: a.decided_at or a.received_at, reverse=True):
+        if appeal.decided_at is None or appeal.outcome not in OUTCOME_STATUS:
+            continue
+        if OUTCOME_STATUS[AppealOutcome(appeal.outcome)] != pa.status:
+            return None
+        if determination is not None and determination.decided_at > appeal.decided_at:
+            return None
+        return appeal
+    return None
+
+
 def peer_warning(check: peers.PeerCheck, user: User, appeal: Appeal) -> str:
     """Return the warning shown before a physician decides an appeal outside the state's peer rule."""
     state = appeal.request.plan_state or appeal.request.member.plan.state

@@ -166,8 +166,9 @@ def _npi(npi: str, w: Words) -> str:
 
 
 def _provider_line(pa: PriorAuthRequest, w: Words) -> str:
-    name = pa.ordering_name or w("recipient.provider_unnamed")
-    return w("recipient.provider", name=name, npi=_npi(pa.ordering_npi, w), organization=pa.organization.name)
+    # An EHR request may name no ordering provider: the office is then named once, not twice.
+    key = "recipient.provider" if pa.ordering_name else "recipient.provider_unnamed"
+    return w(key, name=pa.ordering_name, npi=_npi(pa.ordering_npi, w), organization=pa.organization.name)
 
 
 def _requested(pa: PriorAuthRequest, w: Words) -> Section:

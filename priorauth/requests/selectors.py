@@ -57,7 +57,9 @@ def requests_for_organization(
     The search term matches the request number, the member's ID or name, and the therapy's
     brand, generic name or HCPCS code. The date range is on the date the request was created.
     """
-    found = PriorAuthRequest.objects.filter(organization=organization).select_related("member", "product")
+    found = PriorAuthRequest.objects.filter(organization=organization).select_related(
+        "member", "product", "submitted_by__api_client"
+    )
     if filters.q:
         term = filters.q.strip()
         words = Q()

@@ -83,6 +83,18 @@ def test_the_overturned_letter_says_what_is_approved(provider_staff, physician, 
     assert "took no part in our first decision" in letter.text()
 
 
+def test_the_letter_names_the_treating_provider_once_when_no_name_is_known(
+    provider_staff, physician, appeal_physician
+):
+    pa = decided(provider_staff, physician, "OH")
+    type(pa).objects.filter(pk=pa.pk).update(ordering_name="")
+    appeal = filed(provider_staff, pa)
+    appeal_decide(user=appeal_physician, appeal_id=appeal.pk, **overturn())
+    text = letter_of(appeal).text()
+    assert f"The treating provider (NPI {pa.ordering_npi}), {pa.organization.name}" in text
+    assert "treating provider, treating provider" not in text.lower()
+
+
 def test_the_letter_is_a_page_and_a_stored_pdf_for_the_office(
     client, provider_staff, physician, appeal_physician
 ):

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from priorauth.appeals.services import appeal_decide
 from priorauth.requests.models import Status
-from tests.appeals.world import appeal_physician, decided, filed  # noqa: F401
+from tests.appeals.world import appeal_physician, decided, filed, overturn  # noqa: F401
 from tests.authorization.world import write_pdf_bytes
 from tests.review.world import seed  # noqa: F401
 
@@ -51,6 +52,22 @@ def test_a_missing_consent_is_a_clear_message_and_nothing_is_filed(client, provi
     )
     assert response.status_code == 200 and b"member agrees" in response.content
     assert not pa.appeals.exists()
+
+
+def test_the_appeal_forms_messages_say_the_once(client, provider_staff, physician, appeal_physician):
+    pa = decided(provider_staff, physician, "OH")
+    client.force_login(provider_staff)
+    page = client.post(
+        reverse("appeals:file", args=[pa.pk]),
+        {"reason": "x" * 5000, "urgency": "overnight", "member_consents": "on"},
+    ).content.decode()
+    assert "Please choose the review type from the list" in page
+    assert "Please keep the reason for the appeal to" in page
+    appeal = filed(provider_staff, pa)
+    client.force_login(appeal_physician)
+    page = client.post(reverse("appeals:review", args=[appeal.pk]), {"outcome": "maybe"}).content.decode()
+    assert "Please choose the decision from the list" in page
+    assert "the the" not in page.lower()
 
 
 def test_the_physician_confirms_before_deciding_outside_indianas_peer_rule(
@@ -107,3 +124,41 @@ def test_the_physicians_queues_page_lists_open_appeals(client, provider_staff, p
     page = client.get(reverse("review:queues"))
     assert reverse("appeals:review", args=[appeal.pk]).encode() in page.content
     assert b'data-queue="appeals"' not in page.content
+
+
+@pytest.mark.parametrize("outcome", ["overturned", "partly_overturned"])
+def test_the_request_pages_say_the_appeal_approved_it_and_keep_the_denial_as_history(
+    client, provider_staff, physician, appeal_physician, outcome
+):
+    pa = decided(provider_staff, physician, "OH")
+    appeal = appeal_decide(
+        user=appeal_physician, appeal_id=filed(provider_staff, pa).pk, **overturn(outcome=outcome)
+    )
+    client.force_login(provider_staff)
+    page = client.get(reverse("requests:detail", args=[pa.pk])).content.decode()
+    what_next = page.split('id="what-next"')[1].split("</section>")[0]
+    assert "on appeal" in what_next
+    assert "The repeat assessment shows ECOG 1" in what_next
+    assert "ECOG score of 3" not in what_next
+    assert reverse("appeals:letter", args=[appeal.pk]) in what_next
+    assert "First decision: denied" in what_next
+    assert reverse("letters:letter", args=[pa.pk]) in what_next
+
+    client.force_login(physician)
+    review = client.get(reverse("review:request", args=[pa.pk])).content.decode()
+    assert "on appeal" in review
+    assert "First decision: Denied" in review
+
+
+def test_a_partly_overturned_appeal_without_its_details_says_so_once(
+    client, provider_staff, physician, appeal_physician
+):
+    appeal = filed(provider_staff, decided(provider_staff, physician, "OH"))
+    client.force_login(appeal_physician)
+    page = client.post(
+        reverse("appeals:review", args=[appeal.pk]),
+        {"outcome": "partly_overturned", "rationale": "Half of it is covered."},
+    ).content.decode()
+    assert page.count('data-testid="form-error"') == 1
+    appeal.refresh_from_db()
+    assert appeal.decided_at is None

@@ -132,6 +132,17 @@ def test_it_addresses_the_member_and_the_treating_provider_with_the_request_iden
         assert fact in text
 
 
+def test_a_request_with_no_ordering_provider_name_addresses_the_treating_provider_once(
+    submitted, physician, organization
+):
+    PriorAuthRequest.objects.filter(pk=submitted.pk).update(ordering_name="")
+    submitted.refresh_from_db()
+    decide(submitted, physician, **denial(physician))
+    text = letter_text(submitted)
+    assert f"The treating provider (NPI 1234567893), {organization.name}" in text
+    assert "treating provider, treating provider" not in text.lower()
+
+
 def test_it_leads_with_the_expedited_appeal_when_the_request_was_urgent(
     provider_staff, member, records, physician
 ):

@@ -49,6 +49,17 @@ def test_staff_ask_for_a_talk_from_their_page(clock, client, provider_staff, phy
     assert "already requested or scheduled" in again.content.decode()
 
 
+def test_a_refused_talk_request_says_why_once(clock, client, provider_staff, physician):
+    pa = denied(provider_staff, physician)
+    client.force_login(provider_staff)
+    url = reverse("peer_to_peer:request", args=[pa.pk])
+    fields = {"talk-phone": "(317) 555-0142", "talk-availability": "Weekdays at noon"}
+    client.post(url, fields)
+    again = client.post(url, fields).content.decode()
+    assert again.count("already requested or scheduled") == 1
+    assert again.count('role="alert"') == 1
+
+
 def test_another_organization_gets_404(clock, client, provider_staff, other_staff, physician):
     pa = denied(provider_staff, physician)
     client.force_login(other_staff)

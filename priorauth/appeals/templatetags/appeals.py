@@ -39,3 +39,14 @@ def appeals_summary(context: template.Context) -> dict[str, Any]:
     rows = selectors.rows(selectors.open_appeals(user)[:5], now)
     total = selectors.open_appeals(user).count()
     return {"rows": rows, "total": total, "works_appeals": services.works_appeals(user)}
+
+
+@register.simple_tag
+def overturning_appeal(pa: PriorAuthRequest) -> Any:
+    """Return the appeal whose decision is the request's current one (None if none is).
+
+    An overturned or partly overturned appeal changes the request's status but not its
+    determination, which stays the first (adverse) decision; a later determination (a
+    peer-to-peer change) replaces the appeal's decision again.
+    """
+    return services.current_overturn(pa, selectors.appeals_of(pa))

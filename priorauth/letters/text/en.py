@@ -40,7 +40,7 @@ TEXT: dict[str, str] = {
     "footer.page": "Page {page}",
     "recipient.member": "{name}, member",
     "recipient.provider": "{name}{npi}, treating provider, {organization}",
-    "recipient.provider_unnamed": "Treating provider",
+    "recipient.provider_unnamed": "The treating provider{npi}, {organization}",
     "npi": " (NPI {npi})",
     "about.request_number": "Request number",
     "about.member": "Member",

@@ -33,7 +33,7 @@ TEXT: dict[str, str] = {
     "footer.page": "Página {page}",
     "recipient.member": "{name}, miembro",
     "recipient.provider": "{name}{npi}, proveedor que le atiende, {organization}",
-    "recipient.provider_unnamed": "Proveedor que le atiende",
+    "recipient.provider_unnamed": "El proveedor que le atiende{npi}, {organization}",
     "npi": " (NPI {npi})",
     "about.request_number": "Número de solicitud",
     "about.member": "Miembro",
