@@ -90,6 +90,11 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected API clients (their tokens stop working at once)")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
-        for client in queryset:
+        active = list(queryset.filter(revoked_at=None))
+        for client in active:
             api_client_revoke(client=client, user=request.user)
-        self.message_user(request, f"{queryset.count()} API client(s) revoked.")
+        already = queryset.count() - len(active)
+        message = f"{len(active)} API client(s) revoked: their tokens stop working now."
+        if already:
+            message += f" {already} had been revoked already."
+        self.message_user(request, message)
