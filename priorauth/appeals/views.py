@@ -18,9 +18,10 @@ from priorauth.appeals import selectors, services
 from priorauth.appeals.access import get_appeal_document, get_appeal_for_reviewer, get_appeal_for_user
 from priorauth.appeals.forms import AppealDecideForm, AppealFileForm
 from priorauth.appeals.letter import build_appeal_letter
-from priorauth.appeals.letters_store import appeal_letter_pdf
+from priorauth.appeals.letters_store import appeal_letter_pdf_in
 from priorauth.appeals.models import Appeal
 from priorauth.audit.models import Kind
+from priorauth.letters.text import ENGLISH, LANGUAGES, letter_language
 from priorauth.members.models import User
 from priorauth.requests.access import get_request_for_user, provider_required
 from priorauth.requests.models import PriorAuthRequest
@@ -161,10 +162,13 @@ def _decided(request: HttpRequest, pk: int, kind: str) -> Appeal:
 def appeal_letter(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _decided(request, pk, Kind.LETTER)
     staff = request.user.role == "provider_staff"
+    # As the determination letter: ?lang= asks for a language, else the member's own (147.136(e)).
+    language = letter_language(request.GET.get("lang"), appeal.request.member.preferred_language)
     context = {
-        "letter": build_appeal_letter(appeal),
+        "letter": build_appeal_letter(appeal, language),
+        "languages": LANGUAGES.items(),
         "pk": appeal.request_id,
-        "pdf_url": reverse("appeals:letter_pdf", args=[appeal.pk]),
+        "pdf_url": f"{reverse('appeals:letter_pdf', args=[appeal.pk])}?lang={language}",
         "back_url": reverse("requests:detail", args=[appeal.request_id])
         if staff
         else reverse("appeals:review", args=[appeal.pk]),
@@ -177,7 +181,12 @@ def appeal_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def appeal_letter_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _decided(request, pk, Kind.LETTER_PDF)
-    response = HttpResponse(appeal_letter_pdf(appeal_id=appeal.pk), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{appeal.request.number}-appeal-{appeal.pk}.pdf"'
+    language = letter_language(request.GET.get("lang"), appeal.request.member.preferred_language)
+    pdf = appeal_letter_pdf_in(appeal_id=appeal.pk, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "" if language == ENGLISH else f"-{language}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{appeal.request.number}-appeal-{appeal.pk}{suffix}.pdf"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

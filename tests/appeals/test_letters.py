@@ -114,3 +114,45 @@ def test_an_open_appeal_has_no_letter_yet(client, provider_staff, physician):
     appeal = filed(provider_staff, decided(provider_staff, physician, "GA"))
     client.force_login(provider_staff)
     assert client.get(reverse("appeals:letter", args=[appeal.pk])).status_code == 404
+
+
+def test_the_letter_is_written_in_spanish_from_the_same_content_tree(
+    provider_staff, physician, appeal_physician
+):
+    appeal = upheld(provider_staff, physician, appeal_physician, "IN")
+    english = letter_of(appeal)
+    spanish = build_appeal_letter(Appeal.objects.select_related(*LETTER_RELATED).get(pk=appeal.pk), "es")
+    assert spanish.language == "es" and spanish.title == "Aviso de decisión sobre su apelación"
+    # The same sections, every heading in Spanish, the state's rights in Spanish words.
+    assert [s.slug for s in spanish.sections] == [s.slug for s in english.sections]
+    assert not {s.heading for s in spanish.sections} & {s.heading for s in english.sections}
+    text = spanish.text()
+    assert "Revisión externa acelerada" in text and "dentro de 120 días" in text and "72 horas" in text
+    assert "IC 27-13-10.1" in spanish.section("external-review").note
+    assert "external review" not in text.lower()
+
+
+def test_the_office_gets_the_spanish_letter_on_asking_and_the_member_gets_it_by_preference(
+    client, provider_staff, physician, appeal_physician
+):
+    appeal = upheld(provider_staff, physician, appeal_physician, "OH")
+    client.force_login(provider_staff)
+    page = client.get(reverse("appeals:letter", args=[appeal.pk]), {"lang": "es"})
+    assert page.status_code == 200 and "Su derecho a una revisión externa" in page.content.decode()
+    assert b'lang="es"' in page.content and b"?lang=es" in page.content
+    # An unknown code is English, never an error.
+    assert (
+        "Your right to an external review"
+        in client.get(reverse("appeals:letter", args=[appeal.pk]), {"lang": "xx"}).content.decode()
+    )
+    pdf = client.get(reverse("appeals:letter_pdf", args=[appeal.pk]), {"lang": "es"})
+    assert pdf.status_code == 200 and pdf["Content-Disposition"].endswith('-es.pdf"')
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "revisión externa" in text
+    # A copy asked for in another language is not stored: the stored letter is the member's own.
+    member = appeal.request.member
+    member.preferred_language = "es"
+    member.save()
+    AppealLetter.objects.filter(appeal=appeal).delete()
+    stored = appeal_letter_pdf(appeal_id=appeal.pk)
+    assert "revisión externa" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(stored)).pages)

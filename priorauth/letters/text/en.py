@@ -148,6 +148,66 @@ TEXT: dict[str, str] = {
     "appeal.window.120 days": "120 days",
     "plan_contact": rights.PLAN_APPEALS_CONTACT,
     # Help
+    # The appeal decision's letter (priorauth/appeals/letter.py)
+    "appeal_letter.title": "Notice of appeal decision",
+    "appeal_letter.number": "Appeal number",
+    "appeal_letter.headline.overturned": "We reversed our decision: your request is approved.",
+    "appeal_letter.headline.partly_overturned": "We changed our decision in part: more of your "
+    "request is approved.",
+    "appeal_letter.headline.upheld": "We reviewed your appeal and kept our decision.",
+    "appeal_letter.outcome.overturned": "Overturned",
+    "appeal_letter.outcome.partly_overturned": "Partly overturned",
+    "appeal_letter.outcome.upheld": "Upheld",
+    "appeal_letter.appealed.heading": "What was appealed",
+    "appeal_letter.appealed.text": "Your provider's office asked us, for you, to review our decision "
+    "on the request for {service} again.",
+    "appeal_letter.first_decision": "Our first decision",
+    "appeal_letter.received": "Appeal received",
+    "appeal_letter.review_type": "Review type",
+    "appeal_letter.review.expedited": "Expedited (urgent) appeal",
+    "appeal_letter.review.standard": "Standard appeal",
+    "appeal_letter.decision.heading": "Our decision on your appeal",
+    "appeal_letter.decision.overturned": "After a new review we approved the request for {service}, "
+    "as shown below.",
+    "appeal_letter.decision.partly_overturned": "After a new review we approved part of the request "
+    "for {service}. What is approved is shown below; the rest stays denied for the reason that follows.",
+    "appeal_letter.decision.upheld": "After a new review we did not change our decision on the "
+    "request for {service}. The reason follows.",
+    "appeal_letter.decision": "Appeal decision",
+    "appeal_letter.approved_from": "Approved from",
+    "appeal_letter.approved_through": "Approved through",
+    "appeal_letter.why": "Why: {rationale}",
+    "appeal_letter.independent": "The physician who decided this appeal took no part in our first "
+    "decision and does not report to anyone who did.",
+    "appeal_letter.copies": "You or your doctor can ask us for a free copy of the criteria we used, "
+    "the clinical reasons for this decision, and every document about your appeal. There is no charge.",
+    "appeal_letter.external.heading": "Your right to an external review",
+    "appeal_letter.external.approved": "We approved what was asked. If you still disagree with any "
+    "part of our decision:",
+    "appeal_letter.external.final": "This is our final decision on your internal appeal. You can ask "
+    "for an independent review by doctors who do not work for us (an external review):",
+    "appeal_letter.external.urgent": "This appeal was reviewed as urgent, so you can ask for an "
+    "expedited external review.",
+    "appeal_letter.external.where_state": "the {name}: call {phone}, write to {mail}, or go to {website}",
+    "appeal_letter.external.where_federal": "the federal external review process run by the U.S. "
+    "Department of Health and Human Services (ask us for the form, or see HealthCare.gov, "
+    "\u201cappeal an insurance company decision\u201d)",
+    "appeal_letter.external.how": "How to ask",
+    "appeal_letter.external.how_text": "Ask {where}. Ask within {window} of the date of this letter. "
+    "You, your doctor or someone you name can ask for you. It is free, and we must follow the "
+    "reviewer's decision.",
+    "appeal_letter.external.standard": "Standard external review",
+    "appeal_letter.external.standard_text": "Decided within {days} days of the request.",
+    "appeal_letter.external.expedited": "Expedited (fast) external review",
+    "appeal_letter.external.expedited_text": "If waiting could seriously harm your life, health or "
+    "ability to regain maximum function, ask for an expedited external review, by phone if you like. "
+    "It is decided within {hours} hours.",
+    "appeal_letter.external.process_state": "{state}'s external review process ({source})",
+    "appeal_letter.external.process_federal": "the federal external review process",
+    "appeal_letter.external.note": "These rights come from federal law ({federal}; 45 CFR 147.136(d)) "
+    "and {process}.",
+    "appeal_letter.help.state": "For free help with your rights or an external review in {state}, "
+    "contact the {name}:",
     "help.heading": "Getting help",
     "help.questions": "Questions about this letter: call {contact}, and have the request number "
     "{number} ready.",

@@ -144,6 +144,70 @@ TEXT: dict[str, str] = {
     "appeal.window.120 days": "120 días",
     "plan_contact": "el número de teléfono de Servicios para Miembros que aparece al reverso de su "
     "tarjeta de identificación de miembro",
+    # La carta de la decisión sobre una apelación (priorauth/appeals/letter.py)
+    "appeal_letter.title": "Aviso de decisión sobre su apelación",
+    "appeal_letter.number": "Número de apelación",
+    "appeal_letter.headline.overturned": "Revocamos nuestra decisión: su solicitud está aprobada.",
+    "appeal_letter.headline.partly_overturned": "Cambiamos nuestra decisión en parte: se aprueba más "
+    "de su solicitud.",
+    "appeal_letter.headline.upheld": "Revisamos su apelación y mantuvimos nuestra decisión.",
+    "appeal_letter.outcome.overturned": "Revocada",
+    "appeal_letter.outcome.partly_overturned": "Revocada en parte",
+    "appeal_letter.outcome.upheld": "Confirmada",
+    "appeal_letter.appealed.heading": "Qué se apeló",
+    "appeal_letter.appealed.text": "El consultorio de su proveedor nos pidió, en su nombre, que "
+    "volviéramos a revisar nuestra decisión sobre la solicitud de {service}.",
+    "appeal_letter.first_decision": "Nuestra primera decisión",
+    "appeal_letter.received": "Apelación recibida",
+    "appeal_letter.review_type": "Tipo de revisión",
+    "appeal_letter.review.expedited": "Apelación acelerada (urgente)",
+    "appeal_letter.review.standard": "Apelación estándar",
+    "appeal_letter.decision.heading": "Nuestra decisión sobre su apelación",
+    "appeal_letter.decision.overturned": "Después de una nueva revisión, aprobamos la solicitud de "
+    "{service}, como se indica a continuación.",
+    "appeal_letter.decision.partly_overturned": "Después de una nueva revisión, aprobamos una parte de "
+    "la solicitud de {service}. Lo aprobado se indica a continuación; el resto sigue denegado por el "
+    "motivo que sigue.",
+    "appeal_letter.decision.upheld": "Después de una nueva revisión, no cambiamos nuestra decisión "
+    "sobre la solicitud de {service}. El motivo se indica a continuación.",
+    "appeal_letter.decision": "Decisión sobre la apelación",
+    "appeal_letter.approved_from": "Aprobado desde",
+    "appeal_letter.approved_through": "Aprobado hasta",
+    "appeal_letter.why": "Motivo: {rationale}",
+    "appeal_letter.independent": "El médico que decidió esta apelación no participó en nuestra "
+    "primera decisión y no depende de nadie que haya participado.",
+    "appeal_letter.copies": "Usted o su médico pueden pedirnos una copia gratuita de los criterios "
+    "que usamos, de las razones clínicas de esta decisión y de todos los documentos de su apelación. "
+    "No tiene costo.",
+    "appeal_letter.external.heading": "Su derecho a una revisión externa",
+    "appeal_letter.external.approved": "Aprobamos lo que se pidió. Si aún no está de acuerdo con "
+    "alguna parte de nuestra decisión:",
+    "appeal_letter.external.final": "Esta es nuestra decisión final sobre su apelación interna. Puede "
+    "pedir una revisión independiente hecha por médicos que no trabajan para nosotros (una revisión "
+    "externa):",
+    "appeal_letter.external.urgent": "Esta apelación se revisó como urgente, por lo que puede pedir "
+    "una revisión externa acelerada.",
+    "appeal_letter.external.where_state": "a la entidad {name}: llame al {phone}, escriba a {mail} o "
+    "visite {website}",
+    "appeal_letter.external.where_federal": "el proceso federal de revisión externa del Departamento "
+    "de Salud y Servicios Humanos de EE. UU. (pídanos el formulario o visite CuidadoDeSalud.gov, "
+    "\u201capelar una decisión de la compañía de seguros\u201d)",
+    "appeal_letter.external.how": "Cómo pedirla",
+    "appeal_letter.external.how_text": "Pídala {where}. Pídala dentro de {window} a partir de la fecha "
+    "de esta carta. Usted, su médico o alguien que usted nombre puede pedirla por usted. Es gratuita "
+    "y debemos seguir la decisión del revisor.",
+    "appeal_letter.external.standard": "Revisión externa estándar",
+    "appeal_letter.external.standard_text": "Se decide dentro de {days} días a partir de la solicitud.",
+    "appeal_letter.external.expedited": "Revisión externa acelerada (rápida)",
+    "appeal_letter.external.expedited_text": "Si esperar podría poner en grave peligro su vida, su "
+    "salud o su capacidad de recuperar al máximo sus funciones, pida una revisión externa acelerada, "
+    "por teléfono si lo prefiere. Se decide dentro de {hours} horas.",
+    "appeal_letter.external.process_state": "el proceso de revisión externa de {state} ({source})",
+    "appeal_letter.external.process_federal": "el proceso federal de revisión externa",
+    "appeal_letter.external.note": "Estos derechos provienen de la ley federal ({federal}; 45 CFR "
+    "147.136(d)) y de {process}.",
+    "appeal_letter.help.state": "Para obtener ayuda gratuita con sus derechos o una revisión externa en "
+    "{state}, comuníquese con la entidad {name}:",
     "help.heading": "Cómo obtener ayuda",
     "help.questions": "Preguntas sobre esta carta: llame a {contact} y tenga a mano el número de "
     "solicitud {number}.",
