@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -66,6 +67,13 @@ def supervisor(db) -> User:
 @pytest.fixture
 def policy_admin(db) -> User:
     return make_user("paula", Role.POLICY_ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_cached_from_another_test() -> None:
+    # The pages keep computed figures (metrics) in Django's cache, which outlives a test's
+    # database: a test reads the figures of its own rows, never those another test left.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

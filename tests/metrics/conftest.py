@@ -7,21 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from priorauth.metrics.periods import period_for
 from tests.metrics import dataset
 
 # A fortnight into 2027: 2026 is a whole calendar year, 2027 runs to date.
 NOW = datetime.datetime(2027, 1, 15, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_figures_kept() -> Iterator[None]:
-    # The pages keep computed figures a while (selectors.CACHE_SECONDS): each test starts afresh.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
