@@ -6,12 +6,15 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
 from priorauth import limits
 from priorauth.appeals.models import AppealOutcome
 from priorauth.members.models import Specialty
-from priorauth.requests.form_fields import MultipleFileField, check_uploads, use_plain_messages
+from priorauth.requests.form_fields import (
+    DocumentsMixin,
+    MultipleFileField,
+    use_plain_messages,
+)
 from priorauth.requests.models import PriorAuthRequest
 from priorauth.requests.services import Upload
 from priorauth.review.determinations import MAX_APPROVED_UNITS
@@ -22,7 +25,7 @@ EXPEDITED_HELP = (
 )
 
 
-class AppealFileForm(forms.Form):
+class AppealFileForm(DocumentsMixin, forms.Form):
     member_consents = forms.BooleanField(
         label="The member (or their authorized representative) agrees that we file this appeal "
         "on their behalf.",
@@ -74,13 +77,6 @@ class AppealFileForm(forms.Form):
                 "urgency": "review type",
             },
         )
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        files = self.cleaned_data["attachments"]
-        self.uploads, errors = check_uploads(files)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

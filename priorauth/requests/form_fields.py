@@ -115,3 +115,17 @@ def check_uploads(files: list[UploadedFile]) -> tuple[list[Upload], list[str]]:
             continue
         accepted.append(Upload(upload, content_type, validation.sha256_of(upload.chunks())))
     return accepted, errors
+
+
+class DocumentsMixin:
+    """A form's `attachments` field checked as documents: the accepted ones kept as `uploads`."""
+
+    cleaned_data: dict[str, Any]
+    uploads: list[Upload]
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files = self.cleaned_data["attachments"]
+        self.uploads, errors = check_uploads(files)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files

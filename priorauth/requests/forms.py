@@ -15,7 +15,6 @@ from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 
 from priorauth import limits
@@ -23,7 +22,12 @@ from priorauth.members.models import Member
 from priorauth.policies import diagnoses
 from priorauth.policies.models import Product
 from priorauth.requests import validation
-from priorauth.requests.form_fields import MultipleFileField, YesNoField, check_uploads, use_plain_messages
+from priorauth.requests.form_fields import (
+    DocumentsMixin,
+    MultipleFileField,
+    YesNoField,
+    use_plain_messages,
+)
 from priorauth.requests.layouts import SAVE, SUBMIT, intake_helper
 from priorauth.requests.models import (
     CELL_IMMUNOTHERAPY_CATEGORIES,
@@ -43,7 +47,7 @@ JEOPARDY = (
 )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(DocumentsMixin, forms.Form):
     date_of_service = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ChoiceField(
         label="What is being requested",
@@ -206,13 +210,6 @@ class IntakeForm(forms.Form):
     def clean_facility_npi(self) -> str:
         return self._clean_npi("facility_npi")
 
-    def clean_attachments(self) -> list[UploadedFile]:
-        files = self.cleaned_data["attachments"]
-        self.uploads, errors = check_uploads(files)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         transplant = data.get("service") == SERVICE_TRANSPLANT
@@ -335,7 +332,7 @@ class WithdrawForm(forms.Form):
         use_plain_messages(self, names={"reason": "reason"})
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(DocumentsMixin, forms.Form):
     answer = forms.CharField(
         label="Your answer",
         required=False,
@@ -354,13 +351,6 @@ class AnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         use_plain_messages(self, names={"answer": "answer", "attachments": "documents"})
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        files = self.cleaned_data["attachments"]
-        self.uploads, errors = check_uploads(files)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
