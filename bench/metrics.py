@@ -11,10 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 import statistics
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -216,19 +213,7 @@ def _load(client: Client) -> None:
 
 def _timed(client: Client) -> tuple[float, float]:
     """Return one load's time and the part of it spent in SQL, in milliseconds."""
-    in_sql = [0.0]
-
-    def timed(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, *args)
-        finally:
-            in_sql[0] += time.perf_counter() - started
-
-    started = time.perf_counter()
-    with connection.execute_wrapper(timed):
-        _load(client)
-    return (time.perf_counter() - started) * 1000, in_sql[0] * 1000
+    return queue_page.load_timed(lambda: _load(client))
 
 
 def report(timings: list[Timing]) -> list[str]:

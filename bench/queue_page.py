@@ -272,6 +272,10 @@ def _counted(client: Client, path: str, query: dict[str, str]) -> tuple[int, int
 
 
 def _timed(client: Client, path: str, query: dict[str, str]) -> tuple[float, float]:
+    return load_timed(lambda: _load(client, path, query))
+
+
+def load_timed(load: Callable[[], None]) -> tuple[float, float]:
     """Return one load's time and the part of it spent in SQL, in milliseconds.
 
     The SQL part tells the database's share from Python's (rendering), which on a busy machine
@@ -288,7 +292,7 @@ def _timed(client: Client, path: str, query: dict[str, str]) -> tuple[float, flo
 
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
-        _load(client, path, query)
+        load()
     return (time.perf_counter() - started) * 1000, in_sql[0] * 1000
 
 
