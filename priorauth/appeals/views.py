@@ -25,6 +25,7 @@ from priorauth.letters.text import ENGLISH, LANGUAGES, letter_language
 from priorauth.members.models import User
 from priorauth.requests.access import get_request_for_user, provider_required
 from priorauth.requests.models import PriorAuthRequest
+from priorauth.requests.views import document_response
 from priorauth.review.access import reviewer_required
 
 
@@ -138,16 +139,7 @@ def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
 @reviewer_required
 def appeal_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     attachment = get_appeal_document(request.user, pk, document_pk)
-    inline = attachment.is_inline_safe and request.GET.get("view") == "1"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(request, attachment)
 
 
 def _decided(request: HttpRequest, pk: int, kind: str) -> Appeal:

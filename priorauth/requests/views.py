@@ -29,7 +29,7 @@ from priorauth.requests.access import (
 from priorauth.requests.forms import SUBMIT, AnswerForm, IntakeForm, MemberLookupForm, WithdrawForm
 from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.list_forms import ListFilterForm
-from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.models import Attachment, PriorAuthRequest, Status
 
 PAGE_SIZE = 25
 # A decision is still to come: the pages show the due time; once closed, when it closed instead.
@@ -231,9 +231,12 @@ def request_answer(request: HttpRequest, pk: int, information_pk: int) -> HttpRe
     return _render_detail(request, pa, answer_form=form)
 
 
-@provider_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_attachment_for_user(request.user, pk)
+def document_response(request: HttpRequest, attachment: Attachment) -> FileResponse:
+    """Return a stored document, never cached; a PDF or image opens in the browser on `?view=1`.
+
+    Every page that serves documents (the provider's, the reviewer's, the appeal's) answers so,
+    after its own access check.
+    """
     inline = attachment.is_inline_safe and request.GET.get("view") == "1"
     response = FileResponse(
         attachment.file.open("rb"),
@@ -244,6 +247,12 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@provider_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    return document_response(request, attachment)
 
 
 # Members: the lookup that starts a request, and a member's page.

@@ -26,6 +26,7 @@ from priorauth.policies.models import ReviewQueue
 from priorauth.requests import clock, selectors
 from priorauth.requests.label_hint import label_check_for
 from priorauth.requests.models import PriorAuthRequest, Status
+from priorauth.requests.views import document_response
 from priorauth.review import checklists, supervisor_selectors
 from priorauth.review import selectors as review_selectors
 from priorauth.review.access import (
@@ -358,16 +359,7 @@ def _after(request: HttpRequest, pa: PriorAuthRequest) -> HttpResponse:
 def document(request: HttpRequest, pk: int) -> FileResponse:
     """Return a document of a request the reviewer may see; PDFs and images open in the browser."""
     attachment = get_attachment_for_reviewer(request.user, pk)
-    inline = attachment.is_inline_safe and request.GET.get("view") == "1"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(request, attachment)
 
 
 def _supervisor_only(request: HttpRequest) -> None:
