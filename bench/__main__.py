@@ -176,8 +176,10 @@ def run_impact(*, runs: int) -> None:
 def run_api() -> None:
     from bench import api
 
-    workers = int(os.environ.get("BENCH_API_WORKERS", "4"))
-    threads = int(os.environ.get("BENCH_API_THREADS", "8"))
+    # A worker per core with two threads each: `$submit` is CPU-bound under the GIL, so more
+    # threads only queue inside a process (4 x 8 on 2 cores: p99 1.6 s; 2 x 2: 0.7-0.9 s).
+    workers = int(os.environ.get("BENCH_API_WORKERS", str(os.cpu_count() or 2)))
+    threads = int(os.environ.get("BENCH_API_THREADS", "2"))
     print(f"\nPAS API: Claim/$submit, {api.CLIENTS} clients x {api.CALLS_PER_CLIENT} calls...", flush=True)
     print("\n".join(api.run_all(workers=workers, threads=threads)), flush=True)
 

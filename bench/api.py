@@ -3,8 +3,11 @@
 32 API clients (one thread each, keep-alive connections) post CAR-T Bundles to a gunicorn
 serving the application (bench.settings), each Bundle a new Claim for its own member, so every
 call routes and writes a request. The same clients then post to the bare ceiling view on the
-same server (bench/urls.py: one row inserted per call). Both runs are bounded in calls and in
-time, on 127.0.0.1 only. Then `phases` times the calls in-process to say where the time goes.
+same server (bench/urls.py: one row inserted per call), and to the floor view (the token and
+the Bundle checked by `$submit`'s own functions, then one row inserted): the most any `$submit`
+could reach here, as it does that work before it finds the member and routes. The runs are
+bounded in calls and in time, on 127.0.0.1 only. Then `phases` times the calls in-process to
+say where the time goes.
 
 Each client makes 16 calls, its own API client and token: an API client may make
 PAS_LOOKUPS_PER_WINDOW member lookups in 10 minutes (600 by default), so one client could make
@@ -48,6 +51,7 @@ NPI = "1234567893"
 PLAN = "OH-MKT-SILVER-2026"
 SUBMIT = "/fhir/Claim/$submit"
 CEILING = "/bench/ceiling"
+FLOOR = "/bench/floor"
 
 
 @dataclass
@@ -319,9 +323,13 @@ def _timed(function: Callable[..., Any], phase: str, spent: dict[str, float]) ->
     return timed
 
 
-def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: int) -> list[str]:
+def share_of(run: Run, ceiling: Run) -> float:
+    return run.throughput / ceiling.throughput if ceiling.throughput else 0.0
+
+
+def report(submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int, threads: int) -> list[str]:
     """Return the result lines: throughput beside the ceiling, latency, the targets, where the time goes."""
-    share = submit.throughput / ceiling.throughput if ceiling.throughput else 0.0
+    share = share_of(submit, ceiling)
     p99 = submit.percentile(99)
     calls = len(submit.latencies_ms) + sum(submit.errors.values())
     p99_ok = p99 < P99_TARGET_MS and bool(submit.latencies_ms)
@@ -330,7 +338,7 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
         f"$submit calls from {CLIENTS} concurrent clients, 127.0.0.1",
         f"{'':34}{'calls/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  errors",
     ]
-    for run in (submit, ceiling):
+    for run in (submit, ceiling, floor):
         lines.append(
             f"{run.name:34}{run.throughput:9.1f}{run.percentile(50):9.1f}{run.percentile(99):9.1f}"
             f"{max(run.latencies_ms, default=0):9.1f}  {run.errors or 'none'}"
@@ -340,6 +348,9 @@ def report(submit: Run, ceiling: Run, spent: Phases, *, workers: int, threads: i
         f"throughput at least {SHARE_OF_CEILING} of the ceiling: {share:.2f} "
         f"{'ok' if share >= SHARE_OF_CEILING else 'MISS'}",
         f"errors: {sum(submit.errors.values())} {'ok' if not submit.errors else 'MISS'}",
+        f"the floor (token and Bundle checked, one row; no $submit can do less) reaches "
+        f"{share_of(floor, ceiling):.2f} of the ceiling; $submit reaches {share_of(submit, floor):.2f} "
+        "of the floor",
         "",
         f"Where a $submit's time goes (in-process, one call at a time, {spent.calls} calls, "
         f"{spent.queries:.0f} SQL queries per call): {spent.total_ms:.1f} ms per call",
@@ -364,4 +375,5 @@ def run_all(*, workers: int, threads: int) -> list[str]:
         load(port, CEILING, World(world.tokens, [b[:2] for b in world.bodies]), name="warm-up")
         submit = load(port, SUBMIT, world, name="Claim/$submit", check=pended_answer)
         ceiling = load(port, CEILING, world, name="bare view, one row inserted (ceiling)")
-    return report(submit, ceiling, phases(profiled), workers=workers, threads=threads)
+        floor = load(port, FLOOR, world, name="token, Bundle checked, one row (floor)")
+    return report(submit, ceiling, floor, phases(profiled), workers=workers, threads=threads)

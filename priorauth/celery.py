@@ -142,6 +142,8 @@ app.conf.beat_schedule = {
         "task": "notifications.peer_to_peer_reminders",
         "schedule": 5 * 60.0,
     },
+    # The member lookup's counters past their longest window (15 minutes): no lookup deletes them.
+    "lookup-prune": {"task": "lookup.prune", "schedule": 10 * 60.0},
     # 11:00 UTC: 7 am Eastern in summer, 6 am in winter, before the reviewers' day starts.
     "notifications-daily-digests": {
         "task": "notifications.daily_digests",

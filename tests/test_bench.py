@@ -176,10 +176,12 @@ def test_it_reports_the_api_targets():
 
     slow = api.Run("Claim/$submit", [100.0] * 98 + [1500.0] * 2, {}, 10.0)
     ceiling = api.Run("ceiling", [5.0] * 100, {}, 1.0)
+    floor = api.Run("floor", [20.0] * 50, {}, 1.0)
     spent = api.Phases(2, 200.0, 50, dict.fromkeys(api.PHASES, 10.0))
-    lines = api.report(slow, ceiling, spent, workers=4, threads=4)
+    lines = api.report(slow, ceiling, floor, spent, workers=4, threads=4)
     assert any(line.startswith("p99 under 1000 ms: 1500 ms MISS") for line in lines)
     assert any("of the ceiling: 0.10 MISS" in line for line in lines)
+    assert any("reaches 0.50 of the ceiling; $submit reaches 0.20 of the floor" in line for line in lines)
     rest = 200.0 - 10.0 * len(api.PHASES)
     assert any(line.strip().startswith("the rest") and f"{rest:.1f} ms" in line for line in lines)
 
@@ -199,3 +201,27 @@ def test_it_fills_decided_requests_with_their_events_and_times_the_dashboard(db)
     assert timing.cold_median_ms > 0 and timing.cold_sql_ms > 0
     lines = metrics.report([timing, metrics.Timing(100_000, 310.0, 320.0, 12, 200.0, 900.0, 800.0)])
     assert "target < 300 ms: MISS" in lines[-1] and "100,000" in lines[-1] and "900.0 ms median" in lines[-1]
+
+
+def test_the_floor_view_checks_the_token_and_the_bundle_as_submit_does(db, client, settings):
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+
+    from bench import api
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmarks run on PostgreSQL only (their ceiling table is PostgreSQL's)")
+    with pytest.raises(Resolver404):
+        resolve(api.FLOOR, urlconf="priorauth.urls")
+    settings.ROOT_URLCONF = "bench.urls"
+    api.ceiling_table_create()
+    world = api.world_create(clients=1, calls=1, prefix="TESTFLOOR")
+    body = world.bodies[0][0]
+    assert client.post(api.FLOOR, body, content_type="application/fhir+json").status_code == 401
+    answer = client.post(
+        api.FLOOR, body, content_type="application/fhir+json", HTTP_AUTHORIZATION=f"Bearer {world.tokens[0]}"
+    )
+    assert answer.json() == {"ok": True, "items": 1}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_ceiling")
+        assert cursor.fetchone()[0] == 1

@@ -3,8 +3,8 @@
 They live in the database, not the cache: the default cache is each process's own memory,
 so gunicorn's workers would each count separately, and Redis is optional in development.
 A member ID is kept only as a keyed hash (`member_key`), never as itself: these rows, like
-logs, hold no health information. Rows older than the longest window are pruned as the user
-looks up again.
+logs, hold no health information. Rows older than the longest window are pruned every
+10 minutes (the periodic task `lookup.prune`).
 """
 
 from __future__ import annotations

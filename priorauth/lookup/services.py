@@ -97,7 +97,6 @@ def lookup_member(
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         now = timezone.now()
-        _prune(user, now)
         _refuse_if_locked(user, key, now)
         recent = _recent(user, now)
         _refuse_if_too_many(user, recent, lookups_per_window)
@@ -121,10 +120,15 @@ def lookup_member(
     return member
 
 
-def _prune(user: User, now: datetime.datetime) -> None:
-    oldest_kept = now - max(MISS_WINDOW, LOOKUP_WINDOW)
-    LookupAttempt.objects.filter(user=user, at__lt=oldest_kept).delete()
-    LookupLock.objects.filter(user=user, until__lte=now).delete()
+def lookups_prune(*, now: datetime.datetime) -> int:
+    """Delete the attempts older than the longest window and the locks that have ended; return how many.
+
+    Nothing reads them any more (every limit looks within its window): a periodic task
+    (`lookup.prune`) keeps the tables small, so a lookup itself deletes nothing.
+    """
+    attempts, _ = LookupAttempt.objects.filter(at__lt=now - max(MISS_WINDOW, LOOKUP_WINDOW)).delete()
+    locks, _ = LookupLock.objects.filter(until__lte=now).delete()
+    return attempts + locks
 
 
 def _refuse_if_locked(user: User, key: str, now: datetime.datetime) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -22,8 +24,23 @@ from priorauth.policies.models import (
     snapshot_records_changed,
 )
 
-# The snapshot last built by this process, with the token read before building it.
-_cached: tuple[uuid.UUID, deferral.Snapshot] | None = None
+# The records last built by this process, with the token read before building them.
+_cached: tuple[uuid.UUID, PolicyRecords] | None = None
+
+
+@dataclass(frozen=True)
+class PolicyRecords:
+    """What a submission reads of the policy records: the deferral snapshot and the review queues."""
+
+    snapshot: deferral.Snapshot
+    queues: Mapping[str, ReviewQueue]
+
+    def queue(self, code: str) -> ReviewQueue:
+        """Return a copy of the queue with this code (callers may change theirs); raise DoesNotExist."""
+        try:
+            return copy.copy(self.queues[code])
+        except KeyError:
+            raise ReviewQueue.DoesNotExist(f"no review queue {code}") from None
 
 
 def policy_snapshot() -> deferral.Snapshot:
@@ -50,11 +67,16 @@ def policy_snapshot() -> deferral.Snapshot:
 
 
 def policy_snapshot_cached() -> deferral.Snapshot:
-    """Return the snapshot of the policy records, built again only when they have changed since.
+    """Return the snapshot of the policy records, built again only when they have changed since."""
+    return policy_records_cached().snapshot
+
+
+def policy_records_cached() -> PolicyRecords:
+    """Return the policy snapshot and the review queues, built again only when they have changed since.
 
     For submissions, which all read the same records: one query for the token instead of the
-    snapshot's nine and its records. The token is read before the records, so a snapshot kept
-    is never older than its token; a write that commits in between makes the next call build
+    snapshot's nine and its records. The token is read before the records, so records kept
+    are never older than their token; a write that commits in between makes the next call build
     again. Callers must not change the snapshot (its dicts are shared). With no token row (a
     flushed test database) nothing is kept.
     """
@@ -63,10 +85,12 @@ def policy_snapshot_cached() -> deferral.Snapshot:
     cached = _cached
     if token is not None and cached is not None and cached[0] == token:
         return cached[1]
-    snapshot = policy_snapshot()
+    records = PolicyRecords(
+        snapshot=policy_snapshot(), queues={queue.code: queue for queue in ReviewQueue.objects.all()}
+    )
     if token is not None:
-        _cached = (token, snapshot)
-    return snapshot
+        _cached = (token, records)
+    return records
 
 
 def _records_changed(**kwargs: object) -> None:

@@ -23,7 +23,7 @@ from priorauth.notifications.models import Event as NotificationEvent
 from priorauth.notifications.services import notify_request_event
 from priorauth.policies import deferral
 from priorauth.policies.models import Holiday, ReviewQueue
-from priorauth.policies.selectors import policy_snapshot_cached
+from priorauth.policies.selectors import PolicyRecords, policy_records_cached
 from priorauth.requests import attachment_storage, clock, validation
 from priorauth.requests.models import (
     Attachment,
@@ -256,12 +256,13 @@ def _facts(
 def _store_decision(
     pa: PriorAuthRequest,
     decision: deferral.Decision,
-    snapshot: deferral.Snapshot,
+    records: PolicyRecords,
     received_at: datetime.datetime,
 ) -> None:
     pa.decision = deferral.decision_as_json(decision)
     pa.routing_key = decision.routing_key or ""
     pa.due_at = decision.due_at
+    snapshot = records.snapshot
     pa.plan_state = state = pa.member.plan.state
     if decision.due_at is not None and decision.timeframe is not None:
         # The due time is recomputed from these rules after a pend, never from later records.
@@ -276,7 +277,7 @@ def _store_decision(
             rules=pa.timeframe_rules, received_at=received_at, pends=(), holidays=holidays, state=state
         )
         pa.at_risk_at = due.at_risk_at
-    pa.queue = ReviewQueue.objects.get(code=decision.queue) if decision.queue else None
+    pa.queue = records.queue(decision.queue) if decision.queue else None
     if decision.governing is not None:
         pa.governing_policy_number = decision.governing.number
         pa.governing_policy_effective = decision.governing.effective
@@ -289,9 +290,9 @@ def _route(
     pa: PriorAuthRequest, received_at: datetime.datetime, unhandled_service: str = ""
 ) -> deferral.Decision:
     try:
-        snapshot = policy_snapshot_cached()
-        decision = deferral.decide(_facts(pa, received_at, unhandled_service), snapshot)
-        _store_decision(pa, decision, snapshot, received_at)
+        records = policy_records_cached()
+        decision = deferral.decide(_facts(pa, received_at, unhandled_service), records.snapshot)
+        _store_decision(pa, decision, records, received_at)
     except (deferral.UndecidableRequest, ReviewQueue.DoesNotExist) as error:
         raise IntakeError(
             f"The request could not be routed for review ({error}). Your draft is saved; please check "
@@ -347,11 +348,15 @@ def request_submit_whole(
     )
     _apply_details(pa, details)
     pa.save()
-    # The timeline in the web form's order: started, documents added, saved, submitted.
-    _event(pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT)
-    _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    # The timeline in the web form's order: started, documents added, saved, submitted. With
+    # no document, the start goes in the one insert of the rest.
+    started = RequestEvent(request=pa, actor=user, kind=EventKind.CREATED, to_status=Status.DRAFT)
+    if uploads := list(uploads):
+        started.save()
+        _attach(pa, user=user, uploads=uploads, purpose=AttachmentPurpose.INITIAL)
+    earlier = [started] if started.pk is None else []
     saved = RequestEvent(request=pa, actor=user, kind=EventKind.DRAFT_SAVED)
-    _submit_draft(pa, user=user, unhandled_service=unhandled_service, earlier=[saved])
+    _submit_draft(pa, user=user, unhandled_service=unhandled_service, earlier=[*earlier, saved])
     return pa
 
 
@@ -397,7 +402,8 @@ def _submit_draft(
     # The acknowledgement (and the queue's reviewers' notice) is written with the submission.
     notify_request_event(request=pa, event=NotificationEvent.SUBMITTED, actor=user)
     if pa.status == Status.IN_REVIEW:
-        notify_request_event(request=pa, event=NotificationEvent.ROUTED)
+        # The routing's occurrence is its timeline line, just inserted (no need to read it back).
+        notify_request_event(request=pa, event=NotificationEvent.ROUTED, extra={"occurrence": outcome.pk})
 
 
 def due_refresh(pa: PriorAuthRequest) -> None:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from priorauth.audit.models import Kind, PhiAccess
 from priorauth.lookup import services
-from priorauth.lookup.models import LookupAttempt
-from priorauth.lookup.services import LookupRefused, lookup_member
+from priorauth.lookup.models import LookupAttempt, LookupLock
+from priorauth.lookup.services import LookupRefused, lookup_member, lookups_prune
 from priorauth.members.models import CoveragePeriod, Member, Plan
 from priorauth.notifications.models import Channel, Event, Notification
 
@@ -154,11 +154,23 @@ def test_the_lookup_page_says_the_member_id_is_paused(client, provider_staff, me
     assert not PhiAccess.objects.exists()
 
 
-def test_the_prune_keeps_the_tables_small(provider_staff, member, clock):
-    guess(provider_staff, 1)
-    clock.shift(datetime.timedelta(hours=1))
-    guess(provider_staff, 2)
-    assert LookupAttempt.objects.filter(user=provider_staff, at__lt=timezone.now()).count() == 0
+def test_the_periodic_prune_keeps_the_tables_small(provider_staff, member, clock):
+    miss_until_locked(provider_staff)
+    assert lookups_prune(now=timezone.now()) == 0  # the misses and the lock still count
+    clock.shift(datetime.timedelta(minutes=31))
+    assert lookup_member(user=provider_staff, member_id="OH1000001", date_of_birth=BIRTH) == member
+    # The five misses and the ended lock go; the lookup just made stays (it counts for ten minutes).
+    assert lookups_prune(now=timezone.now()) == services.MISSES_BEFORE_LOCK + 1
+    assert list(LookupAttempt.objects.values_list("at", flat=True)) == [timezone.now()]
+    assert not LookupLock.objects.exists()
+
+
+def test_the_prune_runs_on_beats_schedule():
+    from priorauth.celery import app
+
+    app.loader.import_default_modules()  # the tasks modules, as beat and the worker load them
+    entry = app.conf.beat_schedule["lookup-prune"]
+    assert app.tasks[entry["task"]].name == "lookup.prune"
 
 
 def test_the_supervisor_reads_the_notice_without_the_member(

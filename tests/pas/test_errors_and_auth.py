@@ -181,3 +181,40 @@ def test_it_takes_plain_json_too(ehr, member):
         SUBMIT, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {ehr.token}"
     )
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        ("Bearer abc.DEF-123", "abc.DEF-123"),
+        ("bearer abc", "abc"),  # the scheme is case-insensitive (RFC 7235 2.1)
+        ("Bearer  abc ", "abc"),
+        ("Basic abc", None),
+        ("Bearer", None),
+        ("Bearer a b", None),
+        ("", None),
+    ],
+)
+def test_it_reads_the_bearer_token_of_the_authorization_header(rf, header, token):
+    from priorauth.pas.auth import bearer_token
+
+    assert bearer_token(rf.post("/", HTTP_AUTHORIZATION=header)) == token
+
+
+def test_a_token_of_an_application_that_is_no_api_client_is_refused(client, seed):
+    from oauth2_provider.models import Application
+
+    application = Application.objects.create(
+        name="Not an EHR", client_type="confidential", authorization_grant_type="client-credentials"
+    )
+    AccessToken.objects.create(
+        application=application,
+        token="not-an-ehr-token",
+        expires=timezone.now() + datetime.timedelta(hours=1),
+    )
+    # The token itself is found and valid: only the missing API client refuses it.
+    assert AccessToken.objects.get(application=application).is_valid([])
+    answer = client.post(
+        SUBMIT, "{}", content_type="application/fhir+json", HTTP_AUTHORIZATION="Bearer not-an-ehr-token"
+    )
+    assert answer.status_code == 401

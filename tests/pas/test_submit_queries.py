@@ -2,7 +2,8 @@
 
 The benchmark (bench/api.py, bench/README.md) measures the time; this keeps the gain: one
 intake service instead of three, the member lookup's window counted in one query, the policy
-snapshot kept between submissions, the timeline's events inserted together.
+snapshot and review queues kept between submissions, the timeline's events inserted together,
+the token and its API client read at once, the lookup's counters pruned by a periodic task.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from priorauth.requests.models import PriorAuthRequest, Status
 from tests.pas.bundles import submit_bundle
 from tests.review.world import member_in
 
-# Measured on PostgreSQL and SQLite inside the test's transaction: 28 (55 before the work on
-# issue 10's benchmark; the benchmark, outside a test, counts 31 and 58), and one more since the
-# organization's office staff, not the API client's account, are told of the submission.
-MOST_QUERIES = 29
+# Measured on PostgreSQL inside the test's transaction: 23 (55 before the work on issue 10's
+# benchmark, 29 before its second round; the benchmark, outside a test, counts 25, 58 and 32).
+MOST_QUERIES = 23
 
 
 def test_a_new_claim_takes_at_most_the_pinned_number_of_queries(ehr, member, django_assert_max_num_queries):
