@@ -35,7 +35,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from bench import queue_page
+from bench import cpu, queue_page
 from priorauth.members.models import CoveragePeriod, Member, Plan, ProviderOrganization
 from priorauth.pas.models import ApiClient
 from priorauth.pas.services import api_client_create
@@ -67,6 +67,8 @@ class Run:
     latencies_ms: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     wall_s: float = 0.0
+    # CPU milliseconds per answered call: the server, PostgreSQL and the clients (bench.cpu).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -148,9 +150,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    group: int  # its process group: the master and its workers
+
+
 @contextmanager
-def gunicorn(*, workers: int, threads: int) -> Iterator[int]:
-    """Yield the port of a gunicorn serving bench.settings on 127.0.0.1; stopped (its group) afterwards."""
+def gunicorn(*, workers: int, threads: int) -> Iterator[Server]:
+    """Yield a gunicorn serving bench.settings on 127.0.0.1; stopped (its group) afterwards."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -174,7 +182,7 @@ def gunicorn(*, workers: int, threads: int) -> Iterator[int]:
     server = subprocess.Popen(command, env=environment, start_new_session=True)
     try:
         _wait_healthy(port, server)
-        yield port
+        yield Server(port, server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -201,9 +209,10 @@ def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> None:
 
 
 def load(
-    port: int, path: str, world: World, *, name: str, check: Callable[[int, bytes], str] | None = None
+    server: Server, path: str, world: World, *, name: str, check: Callable[[int, bytes], str] | None = None
 ) -> Run:
     """Return the run: every client posts its Bundles one after the other, all clients at once."""
+    port = server.port
     run = Run(name)
     lock = threading.Lock()
     start = threading.Barrier(len(world.tokens) + 1)
@@ -244,11 +253,13 @@ def load(
     for thread in threads:
         thread.start()
     deadline[0] = time.monotonic() + TIME_LIMIT_S
+    before = cpu.sample(server.group)
     began = time.perf_counter()
     start.wait()
     for thread in threads:
         thread.join()
     run.wall_s = time.perf_counter() - began
+    run.cpu_ms = cpu.per_call_ms(before, cpu.sample(server.group), len(run.latencies_ms))
     return run
 
 
@@ -327,7 +338,9 @@ def share_of(run: Run, ceiling: Run) -> float:
     return run.throughput / ceiling.throughput if ceiling.throughput else 0.0
 
 
-def report(submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int, threads: int) -> list[str]:
+def report(
+    submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int, threads: int, cores: int
+) -> list[str]:
     """Return the result lines: throughput beside the ceiling, latency, the targets, where the time goes."""
     share = share_of(submit, ceiling)
     p99 = submit.percentile(99)
@@ -336,11 +349,11 @@ def report(submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int
     lines = [
         f"gunicorn {workers} workers x {threads} threads (gthread), {calls} "
         f"$submit calls from {CLIENTS} concurrent clients, 127.0.0.1",
-        f"{'':34}{'calls/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  errors",
+        f"{'':40}{'calls/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  errors",
     ]
     for run in (submit, ceiling, floor):
         lines.append(
-            f"{run.name:34}{run.throughput:9.1f}{run.percentile(50):9.1f}{run.percentile(99):9.1f}"
+            f"{run.name:40}{run.throughput:9.1f}{run.percentile(50):9.1f}{run.percentile(99):9.1f}"
             f"{max(run.latencies_ms, default=0):9.1f}  {run.errors or 'none'}"
         )
     lines += [
@@ -351,6 +364,7 @@ def report(submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int
         f"the floor (token and Bundle checked, one row; no $submit can do less) reaches "
         f"{share_of(floor, ceiling):.2f} of the ceiling; $submit reaches {share_of(submit, floor):.2f} "
         "of the floor",
+        *cpu_lines((submit, ceiling, floor), ceiling=ceiling, cores=cores),
         "",
         f"Where a $submit's time goes (in-process, one call at a time, {spent.calls} calls, "
         f"{spent.queries:.0f} SQL queries per call): {spent.total_ms:.1f} ms per call",
@@ -365,15 +379,33 @@ def report(submit: Run, ceiling: Run, floor: Run, spent: Phases, *, workers: int
     return lines
 
 
+def cpu_lines(runs: tuple[Run, ...], *, ceiling: Run, cores: int) -> list[str]:
+    """Return the CPU each run spent per call, by process, and what a call may spend to reach the target."""
+    if not all(run.cpu_ms for run in runs):
+        return []
+    lines = ["", f"{'CPU ms per answered call':40}{'server':>9}{'database':>9}{'clients':>9}{'all':>9}"]
+    for run in runs:
+        spent = [run.cpu_ms["server"], run.cpu_ms["database"], run.cpu_ms["clients"]]
+        lines.append(f"{run.name:40}" + "".join(f"{ms:9.2f}" for ms in [*spent, sum(spent)]))
+    target = SHARE_OF_CEILING * ceiling.throughput
+    lines.append(
+        f"at {SHARE_OF_CEILING} of the ceiling ({target:.0f} calls/s) a call may spend at most "
+        f"{cpu.budget_ms(target, cores):.2f} ms of CPU in all on {cores} cores"
+    )
+    return lines
+
+
 def run_all(*, workers: int, threads: int) -> list[str]:
     """Return the report of a whole run: the world, gunicorn, both loads, the phases."""
     ceiling_table_create()
     world = world_create()
     profiled = world_create(clients=2, calls=10, prefix="BENCHPHASE")
     connection.close()
-    with gunicorn(workers=workers, threads=threads) as port:
-        load(port, CEILING, World(world.tokens, [b[:2] for b in world.bodies]), name="warm-up")
-        submit = load(port, SUBMIT, world, name="Claim/$submit", check=pended_answer)
-        ceiling = load(port, CEILING, world, name="bare view, one row inserted (ceiling)")
-        floor = load(port, FLOOR, world, name="token, Bundle checked, one row (floor)")
-    return report(submit, ceiling, floor, phases(profiled), workers=workers, threads=threads)
+    with gunicorn(workers=workers, threads=threads) as server:
+        load(server, CEILING, World(world.tokens, [b[:2] for b in world.bodies]), name="warm-up")
+        submit = load(server, SUBMIT, world, name="Claim/$submit", check=pended_answer)
+        ceiling = load(server, CEILING, world, name="bare view, one row inserted (ceiling)")
+        floor = load(server, FLOOR, world, name="token, Bundle checked, one row (floor)")
+    return report(
+        submit, ceiling, floor, phases(profiled), workers=workers, threads=threads, cores=os.cpu_count() or 1
+    )

@@ -177,11 +177,18 @@ def test_it_reports_the_api_targets():
     slow = api.Run("Claim/$submit", [100.0] * 98 + [1500.0] * 2, {}, 10.0)
     ceiling = api.Run("ceiling", [5.0] * 100, {}, 1.0)
     floor = api.Run("floor", [20.0] * 50, {}, 1.0)
+    for run, server in ((slow, 150.0), (ceiling, 2.0), (floor, 6.0)):
+        run.cpu_ms = {"server": server, "database": 1.0, "clients": 0.5}
     spent = api.Phases(2, 200.0, 50, dict.fromkeys(api.PHASES, 10.0))
-    lines = api.report(slow, ceiling, floor, spent, workers=4, threads=4)
+    lines = api.report(slow, ceiling, floor, spent, workers=4, threads=4, cores=2)
     assert any(line.startswith("p99 under 1000 ms: 1500 ms MISS") for line in lines)
     assert any("of the ceiling: 0.10 MISS" in line for line in lines)
     assert any("reaches 0.50 of the ceiling; $submit reaches 0.20 of the floor" in line for line in lines)
+    assert any(line.startswith("floor") and line.split()[-1] == "7.50" for line in lines)
+    # 0.3 of 100 calls/s on 2 cores: 2,000 ms of CPU a second over 30 calls.
+    assert any(
+        "(30 calls/s) a call may spend at most 66.67 ms of CPU in all on 2 cores" in line for line in lines
+    )
     rest = 200.0 - 10.0 * len(api.PHASES)
     assert any(line.strip().startswith("the rest") and f"{rest:.1f} ms" in line for line in lines)
 
