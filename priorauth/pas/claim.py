@@ -23,6 +23,9 @@ NPI = "http://hl7.org/fhir/sid/us-npi"
 ICD10CM = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
 LEVEL_OF_SERVICE = PAS + "extension-levelOfServiceCode"
 CERTIFICATION_TYPE = PAS + "extension-certificationType"
+# What an item may carry of an earlier answer (X12 REF-BB, REF-NT): for us, our request number
+# (answered as `ClaimResponse.preAuthRef`).
+AUTHORIZATION_NUMBERS = (PAS + "extension-authorizationNumber", PAS + "extension-administrationReferenceNumber")
 CANCEL = "3"  # X12 1322 certification type: cancel
 
 
@@ -77,6 +80,8 @@ class ClaimFacts:
     related_identifiers: tuple[tuple[str, str], ...]
     related_numbers: tuple[str, ...]
     cancelled: bool
+    # The authorization numbers the items name (an inquiry's search by REF-BB or REF-NT).
+    item_numbers: tuple[str, ...] = ()
     # The entries the answer echoes: those its patient, insurer and requestor reach.
     echo: list[Json] = field(default_factory=list)
 
@@ -170,6 +175,16 @@ def _items(claim: Json) -> tuple[Item, ...]:
             )
         )
     return tuple(items)
+
+
+def _item_numbers(claim: Json) -> tuple[str, ...]:
+    numbers: list[str] = []
+    for item in claim.get("item") or []:
+        for extension in item.get("extension") or []:
+            value = extension.get("valueString")
+            if extension.get("url") in AUTHORIZATION_NUMBERS and isinstance(value, str) and value.strip():
+                numbers.append(value.strip())
+    return tuple(dict.fromkeys(numbers))
 
 
 def _diagnoses(claim: Json) -> tuple[str, ...]:
@@ -276,6 +291,7 @@ def claim_facts(bundle: Json) -> ClaimFacts:
         documents=documents,
         related_identifiers=related_identifiers,
         related_numbers=related_numbers,
+        item_numbers=_item_numbers(claim),
         cancelled=claim.get("status") == "cancelled" or (bool(items) and all(item.cancel for item in items)),
         echo=[{"fullUrl": entries[i]["fullUrl"], "resource": entries[i]["resource"]} for i in reached],
     )

@@ -320,7 +320,10 @@ def pas_inquire(*, client: ApiClient, data: object) -> Answer:
     """Return the answer to an `$inquire`: a Parameters whose `return`s are the matching requests' Bundles.
 
     The member is matched as on `$submit` (member ID and birth date), only among the client's
-    organization's requests; the Claim identifier or our request number narrows when it names one.
+    organization's requests (IG 2.2.1 spec-53: the member ID plus the provider). An authorization
+    number (Claim.related, or an item's REF-BB or REF-NT) narrows: one that is none of them finds
+    nothing. The inquiry's own identifier is its trace number, not a search key (IG): it narrows
+    only when it is that of a Claim we received, or one of our request numbers.
     """
     facts = read_claim(data, inquiry=True)
     check_provider(client, facts)
@@ -342,12 +345,13 @@ def _inquired(client: ApiClient, member: Member, facts: ClaimFacts) -> Any:
         .select_related("member", "organization", "product")
         .order_by("-received_at", "-pk")
     )
+    if asked := {*facts.related_numbers, *facts.item_numbers}:
+        return requests.filter(number__in=asked)
     system, value = facts.identifier
     by_claim = requests.filter(pas_submissions__claim_system=system, pas_submissions__claim_value=value)
     if value and by_claim.exists():
         return by_claim.distinct()
-    numbers = {value, *facts.related_numbers} - {""}
-    by_number = requests.filter(number__in=numbers)
-    if by_number.exists():
+    by_number = requests.filter(number=value)
+    if value and by_number.exists():
         return by_number
     return requests[:50]

@@ -12,7 +12,7 @@ from priorauth.pas.profile_rules import response_problems, review_action_codes
 from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review import services as review
 from priorauth.review.determinations import determination_record
-from tests.pas.bundles import CPT, HCPCS, inquiry_bundle, submit_bundle
+from tests.pas.bundles import CPT, HCPCS, PAS, inquiry_bundle, submit_bundle
 from tests.review.world import approval, claimed, denial
 
 
@@ -96,6 +96,45 @@ def test_inquire_finds_nothing_of_another_member_or_birth_date(ehr, member):
     ehr.submit(submit_bundle(member_id=member.member_id))
     answer = ehr.inquire(inquiry_bundle(member_id=member.member_id, birth_date="1970-01-01"))
     assert answer.status_code == 200 and answer.json() == {"resourceType": "Parameters", "parameter": []}
+
+
+def _returned_numbers(answer) -> list[str]:
+    bundles = [p["resource"] for p in answer.json()["parameter"] if p["name"] == "return"]
+    return [_claim_response(bundle)["preAuthRef"] for bundle in bundles]
+
+
+def _two_requests(ehr, member) -> list[str]:
+    ehr.submit(submit_bundle(member_id=member.member_id, claim_id="CART-0001"))
+    ehr.submit(submit_bundle(member_id=member.member_id, claim_id="CART-0002", date_of_service="2027-02-01"))
+    return list(PriorAuthRequest.objects.order_by("pk").values_list("number", flat=True))
+
+
+def test_inquire_by_its_own_trace_number_finds_every_request_of_the_member(ehr, member):
+    first, second = _two_requests(ehr, member)
+    answer = ehr.inquire(inquiry_bundle(member_id=member.member_id, claim_id="INQ-0001"))
+    assert sorted(_returned_numbers(answer)) == [first, second]
+
+
+def test_inquire_narrowed_by_an_authorization_number_in_claim_related(ehr, member):
+    first, second = _two_requests(ehr, member)
+    inquiry = inquiry_bundle(member_id=member.member_id, claim_id="INQ-0001")
+    inquiry["entry"][0]["resource"]["related"] = [{"reference": {"value": second}}]
+    assert _returned_numbers(ehr.inquire(inquiry)) == [second]
+    # A number that is none of this member's requests finds nothing, not all of them.
+    inquiry["entry"][0]["resource"]["related"] = [{"reference": {"value": "PA-2026-999999"}}]
+    assert _returned_numbers(ehr.inquire(inquiry)) == []
+
+
+def test_inquire_narrowed_by_an_items_authorization_number(ehr, member):
+    first, _ = _two_requests(ehr, member)
+    inquiry = inquiry_bundle(member_id=member.member_id, claim_id="INQ-0001")
+    extension = {"url": PAS + "extension-authorizationNumber", "valueString": f" {first} "}
+    inquiry["entry"][0]["resource"]["item"][0].setdefault("extension", []).append(extension)
+    assert _returned_numbers(ehr.inquire(inquiry)) == [first]
+    extension["url"] = PAS + "extension-administrationReferenceNumber"
+    assert _returned_numbers(ehr.inquire(inquiry)) == [first]
+    extension["valueString"] = "PA-2026-999999"
+    assert _returned_numbers(ehr.inquire(inquiry)) == []
 
 
 def test_inquire_never_finds_another_organizations_request(ehr, member, other_organization):
