@@ -25,7 +25,10 @@ LEVEL_OF_SERVICE = PAS + "extension-levelOfServiceCode"
 CERTIFICATION_TYPE = PAS + "extension-certificationType"
 # What an item may carry of an earlier answer (X12 REF-BB, REF-NT): for us, our request number
 # (answered as `ClaimResponse.preAuthRef`).
-AUTHORIZATION_NUMBERS = (PAS + "extension-authorizationNumber", PAS + "extension-administrationReferenceNumber")
+AUTHORIZATION_NUMBERS = (
+    PAS + "extension-authorizationNumber",
+    PAS + "extension-administrationReferenceNumber",
+)
 CANCEL = "3"  # X12 1322 certification type: cancel
 
 

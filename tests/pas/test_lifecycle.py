@@ -116,7 +116,7 @@ def test_inquire_by_its_own_trace_number_finds_every_request_of_the_member(ehr, 
 
 
 def test_inquire_narrowed_by_an_authorization_number_in_claim_related(ehr, member):
-    first, second = _two_requests(ehr, member)
+    _, second = _two_requests(ehr, member)
     inquiry = inquiry_bundle(member_id=member.member_id, claim_id="INQ-0001")
     inquiry["entry"][0]["resource"]["related"] = [{"reference": {"value": second}}]
     assert _returned_numbers(ehr.inquire(inquiry)) == [second]
