@@ -37,6 +37,9 @@ DOCUMENTS_PER_REQUEST = 25
 REQUEST_DOCUMENT_BYTES = 100 * 1024 * 1024
 # A PAS Bundle posted to the FHIR API, its base64 documents included (a third larger than the files).
 PAS_BUNDLE_BYTES = 40 * 1024 * 1024
+# Its entries: a Claim and what it references (patient, providers, coverage, documents) are tens;
+# checking a Bundle costs time in proportion to its entries, and 40 MB could hold 100,000 tiny ones.
+PAS_BUNDLE_ENTRIES = 1_000
 # What opening a document may cost: a PDF's pages and its streams once decompressed; an image's pixels.
 PDF_PAGES = 2_000
 PDF_OBJECTS = 200_000

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from priorauth.pas.fhir import BadInput, Problem
-from priorauth.pas.profile_rules import closure, references, resolve
+from priorauth.pas.profile_rules import Entries, closure, references, resolve
 from priorauth.policies import diagnoses as icd10
 
 Json = dict[str, Any]
@@ -253,7 +253,7 @@ def _related(claim: Json) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 
 def claim_facts(bundle: Json) -> ClaimFacts:
     """Return the facts of a Bundle `request_problems` accepted; raise BadInput for an unusable value."""
-    entries = [entry for entry in bundle["entry"] if isinstance(entry, dict)]
+    entries = Entries(entry for entry in bundle["entry"] if isinstance(entry, dict))
     claim = entries[0]["resource"]
     patient_ref, provider_ref, insurer_ref = (
         claim[e]["reference"] for e in ("patient", "provider", "insurer")

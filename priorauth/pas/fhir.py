@@ -11,15 +11,20 @@ JSON it was parsed from (`claim`), which keeps those readers pure and easy to te
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 
 from fhirclient.models.bundle import Bundle
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 
+from priorauth import limits
+
 FHIR_JSON = "application/fhir+json"
 MISSING = re.compile(r'Non-optional property "(\w+)"')
-REPR = re.compile(r" on <[^>]*>|<class '[^']*'>")
+WRONG_TYPE = re.compile(r"Wrong type <class '\w+'> for property .*expecting <class '([\w.]+)'>")
+# What fhirclient expects, by its Python class, as the JSON a person would write.
+JSON_TYPES = {"str": "a string", "int": "a whole number", "float": "a number", "bool": "true or false"}
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,53 @@ class BadInput(Exception):
         return cls(Problem("Bundle", f"the body is larger than {limit // 1048576} MB, the most accepted"))
 
 
+class _NotANumber(ValueError):
+    """A number FHIR cannot hold (FHIR R4 decimal: at most 18 digits; no NaN or Infinity)."""
+
+
+def _number(text: str) -> float | int:
+    significant = text.lstrip("-").lower().split("e")[0].replace(".", "").lstrip("0")
+    if len(significant) > 18:
+        raise _NotANumber(text)
+    number = float(text) if any(c in text for c in ".eE") else int(text)
+    if not math.isfinite(number):
+        raise _NotANumber(text)
+    return number
+
+
+def _constant(name: str) -> float:
+    raise _NotANumber(name)
+
+
 def loads(body: bytes) -> object:
-    """Return the JSON in the body, or raise BadInput."""
+    """Return the JSON in the body, or raise BadInput (numbers FHIR cannot hold among the refused)."""
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text, parse_float=_number, parse_int=_number, parse_constant=_constant)
+    except _NotANumber as error:
+        problem = f"the number {str(error)[:40]} is not one FHIR accepts (at most 18 digits, finite)"
+        raise BadInput(Problem("Bundle", problem)) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadInput(Problem("Bundle", "the body is not JSON (UTF-8)")) from None
+    # A NUL character (only ever written \u0000 in JSON) is in no FHIR string, and PostgreSQL's
+    # JSON columns refuse it: the escape is looked for first, the strings only when it is there.
+    try:
+        nul = "\\u0000" in text and _holds_nul(data)
+    except RecursionError:
+        raise BadInput(Problem("Bundle", "the JSON is nested too deeply")) from None
+    if nul:
+        raise BadInput(Problem("Bundle", "a string holds a NUL character (\\u0000), which FHIR does not allow"))
+    return data
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _path(error: FHIRValidationError, prefix: str) -> tuple[str, str]:
@@ -69,14 +115,29 @@ def _path(error: FHIRValidationError, prefix: str) -> tuple[str, str]:
     message = str(current).split("\n")[0]
     if missing := MISSING.search(message):
         return ".".join([*parts, missing.group(1)]), "is required and missing"
-    # fhirclient's messages name its Python classes and objects: keep the words, not the reprs.
-    return ".".join(parts), REPR.sub("", message)[:300]
+    if wrong := WRONG_TYPE.search(message):
+        expected = JSON_TYPES.get(wrong.group(1), "another JSON type")
+        return ".".join(parts), f"has the wrong JSON type: {expected} is expected"
+    if "only takes dict" in message:
+        return ".".join(parts), "has the wrong JSON type: an object (or a list of objects) is expected"
+    if "only takes string" in message:
+        return ".".join(parts), "has the wrong JSON type: a string (or a list of strings) is expected"
+    # Any other message is fhirclient's own wording about its Python code: name the path only.
+    return ".".join(parts), "not valid FHIR R4"
 
 
 def parse_bundle(data: object) -> Bundle:
     """Return the Bundle fhirclient parsed strictly from the JSON, or raise BadInput naming the path."""
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise BadInput(Problem("Bundle", "the body is not a FHIR Bundle (resourceType Bundle)"))
+    entries = data.get("entry")
+    if isinstance(entries, list) and len(entries) > limits.PAS_BUNDLE_ENTRIES:
+        raise BadInput(
+            Problem("Bundle.entry", f"a Bundle may hold at most {limits.PAS_BUNDLE_ENTRIES:,} entries")
+        )
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            raise BadInput(Problem(f"Bundle.entry[{index}]", "has the wrong JSON type: an object is expected"))
     try:
         return Bundle(data, strict=True)
     except FHIRValidationError as error:

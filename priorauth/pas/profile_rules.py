@@ -11,7 +11,9 @@ checks to our own answers; the tests run it on every answer they get.
 from __future__ import annotations
 
 import re
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 from priorauth.pas.fhir import Problem
@@ -43,45 +45,67 @@ def references(value: object, path: str) -> Iterator[tuple[str, str]]:
             yield from references(item, f"{path}[{index}]")
 
 
+class Entries(list[Json]):
+    """A Bundle's entries, indexed on first use by every way a reference can name one.
+
+    A Bundle may carry thousands of references: each is then resolved at once, not by a walk
+    over every entry (which made a large Bundle's check take minutes).
+    """
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], list[int]]:
+        index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, entry in enumerate(self):
+            full_url = entry.get("fullUrl")
+            full_url = full_url if isinstance(full_url, str) else ""
+            index["url", full_url].append(position)
+            # A relative reference (Type/id, or Type/id/_history/v) names the entry whose
+            # fullUrl ends with "/" and it.
+            parts = full_url.split("/")
+            for length in (2, 4):
+                if len(parts) > length:
+                    index["tail", "/".join(parts[-length:])].append(position)
+            resource = entry.get("resource")
+            if full_url.startswith("urn:") and isinstance(resource, dict):
+                index["type/id", f"{resource.get('resourceType')}/{resource.get('id')}"].append(position)
+        return index
+
+    def resolve(self, reference: str) -> list[int]:
+        found = set(self._index.get(("url", reference), ()))
+        if RELATIVE.match(reference):
+            found.update(self._index.get(("tail", reference), ()))
+            found.update(self._index.get(("type/id", reference.split("/_history")[0]), ()))
+        return sorted(found)
+
+
 def resolve(reference: str, entries: list[Json]) -> list[int]:
     """Return the indexes of the entries a reference names: by fullUrl, or `Type/id` at its end."""
-    found = []
-    for index, entry in enumerate(entries):
-        full_url = entry.get("fullUrl") or ""
-        resource = entry.get("resource") or {}
-        by_type_and_id = (
-            f"{resource.get('resourceType')}/{resource.get('id')}" == reference.split("/_history")[0]
-        )
-        relative = RELATIVE.match(reference) and (
-            full_url.endswith("/" + reference) or (full_url.startswith("urn:") and by_type_and_id)
-        )
-        if full_url == reference or relative:
-            found.append(index)
-    return found
+    return (entries if isinstance(entries, Entries) else Entries(entries)).resolve(reference)
 
 
 def closure(start: list[tuple[str, str]], entries: list[Json]) -> tuple[list[int], list[Problem]]:
     """Return the entries reachable from these references, and each reference not resolving exactly once."""
-    reached: list[int] = []
+    entries = entries if isinstance(entries, Entries) else Entries(entries)
+    reached: dict[int, None] = {}  # in the order reached
     problems: list[Problem] = []
-    waiting = list(start)
+    waiting = deque(start)
     while waiting:
-        path, reference = waiting.pop(0)
-        found = resolve(reference, entries)
+        path, reference = waiting.popleft()
+        found = entries.resolve(reference)
         if len(found) != 1:
             how = "resolves to no entry" if not found else f"resolves to {len(found)} entries"
             problems.append(Problem(path, f"the reference {reference[:200]!r} {how} of the Bundle"))
             continue
         if found[0] in reached:
             continue
-        reached.append(found[0])
+        reached[found[0]] = None
         waiting.extend(references(entries[found[0]].get("resource"), f"Bundle.entry[{found[0]}].resource"))
-    return reached, problems
+    return list(reached), problems
 
 
-def _entries(bundle: Json) -> list[Json]:
+def _entries(bundle: Json) -> Entries:
     entries = bundle.get("entry") or []
-    return [entry for entry in entries if isinstance(entry, dict)]
+    return Entries(entry for entry in entries if isinstance(entry, dict))
 
 
 def _shape_problems(bundle: Json, first: str) -> list[Problem]:

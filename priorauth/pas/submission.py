@@ -44,6 +44,8 @@ CPT = "http://www.ama-assn.org/go/cpt"
 STEM_CELL_TRANSPLANT_CODES = frozenset({"38240", "38241", "S2150"})
 # X12 901 (AAA03): the one reason given for any member we cannot match, whatever the mismatch.
 MEMBER_NOT_FOUND = ("75", "Subscriber/Insured Not Found")
+# What we keep of a Claim's identifier to know it again (PasSubmission.claim_system, claim_value).
+CLAIM_IDENTIFIER_CHARACTERS = PasSubmission._meta.get_field("claim_value").max_length or 255
 
 
 class Forbidden(Exception):
@@ -70,7 +72,15 @@ def read_claim(data: object, *, inquiry: bool = False) -> ClaimFacts:
     assert isinstance(data, dict)
     if problems := request_problems(data, inquiry=inquiry):
         raise BadInput(problems[0])
-    return claim_facts(data)
+    facts = claim_facts(data)
+    if any(len(part) > CLAIM_IDENTIFIER_CHARACTERS for part in facts.identifier):
+        raise BadInput(
+            Problem(
+                "Claim.identifier",
+                f"its system and value may be at most {CLAIM_IDENTIFIER_CHARACTERS} characters each",
+            )
+        )
+    return facts
 
 
 def check_provider(client: ApiClient, facts: ClaimFacts) -> None:

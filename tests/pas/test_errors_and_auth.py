@@ -218,3 +218,68 @@ def test_a_token_of_an_application_that_is_no_api_client_is_refused(client, seed
         SUBMIT, "{}", content_type="application/fhir+json", HTTP_AUTHORIZATION="Bearer not-an-ehr-token"
     )
     assert answer.status_code == 401
+
+
+def _with_quantity(member, text: str) -> bytes:
+    bundle = submit_bundle(member_id=member.member_id)
+    bundle["entry"][0]["resource"]["item"][0]["quantity"] = {"value": 1}
+    return (
+        json.dumps(bundle)
+        .encode()
+        .replace(b'"quantity": {"value": 1}', b'"quantity": {"value": ' + text.encode() + b"}")
+    )
+
+
+@pytest.mark.parametrize("number", ["1e400", "NaN", "-Infinity", "1" * 401, "1234567890123456789"])
+@pytest.mark.parametrize("url", [SUBMIT, INQUIRE])
+def test_a_number_fhir_cannot_hold_is_a_400(ehr, member, number, url):
+    answer = ehr.post(url, None, raw=_with_quantity(member, number))
+    assert answer.status_code == 400
+    assert "is not one FHIR accepts" in _diagnostics(answer) or "not JSON" in _diagnostics(answer)
+    assert not PriorAuthRequest.objects.exists()
+
+
+def test_a_nul_character_in_a_string_is_a_400(ehr, member):
+    bundle = submit_bundle(member_id=member.member_id)
+    bundle["entry"][1]["resource"]["name"] = [{"family": "Love\u0000lace"}]
+    answer = ehr.submit(bundle)
+    assert answer.status_code == 400 and "NUL" in _diagnostics(answer)
+    assert not PriorAuthRequest.objects.exists()
+
+
+def test_too_many_entries_is_a_400_before_anything_is_read(ehr, member):
+    from priorauth import limits
+
+    bundle = submit_bundle(member_id=member.member_id)
+    bundle["entry"] += [{"fullUrl": f"urn:uuid:{n}"} for n in range(limits.PAS_BUNDLE_ENTRIES)]
+    answer = ehr.submit(bundle)
+    assert answer.status_code == 400
+    assert _diagnostics(answer) == "Bundle.entry: a Bundle may hold at most 1,000 entries"
+
+
+@pytest.mark.parametrize(
+    ("change", "diagnostics"),
+    [
+        (lambda b: b.update(entry=[1, 2]), "Bundle.entry[0]: has the wrong JSON type: an object is expected"),
+        (lambda b: b.update(type=5), "Bundle.type: has the wrong JSON type: a string is expected"),
+        (
+            lambda b: b["entry"][0]["resource"]["item"][0].update(sequence="one"),
+            "Bundle.entry[0].resource.item[0].sequence: has the wrong JSON type: a whole number is expected",
+        ),
+        (
+            lambda b: b["entry"][0].update(resource=5),
+            "Bundle.entry[0].resource: has the wrong JSON type: an object (or a list of objects) is expected",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_named_in_plain_words(ehr, member, change, diagnostics):
+    bundle = submit_bundle(member_id=member.member_id)
+    change(bundle)
+    answer = ehr.submit(bundle)
+    assert answer.status_code == 400 and _diagnostics(answer) == diagnostics
+
+
+def test_a_claim_identifier_too_long_to_keep_is_a_400(ehr, member):
+    answer = ehr.submit(submit_bundle(member_id=member.member_id, claim_id="C" * 256))
+    assert answer.status_code == 400 and _diagnostics(answer).startswith("Claim.identifier:")
+    assert not PriorAuthRequest.objects.exists()

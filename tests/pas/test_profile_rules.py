@@ -5,8 +5,17 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from priorauth.pas.profile_rules import request_problems, response_problems, review_action_codes
+from priorauth.pas.profile_rules import (
+    RELATIVE,
+    Entries,
+    closure,
+    request_problems,
+    response_problems,
+    review_action_codes,
+)
 from tests.pas.bundles import submit_bundle
 
 
@@ -86,3 +95,69 @@ def test_an_answer_starts_with_its_claim_response():
     answer = _response(_reviewed("A4"))
     answer["entry"].insert(0, {"resource": {"resourceType": "Patient"}})
     assert _paths(response_problems(answer)) == ["Bundle.entry[0]"]
+
+
+def _resolve_by_walking(reference: str, entries: list[dict]) -> list[int]:
+    """The rule as first written, one walk over the entries per reference: what the index must equal."""
+    found = []
+    for index, entry in enumerate(entries):
+        full_url = entry.get("fullUrl") or ""
+        resource = entry.get("resource") or {}
+        by_type_and_id = (
+            f"{resource.get('resourceType')}/{resource.get('id')}" == reference.split("/_history")[0]
+        )
+        relative = RELATIVE.match(reference) and (
+            full_url.endswith("/" + reference) or (full_url.startswith("urn:") and by_type_and_id)
+        )
+        if full_url == reference or relative:
+            found.append(index)
+    return found
+
+
+_TYPES = st.sampled_from(["Patient", "Organization", "Coverage"])
+_IDS = st.sampled_from(["1", "2", "a-b"])
+_URLS = st.one_of(
+    st.builds(lambda t, i: f"http://ehr.example/fhir/{t}/{i}", _TYPES, _IDS),
+    st.builds(lambda t, i: f"https://x.example/{t}/{i}/_history/2", _TYPES, _IDS),
+    st.builds(lambda t, i: f"{t}/{i}", _TYPES, _IDS),
+    st.sampled_from(
+        ["urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e", "urn:uuid:7c9e6679-7425-40de-944b-e07fc1f90ae7"]
+    ),
+)
+_ENTRIES = st.lists(
+    st.builds(
+        lambda url, t, i: {"fullUrl": url, "resource": {"resourceType": t, "id": i}}, _URLS, _TYPES, _IDS
+    ),
+    max_size=8,
+)
+_REFERENCES = st.one_of(
+    _URLS,
+    st.builds(lambda t, i: f"{t}/{i}", _TYPES, _IDS),
+    st.builds(lambda t, i: f"{t}/{i}/_history/2", _TYPES, _IDS),
+    st.builds(lambda i: f"fhir/Patient/{i}", _IDS),
+)
+
+
+@given(entries=_ENTRIES, reference=_REFERENCES)
+def test_the_index_resolves_every_reference_as_a_walk_over_the_entries_does(entries, reference):
+    assert Entries(entries).resolve(reference) == _resolve_by_walking(reference, entries)
+
+
+def test_a_bundle_with_thousands_of_references_resolves_each_once():
+    bundle = submit_bundle(member_id="OH1000001")
+    claim = bundle["entry"][0]["resource"]
+    for n in range(3000):
+        url = f"http://ehr.example/fhir/Observation/obs-{n}"
+        bundle["entry"].append(
+            {"fullUrl": url, "resource": {"resourceType": "Observation", "id": f"obs-{n}"}}
+        )
+        claim.setdefault("supportingInfo", []).append(
+            {
+                "sequence": n + 1,
+                "category": {"text": "x"},
+                "valueReference": {"reference": f"Observation/obs-{n}"},
+            }
+        )
+    assert request_problems(bundle) == []
+    reached, problems = closure([("Claim", "Observation/obs-2999")], Entries(bundle["entry"]))
+    assert problems == [] and reached == [len(bundle["entry"]) - 1]
