@@ -84,7 +84,7 @@ def loads(body: bytes) -> object:
     except RecursionError:
         raise BadInput(Problem("Bundle", "the JSON is nested too deeply")) from None
     if nul:
-        raise BadInput(Problem("Bundle", "a string holds a NUL character (\\u0000), which FHIR does not allow"))
+        raise BadInput(Problem("Bundle", "a string holds a NUL character (\\u0000), which FHIR refuses"))
     return data
 
 
@@ -137,7 +137,8 @@ def parse_bundle(data: object) -> Bundle:
         )
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict):
-            raise BadInput(Problem(f"Bundle.entry[{index}]", "has the wrong JSON type: an object is expected"))
+            wrong = "has the wrong JSON type: an object is expected"
+            raise BadInput(Problem(f"Bundle.entry[{index}]", wrong))
     try:
         return Bundle(data, strict=True)
     except FHIRValidationError as error:
