@@ -2,7 +2,8 @@
 
 The token, its application and the API client come in one query: every call to the API asks.
 The token is found by its checksum, as django-oauth-toolkit stores it (tokens are kept hashed),
-and judged by the toolkit's own rule (`AccessToken.is_valid`: not expired, scopes allowed).
+and judged by the toolkit's own rules (`AccessToken.is_valid`: not expired, scopes allowed;
+`allows_audience` for a token bound to a resource; `Application.is_usable`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def api_client_of(request: HttpRequest) -> ApiClient | None:
         .first()
     )
     if access is None or access.application is None or not access.is_valid([]):
+        return None
+    # As the toolkit's own bearer check: a token asked for another resource (RFC 8707) is not
+    # for this API, and an application the toolkit deems unusable is refused.
+    if access.resource and not access.allows_audience(request.build_absolute_uri().split("?")[0]):
+        return None
+    if not access.application.is_usable(request):
         return None
     client: ApiClient | None = getattr(access.application, "api_client", None)
     if client is None or client.revoked_at is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from priorauth import limits
 from priorauth.audit.models import Kind
@@ -122,6 +123,8 @@ def pas_submit(*, client: ApiClient, data: object, digest: str) -> Answer:
         return _resent(sent, user, digest)
     if facts.related_identifiers or facts.related_numbers:
         return _changed(client, user, facts, digest)
+    if facts.cancelled:
+        raise BadInput(Problem("Claim.related", "a cancel names the Claim it cancels (Claim.related)"))
     member = find_member(user, facts)
     if member is None:
         code, display = MEMBER_NOT_FOUND
@@ -280,11 +283,46 @@ def _changes(before: Json, facts: ClaimFacts) -> str:
     return "The EHR sent an update (Da Vinci PAS): " + ("; ".join(parts) or "details updated") + "."
 
 
+def _same_member(pa: PriorAuthRequest, facts: ClaimFacts) -> bool:
+    member = pa.member
+    return (
+        facts.member_id.strip().upper() == member.member_id.strip().upper()
+        and facts.birth_date == member.date_of_birth
+    )
+
+
+def _unchangeable(pa: PriorAuthRequest, facts: ClaimFacts) -> str:
+    """Return why an update cannot apply to the request (it would change what was routed), or ""."""
+    service, _ = _service(facts)
+    product = service.get("product")
+    if product is not None and product.pk != pa.product_id:
+        return (
+            f"An update cannot change the therapy of request {pa.number} ({pa.product or 'as sent'} to "
+            f"{product}): cancel it and send a new Claim."
+        )
+    if (day := _date_of_service(facts)) != pa.date_of_service:
+        return (
+            f"An update cannot change the date of service of request {pa.number} "
+            f"({pa.date_of_service} to {day}): cancel it and send a new Claim."
+        )
+    return ""
+
+
 def _changed(client: ApiClient, user: User, facts: ClaimFacts, digest: str) -> Answer:
     prior = _prior(client, facts)
     pa = prior.request
+    if not _same_member(pa, facts):
+        raise BadInput(
+            Problem(
+                "Patient",
+                f"an update or a cancel is for the member of the request it names ({pa.number}): "
+                "the member ID and birth date must be theirs",
+            )
+        )
     echo = facts.echo_json()
     kind = SubmissionKind.CANCEL if facts.cancelled else SubmissionKind.UPDATE
+    if kind == SubmissionKind.UPDATE and (why := _unchangeable(pa, facts)):
+        raise Unprocessable(why)
     try:
         with transaction.atomic():  # the update's own files are removed by its service on failure
             if kind == SubmissionKind.CANCEL:
@@ -331,8 +369,8 @@ def pas_inquire(*, client: ApiClient, data: object) -> Answer:
 
     The member is matched as on `$submit` (member ID and birth date), only among the client's
     organization's requests (IG 2.2.1 spec-53: the member ID plus the provider). An authorization
-    number (Claim.related, or an item's REF-BB or REF-NT) narrows: one that is none of them finds
-    nothing. The inquiry's own identifier is its trace number, not a search key (IG): it narrows
+    number (Claim.related, or an item's REF-BB or REF-NT) or an earlier Claim's identifier
+    (Claim.related.claim) narrows: one that is none of them finds nothing. The inquiry's own identifier is its trace number, not a search key (IG): it narrows
     only when it is that of a Claim we received, or one of our request numbers.
     """
     facts = read_claim(data, inquiry=True)
@@ -348,6 +386,17 @@ def pas_inquire(*, client: ApiClient, data: object) -> Answer:
     return Answer(200, {"resourceType": "Parameters", "parameter": parameters})
 
 
+def _numbers_of(client: ApiClient, identifiers: tuple[tuple[str, str], ...]) -> set[str]:
+    """Return our request numbers for the Claims with these identifiers that the organization sent."""
+    if not identifiers:
+        return set()
+    named = Q()
+    for system, value in identifiers:
+        named |= Q(claim_system=system, claim_value=value)
+    sent = PasSubmission.objects.filter(named, api_client__organization=client.organization)
+    return set(sent.values_list("request__number", flat=True))
+
+
 def _inquired(client: ApiClient, member: Member, facts: ClaimFacts) -> Any:
     requests = (
         PriorAuthRequest.objects.filter(organization=client.organization, member=member)
@@ -355,7 +404,8 @@ def _inquired(client: ApiClient, member: Member, facts: ClaimFacts) -> Any:
         .select_related("member", "organization", "product")
         .order_by("-received_at", "-pk")
     )
-    if asked := {*facts.related_numbers, *facts.item_numbers}:
+    if facts.related_identifiers or facts.related_numbers or facts.item_numbers:
+        asked = {*facts.related_numbers, *facts.item_numbers, *_numbers_of(client, facts.related_identifiers)}
         return requests.filter(number__in=asked)
     system, value = facts.identifier
     by_claim = requests.filter(pas_submissions__claim_system=system, pas_submissions__claim_value=value)

@@ -283,3 +283,12 @@ def test_a_claim_identifier_too_long_to_keep_is_a_400(ehr, member):
     answer = ehr.submit(submit_bundle(member_id=member.member_id, claim_id="C" * 256))
     assert answer.status_code == 400 and _diagnostics(answer).startswith("Claim.identifier:")
     assert not PriorAuthRequest.objects.exists()
+
+
+def test_a_token_bound_to_another_resource_is_refused(ehr, member):
+    # RFC 8707: a token asked for with `resource=` is good only there.
+    tokens = AccessToken.objects.filter(application=ehr.api_client.application)
+    tokens.update(resource=["https://other.example.org/api"])
+    assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 401
+    tokens.update(resource=["http://testserver/fhir/"])
+    assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from priorauth.pas.answer import response_bundle
@@ -13,7 +14,7 @@ from priorauth.requests.models import EventKind, PriorAuthRequest, Status
 from priorauth.review import services as review
 from priorauth.review.determinations import determination_record
 from tests.pas.bundles import CPT, HCPCS, PAS, inquiry_bundle, submit_bundle
-from tests.review.world import approval, claimed, denial
+from tests.review.world import approval, claimed, denial, member_in
 
 
 def _claim_response(bundle: dict) -> dict:
@@ -137,6 +138,14 @@ def test_inquire_narrowed_by_an_items_authorization_number(ehr, member):
     assert _returned_numbers(ehr.inquire(inquiry)) == []
 
 
+def test_inquire_narrowed_by_an_earlier_claims_identifier(ehr, member):
+    first, _ = _two_requests(ehr, member)
+    inquiry = inquiry_bundle(member_id=member.member_id, claim_id="INQ-0001", related_claim_id="CART-0001")
+    assert _returned_numbers(ehr.inquire(inquiry)) == [first]
+    unknown = inquiry_bundle(member_id=member.member_id, claim_id="INQ-0002", related_claim_id="CART-9999")
+    assert _returned_numbers(ehr.inquire(unknown)) == []
+
+
 def test_inquire_never_finds_another_organizations_request(ehr, member, other_organization):
     ehr.submit(submit_bundle(member_id=member.member_id))
     PriorAuthRequest.objects.update(organization=other_organization)
@@ -205,3 +214,62 @@ def test_a_web_request_has_an_answer_too(provider_staff, member):
     pa = submitted(provider_staff, "OH")
     assert _codes(response_bundle(pa)) == [["A4"]]
     assert datetime.date.fromisoformat(pa.date_of_service.isoformat())
+
+
+def _update(member_id: str, **kwargs):
+    return submit_bundle(member_id=member_id, claim_id="CART-0002", related_claim_id="CART-0001", **kwargs)
+
+
+def test_an_update_for_another_member_is_refused_and_changes_nothing(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    other = member_in("IN")
+    for sent in (
+        _update(other.member_id),
+        _update("NOBODY-1"),
+        _update(member.member_id, birth_date="1970-01-01"),
+    ):
+        answer = ehr.submit(sent)
+        assert answer.status_code == 400
+        assert answer.json()["issue"][0]["diagnostics"].startswith("Patient: an update or a cancel is for")
+    pa = PriorAuthRequest.objects.get()
+    assert pa.member == member and not pa.events.filter(kind=EventKind.UPDATED_BY_EHR).exists()
+    assert PasSubmission.objects.count() == 1
+    # Inquiring still shows the member who was sent first.
+    (returned,) = [
+        p["resource"] for p in ehr.inquire(inquiry_bundle(member_id=member.member_id)).json()["parameter"]
+    ]
+    patients = [e["resource"] for e in returned["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert [i["value"] for i in patients[0]["identifier"]] == [member.member_id]
+
+
+def test_a_cancel_for_another_member_is_refused(ehr, member):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    answer = ehr.submit(_update(member_in("IN").member_id, cancel=(1,)))
+    assert answer.status_code == 400
+    assert PriorAuthRequest.objects.get().status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"date_of_service": "2027-02-01"}, "cannot change the date of service of request"),
+        ({"items": [(HCPCS, "J3399")]}, "cannot change the therapy of request"),
+    ],
+)
+def test_an_update_that_would_change_what_was_routed_is_a_422(ehr, member, change, said):
+    ehr.submit(submit_bundle(member_id=member.member_id))
+    answer = ehr.submit(_update(member.member_id, **change))
+    assert answer.status_code == 422
+    diagnostics = answer.json()["issue"][0]["diagnostics"]
+    assert said in diagnostics and "cancel it and send a new Claim" in diagnostics
+    pa = PriorAuthRequest.objects.get()
+    assert str(pa.date_of_service) == "2027-01-15" and pa.product.hcpcs == "Q2041"
+    assert not pa.events.filter(kind=EventKind.UPDATED_BY_EHR).exists()
+
+
+def test_a_cancel_that_names_no_claim_is_refused(ehr, member):
+    bundle = submit_bundle(member_id=member.member_id)
+    bundle["entry"][0]["resource"]["status"] = "cancelled"
+    answer = ehr.submit(bundle)
+    assert answer.status_code == 400 and "Claim.related" in answer.json()["issue"][0]["diagnostics"]
+    assert not PriorAuthRequest.objects.exists()
