@@ -370,8 +370,9 @@ def pas_inquire(*, client: ApiClient, data: object) -> Answer:
     The member is matched as on `$submit` (member ID and birth date), only among the client's
     organization's requests (IG 2.2.1 spec-53: the member ID plus the provider). An authorization
     number (Claim.related, or an item's REF-BB or REF-NT) or an earlier Claim's identifier
-    (Claim.related.claim) narrows: one that is none of them finds nothing. The inquiry's own identifier is its trace number, not a search key (IG): it narrows
-    only when it is that of a Claim we received, or one of our request numbers.
+    (Claim.related.claim) narrows: one that is none of them finds nothing. The inquiry's own
+    identifier is its trace number, not a search key (IG): it narrows only when it is that of a
+    Claim we received, or one of our request numbers.
     """
     facts = read_claim(data, inquiry=True)
     check_provider(client, facts)
