@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from priorauth import views
 from priorauth.accounts import views as accounts_views
+from priorauth.pas import views as pas_views
 
 admin.site.site_header = "Prior authorization: policy records"
 admin.site.site_title = "Prior authorization admin"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("oauth/", include("priorauth.pas.urls")),
     path("fhir/", include("priorauth.pas.fhir_urls")),
     path("fhir/", include("priorauth.pas.subscriptions.urls")),
+    # Anything else under /fhir/ is answered as FHIR answers it: a 404 OperationOutcome.
+    re_path(r"^fhir/", pas_views.not_found, name="fhir_not_found"),
     path("", include("priorauth.requests.urls")),
     path("", include("priorauth.letters.urls")),
     path("", include("priorauth.appeals.urls")),

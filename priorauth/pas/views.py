@@ -136,6 +136,19 @@ def inquire(request: HttpRequest, client: ApiClient, body: bytes) -> Answer:
     return pas_inquire(client=client, data=loads(body))
 
 
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Answer a path under /fhir/ that names nothing we serve (no CSRF check: a POST gets the 404 too)."""
+    return outcome(
+        404,
+        "not-found",
+        "No such FHIR endpoint here: GET /fhir/metadata lists what is served (Claim/$submit, "
+        "Claim/$inquire, Subscription).",
+    )
+
+
+# A POST gets the 405 below, not the CSRF page: the statement is public and changes nothing.
+@csrf_exempt
 def metadata(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return outcome(405, "not-supported", "metadata takes a GET.", Allow="GET")

@@ -100,6 +100,8 @@ EXPECTED: dict[str, Row] = {
     "fhir:metadata":                             (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "fhir:submit":                               (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     "fhir:inquire":                              (405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # Any other path under /fhir/: a 404 OperationOutcome, whoever asks.
+    "fhir_not_found":                            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     # API clients are revoked, never deleted.
     "admin:pas_apiclient_delete":                (*NOT_STAFF,                   403, 403, 302, 403),
     # The admin site's own pages.

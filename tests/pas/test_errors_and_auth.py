@@ -292,3 +292,26 @@ def test_a_token_bound_to_another_resource_is_refused(ehr, member):
     assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 401
     tokens.update(resource=["http://testserver/fhir/"])
     assert ehr.submit(submit_bundle(member_id=member.member_id)).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/fhir/", "/fhir/Claim", "/fhir/Subscription/", "/fhir/Patient/1"])
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
+def test_a_path_under_fhir_that_names_nothing_is_a_404_operation_outcome(client, seed, path, method):
+    from django.test import Client
+
+    csrf_checking = Client(enforce_csrf_checks=True)
+    body = {} if method == "get" else {"data": "{}", "content_type": "application/fhir+json"}
+    answer = getattr(csrf_checking, method)(path, **body)
+    assert answer.status_code == 404
+    assert "GET /fhir/metadata" in _diagnostics(answer)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_writing_to_the_metadata_is_a_405_not_a_csrf_page(seed, method):
+    from django.test import Client
+
+    answer = getattr(Client(enforce_csrf_checks=True), method)(
+        "/fhir/metadata", "{}", content_type="application/json"
+    )
+    assert answer.status_code == 405 and answer["Allow"] == "GET"
+    assert _diagnostics(answer) == "metadata takes a GET."
