@@ -63,9 +63,9 @@ def parse(data: Any, *, allow_loopback: bool) -> SubscriptionRequest:
     if data.get("criteria") != PAS_TOPIC:
         raise SubscriptionInvalid("Subscription.criteria", f"must be the PAS subscription topic {PAS_TOPIC}")
     org_identifier = _filter(data.get("_criteria"))
-    channel = data.get("channel")
-    if not isinstance(channel, dict):
+    if data.get("channel") is None:
         raise SubscriptionInvalid("Subscription.channel", "is missing")
+    channel = _object(data["channel"], "Subscription.channel")
     if channel.get("type") != "rest-hook":
         raise SubscriptionInvalid("Subscription.channel.type", "only rest-hook is supported")
     if channel.get("payload") != FHIR_JSON:
@@ -82,11 +82,12 @@ def parse(data: Any, *, allow_loopback: bool) -> SubscriptionRequest:
 
 def _filter(criteria: Any) -> str:
     path = "Subscription._criteria.extension"
-    extensions = criteria.get("extension") if isinstance(criteria, dict) else None
-    filters = [ext for ext in extensions or [] if isinstance(ext, dict) and ext.get("url") == FILTER_CRITERIA]
+    extensions = _list(_object(criteria, "Subscription._criteria").get("extension"), path)
+    filters = [ext for ext in extensions if isinstance(ext, dict) and ext.get("url") == FILTER_CRITERIA]
     if len(filters) != 1:
         raise SubscriptionInvalid(path, "give one backport-filter-criteria: org-identifier=<your NPI>")
-    match = FILTER.match(str(filters[0].get("valueString", "")))
+    criterion = filters[0].get("valueString")
+    match = FILTER.match(criterion) if isinstance(criterion, str) else None
     if not match:
         raise SubscriptionInvalid(path, "the filter must read org-identifier=<your NPI>")
     # A token may name its system: http://hl7.org/fhir/sid/us-npi|1234567893.
@@ -97,13 +98,30 @@ def _filter(criteria: Any) -> str:
 
 
 def _payload_content(payload: Any) -> None:
-    extensions = payload.get("extension") if isinstance(payload, dict) else None
-    for ext in extensions or []:
+    path = "Subscription.channel._payload.extension"
+    extensions = _list(_object(payload, "Subscription.channel._payload").get("extension"), path)
+    for ext in extensions:
         wanted = ext.get("valueCode") if isinstance(ext, dict) and ext.get("url") == PAYLOAD_CONTENT else None
         if wanted not in (None, "full-resource"):
-            raise SubscriptionInvalid(
-                "Subscription.channel._payload.extension", "only full-resource notifications are sent"
-            )
+            raise SubscriptionInvalid(path, "only full-resource notifications are sent")
+
+
+def _object(value: Any, path: str) -> dict[str, Any]:
+    """Return the JSON object at `path` ({} when absent); SubscriptionInvalid for any other JSON type."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SubscriptionInvalid(path, "must be a JSON object")
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    """Return the JSON array at `path` ([] when absent); SubscriptionInvalid for any other JSON type."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SubscriptionInvalid(path, "must be a JSON array")
+    return value
 
 
 def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
@@ -195,8 +213,10 @@ def _text(value: Any, path: str) -> str:
 def _end(value: Any) -> datetime.datetime | None:
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise SubscriptionInvalid("Subscription.end", "is not an instant")
     try:
-        end = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        end = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise SubscriptionInvalid("Subscription.end", "is not an instant") from None
     if end.tzinfo is None:
