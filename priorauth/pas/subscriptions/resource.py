@@ -32,6 +32,7 @@ HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 FILTER = re.compile(r"^org-identifier=(\S+)$")
 # Headers the client may not set: the transport's own.
 RESERVED_HEADERS = {"content-type", "content-length", "host", "transfer-encoding", "connection"}
+UNSTORABLE = "holds a character that cannot be stored (a NUL or an unpaired surrogate such as \\ud800)"
 
 
 class SubscriptionInvalid(Exception):
@@ -136,6 +137,8 @@ def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
         raise SubscriptionInvalid(path, "is missing")
     if len(value) > MAX_ENDPOINT_LENGTH:
         raise SubscriptionInvalid(path, f"is longer than {MAX_ENDPOINT_LENGTH} characters")
+    if not storable(value) or any(c.isspace() or not c.isprintable() for c in value):
+        raise SubscriptionInvalid(path, "is not a URL")
     try:
         parts = urlsplit(value)
         host = parts.hostname or ""
@@ -190,6 +193,8 @@ def _headers(value: Any) -> tuple[str, ...]:
         name, colon, content = header.partition(":")
         if not colon or not HEADER_NAME.match(name.strip()) or any(c in header for c in "\r\n\0"):
             raise SubscriptionInvalid(where, "must read 'Name: value' on one line")
+        if not storable(header):
+            raise SubscriptionInvalid(where, UNSTORABLE)
         if name.strip().lower() in RESERVED_HEADERS:
             raise SubscriptionInvalid(where, f"{name.strip()} is set by the server")
         headers.append(f"{name.strip()}: {content.strip()}")
@@ -205,9 +210,21 @@ def header_pairs(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
 def _text(value: Any, path: str) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str) or len(value) > 1000 or "\0" in value:
+    if not isinstance(value, str) or len(value) > 1000:
         raise SubscriptionInvalid(path, "must be text of at most 1000 characters")
+    if not storable(value):
+        raise SubscriptionInvalid(path, UNSTORABLE)
     return value.strip()
+
+
+def storable(text: str) -> bool:
+    """Whether a text column can hold the text: PostgreSQL's holds no NUL, and no UTF-8 one a lone
+    surrogate (which JSON can spell, "\\ud800", and Python decodes as it stands)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\0" not in text
 
 
 def _end(value: Any) -> datetime.datetime | None:

@@ -67,3 +67,27 @@ def test_it_answers_an_element_of_the_wrong_json_type_with_a_400_naming_it(
     assert issue["diagnostics"].startswith(f"{where}:"), issue["diagnostics"]
     assert not Subscription.objects.exists()
     assert listener.received == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "where"),
+    [
+        (("reason",), "PAS \ud800 updates", "Subscription.reason"),
+        (("reason",), "PAS \x00 updates", "Subscription.reason"),
+        (("channel", "header", 0), "X-Token: \udfff", "Subscription.channel.header[0]"),
+        (("channel", "endpoint"), "{listener}\ud800", "Subscription.channel.endpoint"),
+        (("channel", "endpoint"), "{listener}\x00", "Subscription.channel.endpoint"),
+        (("channel", "endpoint"), "{listener} x", "Subscription.channel.endpoint"),
+    ],
+)
+def test_it_answers_text_no_column_can_hold_with_a_400_not_a_failed_write(
+    ehr, organization, listener, path, text, where
+):
+    # A lone surrogate travels as the JSON escape "\ud800"; the test client's encoder writes it so.
+    _, token = ehr
+    value = text.replace("{listener}", listener.url)
+    answer = subscribe(token, _set(subscription_resource(listener.url, organization.npi), path, value))
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["issue"][0]["diagnostics"].startswith(f"{where}:")
+    assert not Subscription.objects.exists()
+    assert listener.received == []
