@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from priorauth.pas.subscriptions.models import Status, Subscription
@@ -95,6 +97,21 @@ def test_it_never_answers_a_server_error_to_a_body_it_cannot_read(ehr, body):
     answer = api(token).post("/fhir/Subscription", body, content_type="application/fhir+json")
     assert answer.status_code in (400, 413)
     assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+# Past 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE) Django's `request.body` gives up with an HTML page.
+@pytest.mark.parametrize("size", [70_000, 3 * 1024 * 1024])
+def test_it_answers_a_body_over_the_limit_with_a_413_operation_outcome(ehr, organization, listener, size):
+    _, token = ehr
+    resource = json.dumps(subscription_resource(listener.url, organization.npi)).encode()
+    body = resource + b" " * (size - len(resource))  # still a valid Subscription, only too long
+    answer = api(token).post("/fhir/Subscription", body, content_type="application/fhir+json")
+    assert answer.status_code == 413
+    assert answer["Content-Type"].startswith("application/fhir+json")
+    (issue,) = answer.json()["issue"]
+    assert issue["code"] == "too-costly"
+    assert issue["diagnostics"] == "Subscription: the body is larger than 64 KB."
+    assert not Subscription.objects.exists() and listener.received == []
 
 
 def test_it_refuses_a_plain_http_endpoint_unless_loopback_is_allowed(ehr, organization, settings):
