@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from priorauth.pas.subscriptions.addresses import address_is_public
+
 PAS_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic"
 BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition"
 BACKPORT_PROFILE = f"{BACKPORT}/backport-subscription"
@@ -155,7 +157,7 @@ def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
         raise SubscriptionInvalid(path, "must be https")
     if not addresses:
         raise SubscriptionInvalid(path, "names a host that cannot be found")
-    if not all(address.is_global for address in addresses):
+    if not all(address_is_public(address) for address in addresses):
         raise SubscriptionInvalid(path, "must be a public address")
     return value
 

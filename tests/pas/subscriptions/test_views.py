@@ -138,6 +138,10 @@ def test_it_refuses_a_plain_http_endpoint_unless_loopback_is_allowed(ehr, organi
         "https://169.254.169.254/latest",
         "https://[::ffff:192.168.1.1]/hook",
         "https://[::1]/hook",
+        # IPv6 forms that carry a private IPv4 address (NAT64, 6to4), and multicast.
+        "https://[64:ff9b::a9fe:a9fe]/latest",
+        "https://[2002:a00:1::1]/hook",
+        "https://224.0.0.1/hook",
     ],
 )
 def test_it_refuses_an_endpoint_on_this_machine_or_a_private_network(ehr, organization, settings, endpoint):
