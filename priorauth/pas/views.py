@@ -61,24 +61,35 @@ def unsupported_media(request: HttpRequest) -> HttpResponse | None:
     )
 
 
-def _body(request: HttpRequest) -> bytes:
-    """Return the posted body, or raise BadInput when it is over the limit (read no further)."""
-    too_big = BadInput.over_limit(limits.PAS_BUNDLE_BYTES)
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the body is larger than {limit} bytes")
+        self.limit = limit
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes:
+    """Return the posted body, or raise BodyTooLarge when it is over `limit` bytes (read no further).
+
+    Read from the stream rather than `request.body`, which past DATA_UPLOAD_MAX_MEMORY_SIZE
+    raises RequestDataTooBig: Django's HTML 400 page, where a FHIR client needs an OperationOutcome.
+    """
     try:
         announced = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         announced = 0
-    if announced > limits.PAS_BUNDLE_BYTES:
-        raise too_big
-    body = request.read(limits.PAS_BUNDLE_BYTES + 1)
-    if len(body) > limits.PAS_BUNDLE_BYTES:
-        raise too_big
+    if announced > limit:
+        raise BodyTooLarge(limit)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise BodyTooLarge(limit)
     return body
 
 
 def _answer(operation: Operation, request: HttpRequest, client: ApiClient) -> HttpResponse:
     try:
-        answer = operation(request, client, _body(request))
+        answer = operation(request, client, read_body(request, limits.PAS_BUNDLE_BYTES))
+    except BodyTooLarge as error:
+        return outcome(400, "invalid", BadInput.over_limit(error.limit).problem.diagnostics)
     except BadInput as error:
         return outcome(400, "invalid", error.problem.diagnostics)
     except Forbidden as error:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from priorauth.pas.subscriptions.addresses import address_is_public
+
 PAS_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic"
 BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition"
 BACKPORT_PROFILE = f"{BACKPORT}/backport-subscription"
@@ -32,6 +34,7 @@ HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 FILTER = re.compile(r"^org-identifier=(\S+)$")
 # Headers the client may not set: the transport's own.
 RESERVED_HEADERS = {"content-type", "content-length", "host", "transfer-encoding", "connection"}
+UNSTORABLE = "holds a character that cannot be stored (a NUL or an unpaired surrogate such as \\ud800)"
 
 
 class SubscriptionInvalid(Exception):
@@ -63,9 +66,9 @@ def parse(data: Any, *, allow_loopback: bool) -> SubscriptionRequest:
     if data.get("criteria") != PAS_TOPIC:
         raise SubscriptionInvalid("Subscription.criteria", f"must be the PAS subscription topic {PAS_TOPIC}")
     org_identifier = _filter(data.get("_criteria"))
-    channel = data.get("channel")
-    if not isinstance(channel, dict):
+    if data.get("channel") is None:
         raise SubscriptionInvalid("Subscription.channel", "is missing")
+    channel = _object(data["channel"], "Subscription.channel")
     if channel.get("type") != "rest-hook":
         raise SubscriptionInvalid("Subscription.channel.type", "only rest-hook is supported")
     if channel.get("payload") != FHIR_JSON:
@@ -82,11 +85,12 @@ def parse(data: Any, *, allow_loopback: bool) -> SubscriptionRequest:
 
 def _filter(criteria: Any) -> str:
     path = "Subscription._criteria.extension"
-    extensions = criteria.get("extension") if isinstance(criteria, dict) else None
-    filters = [ext for ext in extensions or [] if isinstance(ext, dict) and ext.get("url") == FILTER_CRITERIA]
+    extensions = _list(_object(criteria, "Subscription._criteria").get("extension"), path)
+    filters = [ext for ext in extensions if isinstance(ext, dict) and ext.get("url") == FILTER_CRITERIA]
     if len(filters) != 1:
         raise SubscriptionInvalid(path, "give one backport-filter-criteria: org-identifier=<your NPI>")
-    match = FILTER.match(str(filters[0].get("valueString", "")))
+    criterion = filters[0].get("valueString")
+    match = FILTER.match(criterion) if isinstance(criterion, str) else None
     if not match:
         raise SubscriptionInvalid(path, "the filter must read org-identifier=<your NPI>")
     # A token may name its system: http://hl7.org/fhir/sid/us-npi|1234567893.
@@ -97,13 +101,30 @@ def _filter(criteria: Any) -> str:
 
 
 def _payload_content(payload: Any) -> None:
-    extensions = payload.get("extension") if isinstance(payload, dict) else None
-    for ext in extensions or []:
+    path = "Subscription.channel._payload.extension"
+    extensions = _list(_object(payload, "Subscription.channel._payload").get("extension"), path)
+    for ext in extensions:
         wanted = ext.get("valueCode") if isinstance(ext, dict) and ext.get("url") == PAYLOAD_CONTENT else None
         if wanted not in (None, "full-resource"):
-            raise SubscriptionInvalid(
-                "Subscription.channel._payload.extension", "only full-resource notifications are sent"
-            )
+            raise SubscriptionInvalid(path, "only full-resource notifications are sent")
+
+
+def _object(value: Any, path: str) -> dict[str, Any]:
+    """Return the JSON object at `path` ({} when absent); SubscriptionInvalid for any other JSON type."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SubscriptionInvalid(path, "must be a JSON object")
+    return value
+
+
+def _list(value: Any, path: str) -> list[Any]:
+    """Return the JSON array at `path` ([] when absent); SubscriptionInvalid for any other JSON type."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SubscriptionInvalid(path, "must be a JSON array")
+    return value
 
 
 def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
@@ -118,6 +139,8 @@ def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
         raise SubscriptionInvalid(path, "is missing")
     if len(value) > MAX_ENDPOINT_LENGTH:
         raise SubscriptionInvalid(path, f"is longer than {MAX_ENDPOINT_LENGTH} characters")
+    if not storable(value) or any(c.isspace() or not c.isprintable() for c in value):
+        raise SubscriptionInvalid(path, "is not a URL")
     try:
         parts = urlsplit(value)
         host = parts.hostname or ""
@@ -134,7 +157,7 @@ def endpoint_checked(value: Any, *, allow_loopback: bool) -> str:
         raise SubscriptionInvalid(path, "must be https")
     if not addresses:
         raise SubscriptionInvalid(path, "names a host that cannot be found")
-    if not all(address.is_global for address in addresses):
+    if not all(address_is_public(address) for address in addresses):
         raise SubscriptionInvalid(path, "must be a public address")
     return value
 
@@ -172,6 +195,8 @@ def _headers(value: Any) -> tuple[str, ...]:
         name, colon, content = header.partition(":")
         if not colon or not HEADER_NAME.match(name.strip()) or any(c in header for c in "\r\n\0"):
             raise SubscriptionInvalid(where, "must read 'Name: value' on one line")
+        if not storable(header):
+            raise SubscriptionInvalid(where, UNSTORABLE)
         if name.strip().lower() in RESERVED_HEADERS:
             raise SubscriptionInvalid(where, f"{name.strip()} is set by the server")
         headers.append(f"{name.strip()}: {content.strip()}")
@@ -187,16 +212,30 @@ def header_pairs(headers: tuple[str, ...] | list[str]) -> dict[str, str]:
 def _text(value: Any, path: str) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str) or len(value) > 1000 or "\0" in value:
+    if not isinstance(value, str) or len(value) > 1000:
         raise SubscriptionInvalid(path, "must be text of at most 1000 characters")
+    if not storable(value):
+        raise SubscriptionInvalid(path, UNSTORABLE)
     return value.strip()
+
+
+def storable(text: str) -> bool:
+    """Whether a text column can hold the text: PostgreSQL's holds no NUL, and no UTF-8 one a lone
+    surrogate (which JSON can spell, "\\ud800", and Python decodes as it stands)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\0" not in text
 
 
 def _end(value: Any) -> datetime.datetime | None:
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise SubscriptionInvalid("Subscription.end", "is not an instant")
     try:
-        end = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        end = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise SubscriptionInvalid("Subscription.end", "is not an instant") from None
     if end.tzinfo is None:

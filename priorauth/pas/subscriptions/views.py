@@ -23,7 +23,7 @@ from priorauth.pas.models import ApiClient
 from priorauth.pas.subscriptions import services
 from priorauth.pas.subscriptions.models import Subscription
 from priorauth.pas.subscriptions.resource import SubscriptionInvalid, as_resource
-from priorauth.pas.views import fhir_response, outcome, unsupported_media
+from priorauth.pas.views import BodyTooLarge, fhir_response, outcome, read_body, unsupported_media
 
 log = logging.getLogger("priorauth.pas.api")
 
@@ -86,13 +86,14 @@ def _api(name: str, methods: tuple[str, ...]) -> Callable[[View], View]:
 
 @_api("Subscription", ("POST",))
 def create(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    if len(request.body) > MAX_BODY:
-        return outcome(413, "too-costly", f"Subscription: the body is larger than {MAX_BODY // 1024} KB.")
     try:
-        data = json.loads(request.body.decode("utf-8"))
-        subscription = services.subscription_create(client=client, data=data)
+        data = json.loads(read_body(request, MAX_BODY).decode("utf-8"))
+    except BodyTooLarge:
+        return outcome(413, "too-costly", f"Subscription: the body is larger than {MAX_BODY // 1024} KB.")
     except (UnicodeDecodeError, ValueError, RecursionError):
         return outcome(400, "invalid", "Subscription: the body is not JSON (UTF-8)")
+    try:
+        subscription = services.subscription_create(client=client, data=data)
     except SubscriptionInvalid as error:
         return outcome(400, "invalid", f"{error.path}: {error.message}")
     except services.SubscriptionForbidden as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from priorauth.pas.subscriptions.models import Status, Subscription
@@ -97,6 +99,21 @@ def test_it_never_answers_a_server_error_to_a_body_it_cannot_read(ehr, body):
     assert answer.json()["resourceType"] == "OperationOutcome"
 
 
+# Past 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE) Django's `request.body` gives up with an HTML page.
+@pytest.mark.parametrize("size", [70_000, 3 * 1024 * 1024])
+def test_it_answers_a_body_over_the_limit_with_a_413_operation_outcome(ehr, organization, listener, size):
+    _, token = ehr
+    resource = json.dumps(subscription_resource(listener.url, organization.npi)).encode()
+    body = resource + b" " * (size - len(resource))  # still a valid Subscription, only too long
+    answer = api(token).post("/fhir/Subscription", body, content_type="application/fhir+json")
+    assert answer.status_code == 413
+    assert answer["Content-Type"].startswith("application/fhir+json")
+    (issue,) = answer.json()["issue"]
+    assert issue["code"] == "too-costly"
+    assert issue["diagnostics"] == "Subscription: the body is larger than 64 KB."
+    assert not Subscription.objects.exists() and listener.received == []
+
+
 def test_it_refuses_a_plain_http_endpoint_unless_loopback_is_allowed(ehr, organization, settings):
     settings.PAS_SUBSCRIPTION_ALLOW_LOOPBACK = False
     _, token = ehr
@@ -121,6 +138,10 @@ def test_it_refuses_a_plain_http_endpoint_unless_loopback_is_allowed(ehr, organi
         "https://169.254.169.254/latest",
         "https://[::ffff:192.168.1.1]/hook",
         "https://[::1]/hook",
+        # IPv6 forms that carry a private IPv4 address (NAT64, 6to4), and multicast.
+        "https://[64:ff9b::a9fe:a9fe]/latest",
+        "https://[2002:a00:1::1]/hook",
+        "https://224.0.0.1/hook",
     ],
 )
 def test_it_refuses_an_endpoint_on_this_machine_or_a_private_network(ehr, organization, settings, endpoint):
