@@ -77,24 +77,34 @@ def loads(body: bytes) -> object:
         raise BadInput(Problem("Bundle", problem)) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadInput(Problem("Bundle", "the body is not JSON (UTF-8)")) from None
-    # A NUL character (only ever written \u0000 in JSON) is in no FHIR string, and PostgreSQL's
-    # JSON columns refuse it: the escape is looked for first, the strings only when it is there.
+    # A NUL character or a lone surrogate (only ever written as \u escapes in JSON) is in no FHIR
+    # string, and the database refuses to store it: the escapes are looked for first, the
+    # strings only when one is there.
+    lowered = text.lower()
     try:
-        nul = "\\u0000" in text and _holds_nul(data)
+        unstorable = ("\\u0000" in lowered or "\\ud" in lowered) and _holds_unstorable(data)
     except RecursionError:
         raise BadInput(Problem("Bundle", "the JSON is nested too deeply")) from None
-    if nul:
-        raise BadInput(Problem("Bundle", "a string holds a NUL character (\\u0000), which FHIR refuses"))
+    if unstorable:
+        raise BadInput(
+            Problem(
+                "Bundle",
+                "a string holds a NUL character or a lone surrogate (\\u escape), which FHIR refuses",
+            )
+        )
     return data
 
 
-def _holds_nul(value: object) -> bool:
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_unstorable(value: object) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+        return any(_holds_unstorable(key) or _holds_unstorable(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
+        return any(_holds_unstorable(item) for item in value)
     return False
 
 

@@ -89,7 +89,7 @@ def _answer(operation: Operation, request: HttpRequest, client: ApiClient) -> Ht
     try:
         answer = operation(request, client, read_body(request, limits.PAS_BUNDLE_BYTES))
     except BodyTooLarge as error:
-        return outcome(400, "invalid", BadInput.over_limit(error.limit).problem.diagnostics)
+        return outcome(413, "too-costly", BadInput.over_limit(error.limit).problem.diagnostics)
     except BadInput as error:
         return outcome(400, "invalid", error.problem.diagnostics)
     except Forbidden as error:

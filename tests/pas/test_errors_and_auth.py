@@ -78,7 +78,7 @@ def test_it_names_a_wrong_type_by_its_path(ehr, member):
 def test_it_refuses_a_body_over_the_limit(ehr, settings, monkeypatch):
     monkeypatch.setattr("priorauth.limits.PAS_BUNDLE_BYTES", 1000)
     answer = ehr.post(SUBMIT, None, raw=b"{" + b" " * 2000 + b"}")
-    assert answer.status_code == 400 and "larger than" in _diagnostics(answer)
+    assert answer.status_code == 413 and "larger than" in _diagnostics(answer)
 
 
 def test_it_refuses_another_organizations_provider_with_403(ehr, member, other_organization):
@@ -239,11 +239,12 @@ def test_a_number_fhir_cannot_hold_is_a_400(ehr, member, number, url):
     assert not PriorAuthRequest.objects.exists()
 
 
-def test_a_nul_character_in_a_string_is_a_400(ehr, member):
+@pytest.mark.parametrize("unstorable", ["\u0000", "\ud800", "\udfff"])
+def test_a_nul_character_or_a_lone_surrogate_in_a_string_is_a_400(ehr, member, unstorable):
     bundle = submit_bundle(member_id=member.member_id)
-    bundle["entry"][1]["resource"]["name"] = [{"family": "Love\u0000lace"}]
+    bundle["entry"][1]["resource"]["name"] = [{"family": f"Love{unstorable}lace"}]
     answer = ehr.submit(bundle)
-    assert answer.status_code == 400 and "NUL" in _diagnostics(answer)
+    assert answer.status_code == 400 and "NUL character or a lone surrogate" in _diagnostics(answer)
     assert not PriorAuthRequest.objects.exists()
 
 
