@@ -98,9 +98,15 @@ def loads(body: bytes) -> object:
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def storable(text: str) -> bool:
+    """Whether a database text or JSON column can hold the text: no NUL (PostgreSQL), no lone
+    surrogate (no UTF-8 for it; JSON can spell one, "\\ud800", and Python decodes it as it stands)."""
+    return UNSTORABLE.search(text) is None
+
+
 def _holds_unstorable(value: object) -> bool:
     if isinstance(value, str):
-        return UNSTORABLE.search(value) is not None
+        return not storable(value)
     if isinstance(value, dict):
         return any(_holds_unstorable(key) or _holds_unstorable(item) for key, item in value.items())
     if isinstance(value, list):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from priorauth.pas.fhir import storable
 from priorauth.pas.subscriptions.addresses import address_is_public
 
 PAS_TOPIC = "http://hl7.org/fhir/us/davinci-pas/SubscriptionTopic/PASSubscriptionTopic"
@@ -217,16 +218,6 @@ def _text(value: Any, path: str) -> str:
     if not storable(value):
         raise SubscriptionInvalid(path, UNSTORABLE)
     return value.strip()
-
-
-def storable(text: str) -> bool:
-    """Whether a text column can hold the text: PostgreSQL's holds no NUL, and no UTF-8 one a lone
-    surrogate (which JSON can spell, "\\ud800", and Python decodes as it stands)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\0" not in text
 
 
 def _end(value: Any) -> datetime.datetime | None:
