@@ -34,6 +34,16 @@ def _url(model: type, view: str, *args: Any) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+def routing_list_moving(entry: RoutingEntry, queue: ReviewQueue) -> dict[str, str]:
+    """Return the routing changelist's list-edit form with only this entry moved to the queue."""
+    entries = list(RoutingEntry.objects.order_by("key", "category"))
+    data = {"form-TOTAL_FORMS": str(len(entries)), "form-INITIAL_FORMS": str(len(entries)), "_save": "Save"}
+    for i, row in enumerate(entries):
+        data[f"form-{i}-id"] = str(row.pk)
+        data[f"form-{i}-queue"] = str(queue.pk if row == entry else row.queue_id)
+    return data
+
+
 def form_data(response: HttpResponse) -> dict[str, Any]:
     """Return the POST data an unchanged submit of a rendered admin change form would send."""
     forms = [response.context["adminform"].form]
@@ -205,11 +215,7 @@ def test_it_refuses_a_duplicate_routing_entry(admin_client):
 def test_it_changes_a_routing_target_from_the_list(admin_client):
     entry = RoutingEntry.objects.get(key="medical-necessity", category="car_t")
     general = ReviewQueue.objects.get(code="mn-general")
-    entries = list(RoutingEntry.objects.order_by("key", "category"))
-    data = {"form-TOTAL_FORMS": str(len(entries)), "form-INITIAL_FORMS": str(len(entries)), "_save": "Save"}
-    for i, row in enumerate(entries):
-        data[f"form-{i}-id"] = str(row.pk)
-        data[f"form-{i}-queue"] = str(general.pk if row == entry else row.queue_id)
+    data = routing_list_moving(entry, general)
 
     response = admin_client.post(_url(RoutingEntry, "changelist"), data)
 

@@ -23,7 +23,7 @@ from priorauth.policies.models import (
 )
 from priorauth.policies.selectors import policy_snapshot, policy_snapshot_cached
 from priorauth.policies.services import bundle_import
-from tests.policies.test_admin import SEED, _url
+from tests.policies.test_admin import SEED, _url, routing_list_moving
 
 
 @pytest.fixture
@@ -86,11 +86,7 @@ def test_it_sees_an_admin_edit(seeded, client: Client, policy_admin: User):
     client.force_login(policy_admin)
     entry = RoutingEntry.objects.get(key="medical-necessity", category="car_t")
     general = ReviewQueue.objects.get(code="mn-general")
-    entries = list(RoutingEntry.objects.order_by("key", "category"))
-    data = {"form-TOTAL_FORMS": str(len(entries)), "form-INITIAL_FORMS": str(len(entries)), "_save": "Save"}
-    for i, row in enumerate(entries):
-        data[f"form-{i}-id"] = str(row.pk)
-        data[f"form-{i}-queue"] = str(general.pk if row == entry else row.queue_id)
+    data = routing_list_moving(entry, general)
     assert car_t_queue() == "mn-car-t"
     assert client.post(_url(RoutingEntry, "changelist"), data).status_code == 302
     assert car_t_queue() == "mn-general"
